@@ -1,0 +1,339 @@
+/*
+ * libphonetrust: how Cisco IP phones prove who they are.
+ *
+ * This header holds the whole OpenSSL-free public API.  Every object is
+ * opaque.  Functions named *_free and *_unref accept NULL.  Inputs are
+ * copied; returned strings are borrowed from the object they came from and
+ * stay valid until that object is freed (see each man page, CAVEATS).
+ */
+#ifndef PHONETRUST_H
+#define PHONETRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PTRUST_VERSION_MAJOR 0
+#define PTRUST_VERSION_MINOR 1
+#define PTRUST_VERSION_PATCH 0
+/* 0xMMmmpp, comparable with PTRUST_AT_LEAST_VERSION */
+#define PTRUST_VERSION_NUM \
+	((PTRUST_VERSION_MAJOR << 16) | (PTRUST_VERSION_MINOR << 8) | \
+	 PTRUST_VERSION_PATCH)
+#define PTRUST_AT_LEAST_VERSION(x, y, z) \
+	(PTRUST_VERSION_NUM >= (((x) << 16) | ((y) << 8) | (z)))
+
+/* Version of the library actually loaded, e.g. "0.1.0". */
+const char *ptrust_version(void);
+
+/*
+ * Operational status: did the call work?  Distinct from a verdict: a
+ * validation that ran and found the chain untrusted returns PTRUST_OK.
+ * Append-only.
+ */
+typedef enum ptrust_status {
+	PTRUST_OK = 0,
+	PTRUST_ERR_NOMEM,	/* out of memory */
+	PTRUST_ERR_ARG,		/* bad argument (NULL, out of range, bad name) */
+	PTRUST_ERR_IO,		/* a file or directory could not be used */
+	PTRUST_ERR_PARSE,	/* input is not a certificate / CRL as expected */
+	PTRUST_ERR_NOT_FOUND,	/* no anchor with that alias or fingerprint */
+	PTRUST_ERR_EXISTS,	/* alias already names another certificate */
+	PTRUST_ERR_INTERNAL	/* OpenSSL failed unexpectedly */
+} ptrust_status;
+
+/* Stable lower-case name of a status, e.g. "parse-error". */
+const char *ptrust_status_name(ptrust_status status);
+
+/*
+ * Why a chain is not trusted.  Stable codes, append-only: new codes go
+ * last, retired ones stay.  Each has a stable name (ptrust_reason_name)
+ * and an English explanation (ptrust_reason_message).
+ */
+typedef enum ptrust_reason_code {
+	PTRUST_REASON_UNKNOWN_CA = 1,		/* "unknown-ca" */
+	PTRUST_REASON_EXPIRED,			/* "expired" */
+	PTRUST_REASON_NOT_YET_VALID,		/* "not-yet-valid" */
+	PTRUST_REASON_BAD_SIGNATURE,		/* "bad-signature" */
+	PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM,	/* "weak-signature-algorithm" */
+	PTRUST_REASON_KEY_TOO_SMALL,		/* "key-too-small" */
+	PTRUST_REASON_NOT_A_CA,			/* "not-a-ca" */
+	PTRUST_REASON_PATH_LENGTH_EXCEEDED,	/* "path-length-exceeded" */
+	PTRUST_REASON_WRONG_PURPOSE,		/* "wrong-purpose" */
+	PTRUST_REASON_REVOKED,			/* "revoked" */
+	PTRUST_REASON_CRL_MISSING,		/* "crl-missing" */
+	PTRUST_REASON_CRL_EXPIRED,		/* "crl-expired" */
+	PTRUST_REASON_UNHANDLED_CRITICAL_EXTENSION, /* "unhandled-critical-extension" */
+	PTRUST_REASON_SELF_SIGNED_LEAF,		/* "self-signed-leaf" */
+	PTRUST_REASON_INVALID_TIME_ENCODING,	/* "invalid-time-encoding" */
+	PTRUST_REASON_MALFORMED,		/* "malformed" */
+	PTRUST_REASON_CHAIN_TOO_LONG,		/* "chain-too-long" */
+	PTRUST_REASON_NAME_MISMATCH,		/* "name-mismatch" */
+	PTRUST_REASON_BAD_KEY_USAGE,		/* "bad-key-usage" */
+	PTRUST_REASON_CRL_NOT_YET_VALID,	/* "crl-not-yet-valid" */
+	PTRUST_REASON_CRL_INVALID,		/* "crl-invalid" */
+	PTRUST_REASON_NAME_CONSTRAINTS,		/* "name-constraints" */
+	PTRUST_REASON_POLICY,			/* "policy" */
+	PTRUST_REASON_OTHER			/* "other" */
+} ptrust_reason_code;
+
+const char *ptrust_reason_name(ptrust_reason_code code);
+const char *ptrust_reason_message(ptrust_reason_code code);
+/* Reverse of ptrust_reason_name; 0 when the name is unknown. */
+ptrust_reason_code ptrust_reason_from_name(const char *name);
+
+/* TLS alerts (RFC 8446 numbering) a server should send on refusal. */
+typedef enum ptrust_tls_alert {
+	PTRUST_ALERT_NONE = 0,
+	PTRUST_ALERT_BAD_CERTIFICATE = 42,
+	PTRUST_ALERT_UNSUPPORTED_CERTIFICATE = 43,
+	PTRUST_ALERT_CERTIFICATE_REVOKED = 44,
+	PTRUST_ALERT_CERTIFICATE_EXPIRED = 45,
+	PTRUST_ALERT_CERTIFICATE_UNKNOWN = 46,
+	PTRUST_ALERT_UNKNOWN_CA = 48,
+	PTRUST_ALERT_INTERNAL_ERROR = 80
+} ptrust_tls_alert;
+
+/* "unknown_ca", "certificate_expired", ...; "none" for PTRUST_ALERT_NONE. */
+const char *ptrust_tls_alert_name(ptrust_tls_alert alert);
+
+/* What a trust anchor is for. */
+typedef enum ptrust_role {
+	PTRUST_ROLE_AUTO = 0,		/* only as input: infer at import */
+	PTRUST_ROLE_CAPF,		/* a cluster's CAPF certificate: issues LSCs */
+	PTRUST_ROLE_MANUFACTURING,	/* a Cisco manufacturing CA: issues MICs */
+	PTRUST_ROLE_EXTERNAL_CA,	/* an outside CA that issues LSCs */
+	PTRUST_ROLE_OTHER
+} ptrust_role;
+
+const char *ptrust_role_name(ptrust_role role);	/* "capf", ... */
+/* Reverse of ptrust_role_name ("auto" too); -1 when unknown. */
+int ptrust_role_from_name(const char *name, ptrust_role *role);
+
+/* Certificate kinds, decided by the role of the anchor that verified. */
+typedef enum ptrust_kind {
+	PTRUST_KIND_UNKNOWN = 0,
+	PTRUST_KIND_LSC,
+	PTRUST_KIND_MIC
+} ptrust_kind;
+
+const char *ptrust_kind_name(ptrust_kind kind);	/* "LSC", "MIC", "unknown" */
+
+/* ---------------------------------------------------------------------
+ * Trust anchors: immutable, reference counted.
+ */
+typedef struct ptrust_anchor ptrust_anchor;
+
+const char *ptrust_anchor_alias(const ptrust_anchor *anchor);
+/* 64 lower-case hex digits, no separators. */
+const char *ptrust_anchor_sha256(const ptrust_anchor *anchor);
+const char *ptrust_anchor_subject(const ptrust_anchor *anchor);
+const char *ptrust_anchor_issuer(const ptrust_anchor *anchor);
+time_t ptrust_anchor_not_before(const ptrust_anchor *anchor);
+time_t ptrust_anchor_not_after(const ptrust_anchor *anchor);
+const char *ptrust_anchor_key_type(const ptrust_anchor *anchor); /* "RSA", "EC", ... */
+int ptrust_anchor_key_bits(const ptrust_anchor *anchor);
+ptrust_role ptrust_anchor_role(const ptrust_anchor *anchor);
+/* The DER encoding of the certificate. */
+const unsigned char *ptrust_anchor_der(const ptrust_anchor *anchor, size_t *len);
+
+/* ---------------------------------------------------------------------
+ * Store builder: mutable, single-threaded.  Produces snapshots.
+ */
+typedef struct ptrust_builder ptrust_builder;
+typedef struct ptrust_store ptrust_store;
+
+/* What an add did to one certificate (see ptrust_builder_change). */
+typedef enum ptrust_change_kind {
+	PTRUST_CHANGE_ADDED = 1,	/* new subject */
+	PTRUST_CHANGE_REPLACED,		/* newer notBefore replaced the anchor of that subject */
+	PTRUST_CHANGE_KEPT_EXISTING,	/* an anchor with that subject and a newer or equal notBefore stays */
+	PTRUST_CHANGE_UNCHANGED		/* that exact certificate is already an anchor */
+} ptrust_change_kind;
+
+const char *ptrust_change_kind_name(ptrust_change_kind kind);
+
+/* name: the store's name, e.g. "callmanager-trust" (same rules as aliases). */
+ptrust_builder *ptrust_builder_new(const char *name);
+/* A builder holding a snapshot's anchors, to derive a new snapshot from it. */
+ptrust_builder *ptrust_builder_new_from_store(const ptrust_store *store);
+void ptrust_builder_free(ptrust_builder *builder);
+/* The last error message on this builder, "" when none. */
+const char *ptrust_builder_error(const ptrust_builder *builder);
+const char *ptrust_builder_name(const ptrust_builder *builder);
+
+/*
+ * Adding anchors.  alias NULL: from the file name (add_file), else from the
+ * subject CN.  role PTRUST_ROLE_AUTO: inferred.  PEM input may hold several
+ * certificates (alias, when given, applies only to single-certificate
+ * input).  On failure nothing is added.  Each call resets the change list.
+ */
+ptrust_status ptrust_builder_add_mem(ptrust_builder *builder,
+    const void *data, size_t len, const char *alias, ptrust_role role);
+ptrust_status ptrust_builder_add_file(ptrust_builder *builder,
+    const char *path, const char *alias, ptrust_role role);
+/* Every *.pem, *.crt, *.cer, *.der file of a directory (not recursive). */
+ptrust_status ptrust_builder_add_dir(ptrust_builder *builder,
+    const char *path, ptrust_role role);
+
+/* What the last add/load call did, one entry per certificate. */
+size_t ptrust_builder_change_count(const ptrust_builder *builder);
+ptrust_change_kind ptrust_builder_change(const ptrust_builder *builder,
+    size_t index, const char **alias, const char **other_alias);
+
+/* Remove by alias or SHA-256 fingerprint (hex, colons optional). */
+ptrust_status ptrust_builder_remove(ptrust_builder *builder,
+    const char *alias_or_sha256);
+/* Change the role of one anchor. */
+ptrust_status ptrust_builder_set_role(ptrust_builder *builder,
+    const char *alias_or_sha256, ptrust_role role);
+
+size_t ptrust_builder_anchor_count(const ptrust_builder *builder);
+const ptrust_anchor *ptrust_builder_anchor(const ptrust_builder *builder,
+    size_t index);
+const ptrust_anchor *ptrust_builder_find(const ptrust_builder *builder,
+    const char *alias_or_sha256);
+
+/*
+ * A store on disk is a directory with one PEM file per anchor, named
+ * ALIAS.pem.  load replaces the builder's content; on failure the builder
+ * is unchanged.  save writes every file atomically, then removes the
+ * *.pem files of anchors no longer present.
+ */
+ptrust_status ptrust_builder_load_dir(ptrust_builder *builder,
+    const char *path);
+ptrust_status ptrust_builder_save_dir(ptrust_builder *builder,
+    const char *path);
+
+/* An immutable snapshot of the builder's current content. */
+ptrust_status ptrust_builder_build(ptrust_builder *builder,
+    ptrust_store **store);
+
+/* ---------------------------------------------------------------------
+ * Store snapshots: immutable, reference counted, shareable by threads.
+ */
+ptrust_store *ptrust_store_ref(ptrust_store *store);
+void ptrust_store_unref(ptrust_store *store);
+const char *ptrust_store_name(const ptrust_store *store);
+/* Unique per snapshot within the process; grows with each build. */
+uint64_t ptrust_store_generation(const ptrust_store *store);
+size_t ptrust_store_anchor_count(const ptrust_store *store);
+const ptrust_anchor *ptrust_store_anchor(const ptrust_store *store,
+    size_t index);
+const ptrust_anchor *ptrust_store_find(const ptrust_store *store,
+    const char *alias_or_sha256);
+
+/* ---------------------------------------------------------------------
+ * The chain a phone presents: leaf first, then any intermediates.
+ */
+typedef struct ptrust_chain ptrust_chain;
+
+ptrust_chain *ptrust_chain_new(void);
+void ptrust_chain_free(ptrust_chain *chain);
+const char *ptrust_chain_error(const ptrust_chain *chain);
+/* All certificates of a PEM bundle, appended in order. */
+ptrust_status ptrust_chain_add_pem(ptrust_chain *chain, const void *data,
+    size_t len);
+/* Exactly one DER certificate. */
+ptrust_status ptrust_chain_add_der(ptrust_chain *chain, const void *data,
+    size_t len);
+/* A PEM bundle or one DER certificate. */
+ptrust_status ptrust_chain_add_file(ptrust_chain *chain, const char *path);
+size_t ptrust_chain_count(const ptrust_chain *chain);
+
+/* ---------------------------------------------------------------------
+ * Validation options.  Defaults: the current time, purpose TLS client,
+ * depth 10, no CRLs, no peer name, security level 2 (RSA >= 2048 bits,
+ * no SHA-1).  Not to be changed while a validation uses them.
+ */
+typedef struct ptrust_options ptrust_options;
+
+typedef enum ptrust_purpose {
+	PTRUST_PURPOSE_TLS_CLIENT = 0,
+	PTRUST_PURPOSE_TLS_SERVER,
+	PTRUST_PURPOSE_ANY
+} ptrust_purpose;
+
+typedef enum ptrust_crl_check {
+	PTRUST_CRL_CHECK_NONE = 0,
+	PTRUST_CRL_CHECK_LEAF,
+	PTRUST_CRL_CHECK_ALL
+} ptrust_crl_check;
+
+ptrust_options *ptrust_options_new(void);
+void ptrust_options_free(ptrust_options *options);
+const char *ptrust_options_error(const ptrust_options *options);
+ptrust_status ptrust_options_set_time(ptrust_options *options, time_t at);
+ptrust_status ptrust_options_set_purpose(ptrust_options *options,
+    ptrust_purpose purpose);
+/* Intermediate CAs allowed between leaf and anchor, 0..64 (default 10). */
+ptrust_status ptrust_options_set_max_depth(ptrust_options *options,
+    int depth);
+/* A DNS name or an IP address the leaf must carry; NULL clears. */
+ptrust_status ptrust_options_set_peer_name(ptrust_options *options,
+    const char *name);
+/* Adding a CRL turns checking on for the whole chain unless set_crl_check says otherwise. */
+ptrust_status ptrust_options_add_crl_mem(ptrust_options *options,
+    const void *data, size_t len);
+ptrust_status ptrust_options_add_crl_file(ptrust_options *options,
+    const char *path);
+ptrust_status ptrust_options_set_crl_check(ptrust_options *options,
+    ptrust_crl_check mode);
+/* OpenSSL authentication level 2..5; lower levels need the insecure call. */
+ptrust_status ptrust_options_set_security_level(ptrust_options *options,
+    int level);
+/* Levels 0 and 1: RSA keys under 2048 bits accepted. */
+ptrust_status ptrust_options_insecure_set_security_level(
+    ptrust_options *options, int level);
+/* Accept SHA-1 signatures (old MIC chains); key sizes still per level. */
+ptrust_status ptrust_options_allow_sha1(ptrust_options *options, int allow);
+
+/* ---------------------------------------------------------------------
+ * Validation and its result.
+ */
+typedef struct ptrust_result ptrust_result;
+
+/*
+ * Validate chain against store.  options NULL: defaults.  Returns
+ * PTRUST_OK when the validation ran, whatever the verdict; *result is then
+ * set.  On another status *result is set too when memory allowed it, with
+ * ptrust_result_error() saying why, and is never trusted.
+ */
+ptrust_status ptrust_verify(const ptrust_store *store,
+    const ptrust_chain *chain, const ptrust_options *options,
+    ptrust_result **result);
+
+void ptrust_result_free(ptrust_result *result);
+/* 1 when trusted; 0 otherwise (including on any error).  Fail closed. */
+int ptrust_result_trusted(const ptrust_result *result);
+const char *ptrust_result_error(const ptrust_result *result);
+
+size_t ptrust_result_reason_count(const ptrust_result *result);
+ptrust_reason_code ptrust_result_reason_code(const ptrust_result *result,
+    size_t index);
+/* 0 is the leaf; -1 when the reason concerns no single certificate. */
+int ptrust_result_reason_depth(const ptrust_result *result, size_t index);
+const char *ptrust_result_reason_subject(const ptrust_result *result,
+    size_t index);
+const char *ptrust_result_reason_message(const ptrust_result *result,
+    size_t index);
+
+ptrust_tls_alert ptrust_result_tls_alert(const ptrust_result *result);
+ptrust_kind ptrust_result_kind(const ptrust_result *result);
+/* The anchor the chain ends in, NULL when none (e.g. unknown CA). */
+const ptrust_anchor *ptrust_result_anchor(const ptrust_result *result);
+const char *ptrust_result_store_name(const ptrust_result *result);
+/* The chain as built, leaf (0) to anchor. */
+size_t ptrust_result_chain_length(const ptrust_result *result);
+const char *ptrust_result_chain_subject(const ptrust_result *result,
+    size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PHONETRUST_H */

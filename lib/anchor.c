@@ -1,0 +1,253 @@
+/*
+ * Trust anchors: a certificate plus what an administrator needs to see of
+ * it, computed once at import.  Immutable and reference counted, so
+ * builders and snapshots share them without copying.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "internal.h"
+
+/* Cisco's public manufacturing CAs (SHA-256 of the DER), see data/cisco/. */
+static const char *const cisco_manufacturing_sha256[] = {
+	"f2a392571e33549ab43693ef5567fbe6078b982805710c26fef6d84ac6e84bdb",
+	"65fab04aef298be3b942e60e1a9417b9c0c6a18ee045f2d1114d5567426583fb",
+	"8db49f4b13eead89c5cca29ec03372591445865b7afde82c33760f1c947f3bfe",
+	"95a0e58a998e802ac77ad529b9add8e5b40cf90af39a856db514a36346501ec5",
+	"c74d4b4a14519dd065191d96845e8d4ec851436bc559c4a45e24ca5c7c01fcd3",
+	"8327bc8c9d69947b3de3c27511537267f59c21b9fa7b613fafbccd53b7024000",
+	"705eaafc3ff488030017d59832603eefad514171b583808675f45c190e6378f8",
+	"cd85167b3935e27bcc3b0f5fa24c8457882d0bb994f88269a7f72829d957eae9",
+};
+
+static void
+sha256_hex(const unsigned char *der, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	int i;
+
+	EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static int
+is_capf_cn(const char *cn)
+{
+	size_t i;
+
+	/* CUCM names its CAPF certificate CAPF-<8 hex digits>. */
+	if (cn == NULL || strncmp(cn, "CAPF-", 5) != 0 || strlen(cn) != 13)
+		return 0;
+	for (i = 5; i < 13; i++)
+		if (!isxdigit((unsigned char)cn[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * A first guess at import, which the caller can override.  Names are only
+ * used here, to label anchors; the kind of a phone certificate is always
+ * decided by the anchor that verified its chain.
+ */
+ptrust_role
+pt_infer_role(X509 *x509)
+{
+	unsigned char *der = NULL;
+	char fp[65], *cn;
+	int len;
+	size_t i;
+	ptrust_role role = PTRUST_ROLE_OTHER;
+
+	if ((len = i2d_X509(x509, &der)) > 0) {
+		sha256_hex(der, (size_t)len, fp);
+		for (i = 0; i < sizeof(cisco_manufacturing_sha256) /
+		    sizeof(cisco_manufacturing_sha256[0]); i++)
+			if (strcmp(fp, cisco_manufacturing_sha256[i]) == 0)
+				role = PTRUST_ROLE_MANUFACTURING;
+	}
+	OPENSSL_free(der);
+	if (role != PTRUST_ROLE_OTHER)
+		return role;
+	cn = pt_subject_cn(x509);
+	if (is_capf_cn(cn))
+		role = PTRUST_ROLE_CAPF;
+	else if (cn != NULL && (strcmp(cn, "CAP-RTP-001") == 0 ||
+	    strcmp(cn, "CAP-RTP-002") == 0))
+		role = PTRUST_ROLE_MANUFACTURING;	/* not published by Cisco */
+	free(cn);
+	return role;
+}
+
+static void
+key_info(X509 *x509, char *type, size_t typelen, int *bits)
+{
+	EVP_PKEY *pkey = X509_get0_pubkey(x509);
+	const char *name = NULL;
+
+	*bits = 0;
+	if (pkey == NULL) {
+		snprintf(type, typelen, "unknown");
+		return;
+	}
+	switch (EVP_PKEY_get_base_id(pkey)) {
+	case EVP_PKEY_RSA:	name = "RSA"; break;
+	case EVP_PKEY_RSA_PSS:	name = "RSA-PSS"; break;
+	case EVP_PKEY_EC:	name = "EC"; break;
+	case EVP_PKEY_DSA:	name = "DSA"; break;
+	case EVP_PKEY_ED25519:	name = "Ed25519"; break;
+	case EVP_PKEY_ED448:	name = "Ed448"; break;
+	default:		name = "unknown"; break;
+	}
+	snprintf(type, typelen, "%s", name);
+	*bits = EVP_PKEY_get_bits(pkey);
+}
+
+ptrust_anchor *
+pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
+{
+	ptrust_anchor *a;
+	unsigned char *der = NULL;
+	int len;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	atomic_init(&a->refs, 1);
+	if ((len = i2d_X509(x509, &der)) <= 0)
+		goto err;
+	a->der = der;
+	a->der_len = (size_t)len;
+	sha256_hex(a->der, a->der_len, a->sha256);
+	if (!X509_up_ref(x509))
+		goto err;
+	a->x509 = x509;
+	if ((a->alias = strdup(alias)) == NULL ||
+	    (a->subject = pt_name_string(X509_get_subject_name(x509))) == NULL ||
+	    (a->issuer = pt_name_string(X509_get_issuer_name(x509))) == NULL)
+		goto err;
+	/* A time OpenSSL cannot read stays 0; validation reports it. */
+	pt_asn1_time_to_time_t(X509_get0_notBefore(x509), &a->not_before);
+	pt_asn1_time_to_time_t(X509_get0_notAfter(x509), &a->not_after);
+	key_info(x509, a->key_type, sizeof(a->key_type), &a->key_bits);
+	a->role = role == PTRUST_ROLE_AUTO ? pt_infer_role(x509) : role;
+	return a;
+err:
+	pt_anchor_unref(a);
+	return NULL;
+}
+
+/* The same certificate under another alias and/or role. */
+ptrust_anchor *
+pt_anchor_with(const ptrust_anchor *a, const char *alias, ptrust_role role)
+{
+	return pt_anchor_new(a->x509, alias != NULL ? alias : a->alias,
+	    role == PTRUST_ROLE_AUTO ? a->role : role);
+}
+
+ptrust_anchor *
+pt_anchor_ref(ptrust_anchor *a)
+{
+	if (a != NULL)
+		atomic_fetch_add_explicit(&a->refs, 1, memory_order_relaxed);
+	return a;
+}
+
+void
+pt_anchor_unref(ptrust_anchor *a)
+{
+	if (a == NULL ||
+	    atomic_fetch_sub_explicit(&a->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	X509_free(a->x509);
+	OPENSSL_free(a->der);
+	free(a->alias);
+	free(a->subject);
+	free(a->issuer);
+	free(a);
+}
+
+int
+pt_anchor_matches(const ptrust_anchor *a, const char *alias_or_sha256)
+{
+	char fp[65];
+
+	if (strcmp(a->alias, alias_or_sha256) == 0)
+		return 1;
+	return pt_normalize_sha256(alias_or_sha256, fp) &&
+	    strcmp(fp, a->sha256) == 0;
+}
+
+const char *
+ptrust_anchor_alias(const ptrust_anchor *a)
+{
+	return a != NULL ? a->alias : NULL;
+}
+
+const char *
+ptrust_anchor_sha256(const ptrust_anchor *a)
+{
+	return a != NULL ? a->sha256 : NULL;
+}
+
+const char *
+ptrust_anchor_subject(const ptrust_anchor *a)
+{
+	return a != NULL ? a->subject : NULL;
+}
+
+const char *
+ptrust_anchor_issuer(const ptrust_anchor *a)
+{
+	return a != NULL ? a->issuer : NULL;
+}
+
+time_t
+ptrust_anchor_not_before(const ptrust_anchor *a)
+{
+	return a != NULL ? a->not_before : 0;
+}
+
+time_t
+ptrust_anchor_not_after(const ptrust_anchor *a)
+{
+	return a != NULL ? a->not_after : 0;
+}
+
+const char *
+ptrust_anchor_key_type(const ptrust_anchor *a)
+{
+	return a != NULL ? a->key_type : NULL;
+}
+
+int
+ptrust_anchor_key_bits(const ptrust_anchor *a)
+{
+	return a != NULL ? a->key_bits : 0;
+}
+
+ptrust_role
+ptrust_anchor_role(const ptrust_anchor *a)
+{
+	return a != NULL ? a->role : PTRUST_ROLE_OTHER;
+}
+
+const unsigned char *
+ptrust_anchor_der(const ptrust_anchor *a, size_t *len)
+{
+	if (len != NULL)
+		*len = a != NULL ? a->der_len : 0;
+	return a != NULL ? a->der : NULL;
+}
+
+X509 *
+ptrust_anchor_get0_x509(const ptrust_anchor *a)
+{
+	return a != NULL ? a->x509 : NULL;
+}

@@ -1,0 +1,182 @@
+/* The chain a phone presents, leaf first, parsed once into X509 objects. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "builder.h"
+
+ptrust_chain *
+ptrust_chain_new(void)
+{
+	ptrust_chain *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->certs = sk_X509_new_null()) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+ptrust_chain_free(ptrust_chain *c)
+{
+	if (c == NULL)
+		return;
+	sk_X509_pop_free(c->certs, X509_free);
+	free(c);
+}
+
+const char *
+ptrust_chain_error(const ptrust_chain *c)
+{
+	return c != NULL ? c->err : "no chain";
+}
+
+size_t
+ptrust_chain_count(const ptrust_chain *c)
+{
+	return c != NULL ? (size_t)sk_X509_num(c->certs) : 0;
+}
+
+/* Moves every certificate of sk to the end of the chain, or none. */
+static ptrust_status
+append_all(ptrust_chain *c, STACK_OF(X509) *sk)
+{
+	int i, first = sk_X509_num(c->certs);
+
+	for (i = 0; i < sk_X509_num(sk); i++) {
+		if (!sk_X509_push(c->certs, sk_X509_value(sk, i))) {
+			while (sk_X509_num(c->certs) > first)
+				sk_X509_pop(c->certs);
+			sk_X509_pop_free(sk, X509_free);
+			pt_seterr(c->err, "out of memory");
+			return PTRUST_ERR_NOMEM;
+		}
+	}
+	sk_X509_free(sk);	/* the chain owns the certificates now */
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_chain_add_pem(ptrust_chain *c, const void *data, size_t len)
+{
+	STACK_OF(X509) *sk;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (data == NULL) {
+		pt_seterr(c->err, "no data");
+		return PTRUST_ERR_ARG;
+	}
+	if ((sk = sk_X509_new_null()) == NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	if (pt_parse_pem_certs(data, len, sk, c->err, "PEM input") < 0) {
+		sk_X509_free(sk);
+		return PTRUST_ERR_PARSE;
+	}
+	return append_all(c, sk);
+}
+
+ptrust_status
+ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
+{
+	X509 *x;
+	char what[64];
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (data == NULL) {
+		pt_seterr(c->err, "no data");
+		return PTRUST_ERR_ARG;
+	}
+	snprintf(what, sizeof(what), "certificate %d (DER)",
+	    sk_X509_num(c->certs) + 1);
+	if ((x = pt_parse_der_cert(data, len, c->err, what)) == NULL)
+		return PTRUST_ERR_PARSE;
+	if (!sk_X509_push(c->certs, x)) {
+		X509_free(x);
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_chain_add_file(ptrust_chain *c, const char *path)
+{
+	STACK_OF(X509) *sk;
+	unsigned char *data;
+	size_t len;
+	ptrust_status st;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (path == NULL) {
+		pt_seterr(c->err, "no path");
+		return PTRUST_ERR_ARG;
+	}
+	if ((st = pt_read_file(path, &data, &len, c->err)) != PTRUST_OK)
+		return st;
+	st = pt_parse_certs(data, len, path, &sk, c->err);
+	free(data);
+	if (st != PTRUST_OK)
+		return st;
+	return append_all(c, sk);
+}
+
+ptrust_status
+ptrust_chain_add_x509(ptrust_chain *c, X509 *cert)
+{
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (cert == NULL) {
+		pt_seterr(c->err, "no certificate");
+		return PTRUST_ERR_ARG;
+	}
+	if (!X509_up_ref(cert))
+		return PTRUST_ERR_INTERNAL;
+	if (!sk_X509_push(c->certs, cert)) {
+		X509_free(cert);
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_chain_new_from_x509(X509 *leaf, STACK_OF(X509) *rest,
+    ptrust_chain **out)
+{
+	ptrust_chain *c;
+	ptrust_status st;
+	int i;
+
+	if (out == NULL)
+		return PTRUST_ERR_ARG;
+	*out = NULL;
+	if (leaf == NULL)
+		return PTRUST_ERR_ARG;
+	if ((c = ptrust_chain_new()) == NULL)
+		return PTRUST_ERR_NOMEM;
+	st = ptrust_chain_add_x509(c, leaf);
+	for (i = 0; st == PTRUST_OK && i < sk_X509_num(rest); i++) {
+		X509 *x = sk_X509_value(rest, i);
+
+		/* A TLS peer chain repeats the leaf first: skip that copy. */
+		if (i == 0 && X509_cmp(x, leaf) == 0)
+			continue;
+		st = ptrust_chain_add_x509(c, x);
+	}
+	if (st != PTRUST_OK) {
+		ptrust_chain_free(c);
+		return st;
+	}
+	*out = c;
+	return PTRUST_OK;
+}

@@ -1,0 +1,145 @@
+/*
+ * Internal declarations shared by the library's files.  Internal names
+ * start with pt_ so that the version script (ptrust_*) never exports them.
+ */
+#ifndef PTRUST_INTERNAL_H
+#define PTRUST_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <openssl/x509.h>
+
+/* Public declarations get default visibility; everything else is hidden. */
+#pragma GCC visibility push(default)
+#include "phonetrust.h"
+#include "phonetrust-openssl.h"
+#pragma GCC visibility pop
+
+#define PT_ERRLEN	512
+/* Largest file the library reads: a trust store or chain is far smaller. */
+#define PT_MAX_FILE	(16u * 1024 * 1024)
+#define PT_MAX_ALIAS	128
+#define PT_DEFAULT_DEPTH 10
+#define PT_DEFAULT_LEVEL 2
+
+struct ptrust_anchor {
+	atomic_int	 refs;
+	X509		*x509;
+	char		*alias;
+	char		 sha256[65];
+	char		*subject;
+	char		*issuer;
+	time_t		 not_before;
+	time_t		 not_after;
+	char		 key_type[16];
+	int		 key_bits;
+	ptrust_role	 role;
+	unsigned char	*der;
+	size_t		 der_len;
+};
+
+struct pt_change {
+	ptrust_change_kind kind;
+	char		*alias;
+	char		*other_alias;
+};
+
+struct ptrust_builder {
+	char		*name;
+	ptrust_anchor	**anchors;
+	size_t		 n_anchors;
+	struct pt_change *changes;
+	size_t		 n_changes;
+	char		 err[PT_ERRLEN];
+};
+
+struct ptrust_store {
+	atomic_int	 refs;
+	char		*name;
+	uint64_t	 generation;
+	ptrust_anchor	**anchors;
+	size_t		 n_anchors;
+	X509_STORE	*x509_store;
+};
+
+struct ptrust_chain {
+	STACK_OF(X509)	*certs;
+	char		 err[PT_ERRLEN];
+};
+
+struct ptrust_options {
+	time_t		 at;
+	int		 has_time;
+	ptrust_purpose	 purpose;
+	int		 max_depth;
+	char		*peer_name;
+	STACK_OF(X509_CRL) *crls;
+	int		 crl_check;	/* -1: automatic (all when CRLs given) */
+	int		 security_level;
+	int		 allow_sha1;
+	char		 err[PT_ERRLEN];
+};
+
+struct pt_reason {
+	ptrust_reason_code code;
+	int		 depth;
+	char		*subject;
+	char		*message;
+};
+
+struct ptrust_result {
+	int		 trusted;
+	ptrust_store	*store;		/* keeps the anchor alive */
+	const ptrust_anchor *anchor;
+	ptrust_kind	 kind;
+	ptrust_tls_alert alert;
+	struct pt_reason *reasons;
+	size_t		 n_reasons;
+	char		**chain_subjects;
+	size_t		 chain_len;
+	char		 err[PT_ERRLEN];
+};
+
+/* util.c */
+void	 pt_seterr(char *err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 pt_seterr_ssl(char *err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+ptrust_status pt_read_file(const char *path, unsigned char **data,
+	    size_t *len, char *err);
+char	*pt_name_string(const X509_NAME *name);
+char	*pt_subject_cn(X509 *x509);
+int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
+void	 pt_format_time(time_t t, char *buf, size_t len);
+int	 pt_is_pem(const unsigned char *data, size_t len);
+int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
+	    STACK_OF(X509) *out, char *err, const char *what);
+X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
+	    const char *what);
+int	 pt_alias_valid(const char *alias);
+char	*pt_alias_from_text(const char *text);
+int	 pt_normalize_sha256(const char *in, char out[65]);
+
+/* anchor.c */
+ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
+ptrust_anchor *pt_anchor_with(const ptrust_anchor *a, const char *alias,
+	    ptrust_role role);
+ptrust_anchor *pt_anchor_ref(ptrust_anchor *a);
+void	 pt_anchor_unref(ptrust_anchor *a);
+ptrust_role pt_infer_role(X509 *x509);
+int	 pt_anchor_matches(const ptrust_anchor *a, const char *alias_or_sha256);
+
+/* builder.c */
+void	 pt_builder_clear_changes(ptrust_builder *b);
+int	 pt_role_from_comment(const unsigned char *data, size_t len,
+	    ptrust_role *role);
+
+/* reason.c */
+ptrust_reason_code pt_reason_from_x509_error(int err);
+ptrust_tls_alert pt_alert_for_reasons(const struct pt_reason *r, size_t n);
+
+#endif /* PTRUST_INTERNAL_H */

@@ -1,0 +1,303 @@
+/*
+ * Reason codes: stable names, messages, the mapping from OpenSSL's verify
+ * errors, and the TLS alert a server should send.  Switches over static
+ * strings so the compiler flags a code added without its text.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/x509_vfy.h>
+
+#include "internal.h"
+
+const char *
+ptrust_reason_name(ptrust_reason_code code)
+{
+	switch (code) {
+	case PTRUST_REASON_UNKNOWN_CA:		return "unknown-ca";
+	case PTRUST_REASON_EXPIRED:		return "expired";
+	case PTRUST_REASON_NOT_YET_VALID:	return "not-yet-valid";
+	case PTRUST_REASON_BAD_SIGNATURE:	return "bad-signature";
+	case PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM:
+		return "weak-signature-algorithm";
+	case PTRUST_REASON_KEY_TOO_SMALL:	return "key-too-small";
+	case PTRUST_REASON_NOT_A_CA:		return "not-a-ca";
+	case PTRUST_REASON_PATH_LENGTH_EXCEEDED: return "path-length-exceeded";
+	case PTRUST_REASON_WRONG_PURPOSE:	return "wrong-purpose";
+	case PTRUST_REASON_REVOKED:		return "revoked";
+	case PTRUST_REASON_CRL_MISSING:		return "crl-missing";
+	case PTRUST_REASON_CRL_EXPIRED:		return "crl-expired";
+	case PTRUST_REASON_UNHANDLED_CRITICAL_EXTENSION:
+		return "unhandled-critical-extension";
+	case PTRUST_REASON_SELF_SIGNED_LEAF:	return "self-signed-leaf";
+	case PTRUST_REASON_INVALID_TIME_ENCODING:
+		return "invalid-time-encoding";
+	case PTRUST_REASON_MALFORMED:		return "malformed";
+	case PTRUST_REASON_CHAIN_TOO_LONG:	return "chain-too-long";
+	case PTRUST_REASON_NAME_MISMATCH:	return "name-mismatch";
+	case PTRUST_REASON_BAD_KEY_USAGE:	return "bad-key-usage";
+	case PTRUST_REASON_CRL_NOT_YET_VALID:	return "crl-not-yet-valid";
+	case PTRUST_REASON_CRL_INVALID:		return "crl-invalid";
+	case PTRUST_REASON_NAME_CONSTRAINTS:	return "name-constraints";
+	case PTRUST_REASON_POLICY:		return "policy";
+	case PTRUST_REASON_OTHER:		return "other";
+	}
+	return NULL;
+}
+
+const char *
+ptrust_reason_message(ptrust_reason_code code)
+{
+	switch (code) {
+	case PTRUST_REASON_UNKNOWN_CA:
+		return "the issuing CA is not in the trust store";
+	case PTRUST_REASON_EXPIRED:
+		return "the certificate has expired";
+	case PTRUST_REASON_NOT_YET_VALID:
+		return "the certificate is not valid yet";
+	case PTRUST_REASON_BAD_SIGNATURE:
+		return "the signature does not verify with the issuer's key";
+	case PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM:
+		return "the signature uses a digest the security policy "
+		    "refuses (SHA-1 or weaker)";
+	case PTRUST_REASON_KEY_TOO_SMALL:
+		return "the key is smaller than the security policy allows";
+	case PTRUST_REASON_NOT_A_CA:
+		return "an issuing certificate is not a CA (basicConstraints "
+		    "CA:TRUE missing)";
+	case PTRUST_REASON_PATH_LENGTH_EXCEEDED:
+		return "a CA's path length constraint is exceeded";
+	case PTRUST_REASON_WRONG_PURPOSE:
+		return "the certificate is not allowed for this purpose "
+		    "(extended key usage)";
+	case PTRUST_REASON_REVOKED:
+		return "the certificate is revoked";
+	case PTRUST_REASON_CRL_MISSING:
+		return "revocation checking is on but no CRL covers the "
+		    "certificate";
+	case PTRUST_REASON_CRL_EXPIRED:
+		return "the CRL is past its nextUpdate";
+	case PTRUST_REASON_UNHANDLED_CRITICAL_EXTENSION:
+		return "the certificate or CRL has a critical extension "
+		    "this validator does not understand";
+	case PTRUST_REASON_SELF_SIGNED_LEAF:
+		return "the certificate is self-signed and not in the trust "
+		    "store";
+	case PTRUST_REASON_INVALID_TIME_ENCODING:
+		return "a validity time is encoded in a form RFC 5280 forbids";
+	case PTRUST_REASON_MALFORMED:
+		return "the certificate is malformed";
+	case PTRUST_REASON_CHAIN_TOO_LONG:
+		return "the chain is longer than the maximum depth";
+	case PTRUST_REASON_NAME_MISMATCH:
+		return "the certificate does not carry the expected peer name";
+	case PTRUST_REASON_BAD_KEY_USAGE:
+		return "a key usage needed for this step is missing";
+	case PTRUST_REASON_CRL_NOT_YET_VALID:
+		return "the CRL is not valid yet";
+	case PTRUST_REASON_CRL_INVALID:
+		return "the CRL cannot be used (signature, issuer or scope)";
+	case PTRUST_REASON_NAME_CONSTRAINTS:
+		return "a name violates a CA's name constraints";
+	case PTRUST_REASON_POLICY:
+		return "certificate policy processing failed";
+	case PTRUST_REASON_OTHER:
+		return "the chain failed a check";
+	}
+	return NULL;
+}
+
+ptrust_reason_code
+ptrust_reason_from_name(const char *name)
+{
+	int c;
+
+	if (name == NULL)
+		return 0;
+	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_OTHER; c++)
+		if (strcmp(ptrust_reason_name((ptrust_reason_code)c), name) == 0)
+			return (ptrust_reason_code)c;
+	return 0;
+}
+
+ptrust_reason_code
+pt_reason_from_x509_error(int err)
+{
+	switch (err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_REJECTED:
+		return PTRUST_REASON_UNKNOWN_CA;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return PTRUST_REASON_SELF_SIGNED_LEAF;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return PTRUST_REASON_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return PTRUST_REASON_NOT_YET_VALID;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+	case X509_V_ERR_SIGNATURE_ALGORITHM_MISMATCH:
+		return PTRUST_REASON_BAD_SIGNATURE;
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		return PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+		return PTRUST_REASON_KEY_TOO_SMALL;
+	case X509_V_ERR_INVALID_CA:
+		return PTRUST_REASON_NOT_A_CA;
+	case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+		return PTRUST_REASON_PATH_LENGTH_EXCEEDED;
+	case X509_V_ERR_INVALID_PURPOSE:
+		return PTRUST_REASON_WRONG_PURPOSE;
+	case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+	case X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE:
+		return PTRUST_REASON_BAD_KEY_USAGE;
+	case X509_V_ERR_CERT_REVOKED:
+		return PTRUST_REASON_REVOKED;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return PTRUST_REASON_CRL_MISSING;
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return PTRUST_REASON_CRL_EXPIRED;
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return PTRUST_REASON_CRL_NOT_YET_VALID;
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+		return PTRUST_REASON_CRL_INVALID;
+	case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+	case X509_V_ERR_UNSUPPORTED_EXTENSION_FEATURE:
+		return PTRUST_REASON_UNHANDLED_CRITICAL_EXTENSION;
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+		return PTRUST_REASON_INVALID_TIME_ENCODING;
+	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+		return PTRUST_REASON_CHAIN_TOO_LONG;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+	case X509_V_ERR_EMAIL_MISMATCH:
+		return PTRUST_REASON_NAME_MISMATCH;
+	case X509_V_ERR_PERMITTED_VIOLATION:
+	case X509_V_ERR_EXCLUDED_VIOLATION:
+	case X509_V_ERR_SUBTREE_MINMAX:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
+	case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
+	case X509_V_ERR_PROXY_SUBJECT_NAME_VIOLATION:
+		return PTRUST_REASON_NAME_CONSTRAINTS;
+	case X509_V_ERR_INVALID_POLICY_EXTENSION:
+	case X509_V_ERR_NO_EXPLICIT_POLICY:
+		return PTRUST_REASON_POLICY;
+	case X509_V_ERR_INVALID_EXTENSION:
+	case X509_V_ERR_INVALID_NON_CA:
+	case X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3:
+	case X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA:
+	case X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN:
+	case X509_V_ERR_CA_BCONS_NOT_CRITICAL:
+	case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
+	case X509_V_ERR_ISSUER_NAME_EMPTY:
+	case X509_V_ERR_SUBJECT_NAME_EMPTY:
+	case X509_V_ERR_EMPTY_SUBJECT_ALT_NAME:
+	case X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL:
+	case X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL:
+	case X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL:
+	case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+	case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
+	case X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA:
+	case X509_V_ERR_EC_KEY_EXPLICIT_PARAMS:
+	case X509_V_ERR_UNSPECIFIED:
+		return PTRUST_REASON_MALFORMED;
+	default:
+		return PTRUST_REASON_OTHER;
+	}
+}
+
+static ptrust_tls_alert
+alert_for(ptrust_reason_code code)
+{
+	switch (code) {
+	case PTRUST_REASON_UNKNOWN_CA:
+	case PTRUST_REASON_SELF_SIGNED_LEAF:
+	case PTRUST_REASON_NOT_A_CA:
+	case PTRUST_REASON_PATH_LENGTH_EXCEEDED:
+	case PTRUST_REASON_CHAIN_TOO_LONG:
+		return PTRUST_ALERT_UNKNOWN_CA;
+	case PTRUST_REASON_EXPIRED:
+	case PTRUST_REASON_CRL_EXPIRED:
+		return PTRUST_ALERT_CERTIFICATE_EXPIRED;
+	case PTRUST_REASON_REVOKED:
+		return PTRUST_ALERT_CERTIFICATE_REVOKED;
+	case PTRUST_REASON_WRONG_PURPOSE:
+	case PTRUST_REASON_BAD_KEY_USAGE:
+	case PTRUST_REASON_UNHANDLED_CRITICAL_EXTENSION:
+		return PTRUST_ALERT_UNSUPPORTED_CERTIFICATE;
+	case PTRUST_REASON_BAD_SIGNATURE:
+	case PTRUST_REASON_NOT_YET_VALID:
+	case PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM:
+	case PTRUST_REASON_KEY_TOO_SMALL:
+	case PTRUST_REASON_INVALID_TIME_ENCODING:
+	case PTRUST_REASON_MALFORMED:
+		return PTRUST_ALERT_BAD_CERTIFICATE;
+	case PTRUST_REASON_CRL_MISSING:
+	case PTRUST_REASON_CRL_NOT_YET_VALID:
+	case PTRUST_REASON_CRL_INVALID:
+	case PTRUST_REASON_NAME_MISMATCH:
+	case PTRUST_REASON_NAME_CONSTRAINTS:
+	case PTRUST_REASON_POLICY:
+	case PTRUST_REASON_OTHER:
+		return PTRUST_ALERT_CERTIFICATE_UNKNOWN;
+	}
+	return PTRUST_ALERT_CERTIFICATE_UNKNOWN;
+}
+
+/*
+ * One alert for many reasons: the one that tells the peer most about what
+ * to fix first.  An unknown issuer outranks everything (nothing else can be
+ * trusted without an anchor), then broken signatures, revocation, expiry.
+ */
+ptrust_tls_alert
+pt_alert_for_reasons(const struct pt_reason *r, size_t n)
+{
+	static const ptrust_reason_code order[] = {
+		PTRUST_REASON_UNKNOWN_CA, PTRUST_REASON_SELF_SIGNED_LEAF,
+		PTRUST_REASON_BAD_SIGNATURE, PTRUST_REASON_MALFORMED,
+		PTRUST_REASON_REVOKED, PTRUST_REASON_EXPIRED,
+		PTRUST_REASON_NOT_YET_VALID,
+	};
+	size_t i, j;
+
+	if (n == 0)
+		return PTRUST_ALERT_NONE;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		for (j = 0; j < n; j++)
+			if (r[j].code == order[i])
+				return alert_for(order[i]);
+	return alert_for(r[0].code);
+}
+
+const char *
+ptrust_tls_alert_name(ptrust_tls_alert alert)
+{
+	switch (alert) {
+	case PTRUST_ALERT_NONE:			return "none";
+	case PTRUST_ALERT_BAD_CERTIFICATE:	return "bad_certificate";
+	case PTRUST_ALERT_UNSUPPORTED_CERTIFICATE:
+		return "unsupported_certificate";
+	case PTRUST_ALERT_CERTIFICATE_REVOKED:	return "certificate_revoked";
+	case PTRUST_ALERT_CERTIFICATE_EXPIRED:	return "certificate_expired";
+	case PTRUST_ALERT_CERTIFICATE_UNKNOWN:	return "certificate_unknown";
+	case PTRUST_ALERT_UNKNOWN_CA:		return "unknown_ca";
+	case PTRUST_ALERT_INTERNAL_ERROR:	return "internal_error";
+	}
+	return NULL;
+}

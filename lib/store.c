@@ -1,0 +1,120 @@
+/*
+ * Store snapshots: what validations run against.  Immutable once built, so
+ * any number of threads share one; the reference count decides when it
+ * goes.  Each snapshot owns an X509_STORE holding its anchors, built once
+ * here instead of on every validation.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static atomic_uint_fast64_t next_generation = 1;
+
+ptrust_status
+ptrust_builder_build(ptrust_builder *b, ptrust_store **out)
+{
+	ptrust_store *s;
+	size_t i;
+
+	if (out != NULL)
+		*out = NULL;
+	if (b == NULL)
+		return PTRUST_ERR_ARG;
+	if (out == NULL) {
+		pt_seterr(b->err, "no place for the snapshot");
+		return PTRUST_ERR_ARG;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		goto nomem;
+	atomic_init(&s->refs, 1);
+	if ((s->name = strdup(b->name)) == NULL)
+		goto nomem;
+	if (b->n_anchors > 0 &&
+	    (s->anchors = calloc(b->n_anchors, sizeof(*s->anchors))) == NULL)
+		goto nomem;
+	if ((s->x509_store = X509_STORE_new()) == NULL)
+		goto nomem;
+	for (i = 0; i < b->n_anchors; i++) {
+		s->anchors[i] = pt_anchor_ref(b->anchors[i]);
+		s->n_anchors++;
+		if (!X509_STORE_add_cert(s->x509_store, b->anchors[i]->x509)) {
+			pt_seterr_ssl(b->err, "cannot add %s to the snapshot",
+			    b->anchors[i]->alias);
+			ptrust_store_unref(s);
+			return PTRUST_ERR_INTERNAL;
+		}
+	}
+	s->generation = atomic_fetch_add(&next_generation, 1);
+	*out = s;
+	return PTRUST_OK;
+nomem:
+	ptrust_store_unref(s);
+	pt_seterr(b->err, "out of memory");
+	return PTRUST_ERR_NOMEM;
+}
+
+ptrust_store *
+ptrust_store_ref(ptrust_store *s)
+{
+	if (s != NULL)
+		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	return s;
+}
+
+void
+ptrust_store_unref(ptrust_store *s)
+{
+	size_t i;
+
+	if (s == NULL ||
+	    atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	for (i = 0; i < s->n_anchors; i++)
+		pt_anchor_unref(s->anchors[i]);
+	free(s->anchors);
+	X509_STORE_free(s->x509_store);
+	free(s->name);
+	free(s);
+}
+
+const char *
+ptrust_store_name(const ptrust_store *s)
+{
+	return s != NULL ? s->name : NULL;
+}
+
+uint64_t
+ptrust_store_generation(const ptrust_store *s)
+{
+	return s != NULL ? s->generation : 0;
+}
+
+size_t
+ptrust_store_anchor_count(const ptrust_store *s)
+{
+	return s != NULL ? s->n_anchors : 0;
+}
+
+const ptrust_anchor *
+ptrust_store_anchor(const ptrust_store *s, size_t index)
+{
+	if (s == NULL || index >= s->n_anchors)
+		return NULL;
+	return s->anchors[index];
+}
+
+const ptrust_anchor *
+ptrust_store_find(const ptrust_store *s, const char *key)
+{
+	size_t i;
+
+	if (s == NULL || key == NULL)
+		return NULL;
+	for (i = 0; i < s->n_anchors; i++)
+		if (pt_anchor_matches(s->anchors[i], key))
+			return s->anchors[i];
+	return NULL;
+}

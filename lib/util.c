@@ -1,0 +1,405 @@
+/* Small helpers: error text, file reading, names, times, PEM/DER parsing. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "internal.h"
+
+void
+pt_seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, PT_ERRLEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Like pt_seterr, with OpenSSL's most recent error appended and the queue cleared. */
+void
+pt_seterr_ssl(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long e;
+	size_t used;
+
+	if (err == NULL) {
+		ERR_clear_error();
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err, PT_ERRLEN, fmt, ap);
+	va_end(ap);
+	e = ERR_peek_last_error();
+	used = strlen(err);
+	if (e != 0 && used + 3 < PT_ERRLEN) {
+		const char *reason = ERR_reason_error_string(e);
+		snprintf(err + used, PT_ERRLEN - used, " (%s)",
+		    reason != NULL ? reason : "unknown OpenSSL error");
+	}
+	ERR_clear_error();
+}
+
+ptrust_status
+pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
+{
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	if (fstat(fd, &st) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pt_seterr(err, "%s: not a regular file", path);
+		goto err;
+	}
+	if ((unsigned long long)st.st_size > PT_MAX_FILE) {
+		pt_seterr(err, "%s: file too large (%lld bytes, limit %u)",
+		    path, (long long)st.st_size, PT_MAX_FILE);
+		goto err;
+	}
+	/* One byte more than needed so a NUL terminator always fits. */
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		pt_seterr(err, "%s: out of memory", path);
+		return PTRUST_ERR_NOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			pt_seterr(err, "%s: %s", path, strerror(errno));
+			goto err;
+		}
+		if (r == 0)
+			break;	/* shrank while reading: take what is there */
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd);
+	*data = buf;
+	*len = got;
+	return PTRUST_OK;
+err:
+	free(buf);
+	close(fd);
+	return PTRUST_ERR_IO;
+}
+
+/* RFC 2253 order (CN first), UTF-8 kept as is. */
+char *
+pt_name_string(const X509_NAME *name)
+{
+	BIO *bio;
+	BUF_MEM *mem;
+	char *s = NULL;
+
+	if (name == NULL)
+		return strdup("");
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(bio, name, 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		BIO_get_mem_ptr(bio, &mem);
+		if ((s = malloc(mem->length + 1)) != NULL) {
+			memcpy(s, mem->data, mem->length);
+			s[mem->length] = '\0';
+		}
+	}
+	BIO_free(bio);
+	return s;
+}
+
+/* The last CN of the subject as UTF-8, or NULL when there is none. */
+char *
+pt_subject_cn(X509 *x509)
+{
+	X509_NAME *name = X509_get_subject_name(x509);
+	int idx = -1, last = -1;
+	unsigned char *utf8 = NULL;
+	char *s;
+	int n;
+
+	while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName,
+	    idx)) >= 0)
+		last = idx;
+	if (last < 0)
+		return NULL;
+	n = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n < 0)
+		return NULL;
+	if ((s = malloc((size_t)n + 1)) != NULL) {
+		memcpy(s, utf8, (size_t)n);
+		s[n] = '\0';
+	}
+	OPENSSL_free(utf8);
+	return s;
+}
+
+int
+pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) {
+		ERR_clear_error();
+		return 0;
+	}
+	*out = timegm(&tm);
+	return 1;
+}
+
+void
+pt_format_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "@%lld", (long long)t);
+}
+
+int
+pt_is_pem(const unsigned char *data, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+	size_t i;
+
+	if (len < sizeof(tag) - 1)
+		return 0;
+	for (i = 0; i + sizeof(tag) - 1 <= len; i++)
+		if (memcmp(data + i, tag, sizeof(tag) - 1) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+line_of(const unsigned char *data, size_t off)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (data[i] == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Appends every CERTIFICATE block of a PEM text to out; other block types
+ * (keys, CRLs) are skipped.  Returns the number of certificates added, or
+ * -1 with err naming the block and line that failed.
+ */
+int
+pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
+    char *err, const char *what)
+{
+	BIO *bio;
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long der_len;
+	size_t off;
+	int added = 0, blocks = 0, skipped = 0;
+	int first = sk_X509_num(out);
+
+	if (len > INT_MAX) {
+		pt_seterr(err, "%s: too large", what);
+		return -1;
+	}
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL) {
+		pt_seterr(err, "%s: out of memory", what);
+		return -1;
+	}
+	for (;;) {
+		const unsigned char *p;
+		X509 *x;
+
+		off = len - (size_t)BIO_ctrl_pending(bio);
+		if (!PEM_read_bio(bio, &name, &header, &der, &der_len)) {
+			unsigned long e = ERR_peek_last_error();
+
+			if (ERR_GET_REASON(e) == PEM_R_NO_START_LINE) {
+				ERR_clear_error();
+				break;
+			}
+			pt_seterr_ssl(err, "%s: bad PEM block after line %d "
+			    "(block %d)", what, line_of(data, off), blocks + 1);
+			goto fail;
+		}
+		blocks++;
+		/* off points at where the search began; find the BEGIN line. */
+		if (strcmp(name, PEM_STRING_X509) != 0 &&
+		    strcmp(name, PEM_STRING_X509_OLD) != 0) {
+			skipped++;
+		} else {
+			p = der;
+			x = d2i_X509(NULL, &p, der_len);
+			if (x == NULL || p != der + der_len) {
+				X509_free(x);
+				pt_seterr_ssl(err, "%s: certificate %d (PEM block "
+				    "after line %d) is not valid DER%s", what,
+				    added + 1, line_of(data, off),
+				    x != NULL ? ": trailing bytes" : "");
+				goto fail;
+			}
+			if (!sk_X509_push(out, x)) {
+				X509_free(x);
+				pt_seterr(err, "%s: out of memory", what);
+				goto fail;
+			}
+			added++;
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		name = header = NULL;
+		der = NULL;
+	}
+	BIO_free(bio);
+	if (added == 0) {
+		pt_seterr(err, "%s: no certificate found%s", what,
+		    skipped ? " (only other PEM blocks, e.g. keys)" : "");
+		return -1;
+	}
+	return added;
+fail:
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(der);
+	BIO_free(bio);
+	while (sk_X509_num(out) > first)
+		X509_free(sk_X509_pop(out));
+	return -1;
+}
+
+X509 *
+pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
+    const char *what)
+{
+	const unsigned char *p = data;
+	X509 *x;
+
+	if (len == 0) {
+		pt_seterr(err, "%s: empty input", what);
+		return NULL;
+	}
+	if (len > LONG_MAX) {
+		pt_seterr(err, "%s: too large", what);
+		return NULL;
+	}
+	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
+		pt_seterr_ssl(err, "%s: not a DER certificate", what);
+		return NULL;
+	}
+	if (p != data + len) {
+		pt_seterr(err, "%s: %zu trailing bytes after the certificate "
+		    "at byte %zu", what, (size_t)(data + len - p),
+		    (size_t)(p - data));
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* Aliases become file names: keep them to a safe portable set. */
+int
+pt_alias_valid(const char *alias)
+{
+	size_t i, n;
+
+	if (alias == NULL || (n = strlen(alias)) == 0 || n > PT_MAX_ALIAS)
+		return 0;
+	if (!isalnum((unsigned char)alias[0]))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)alias[i];
+
+		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	if (strstr(alias, "..") != NULL)
+		return 0;
+	return 1;
+}
+
+/* A valid alias derived from free text (a CN or file stem), or NULL. */
+char *
+pt_alias_from_text(const char *text)
+{
+	char *s, *d;
+	size_t n;
+	const char *p;
+
+	if (text == NULL)
+		return NULL;
+	while (*text != '\0' && !isalnum((unsigned char)*text))
+		text++;
+	if (*text == '\0')
+		return NULL;
+	n = strlen(text);
+	if (n > PT_MAX_ALIAS)
+		n = PT_MAX_ALIAS;
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	for (p = text, d = s; (size_t)(p - text) < n; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isalnum(c) || c == '_' || c == '-')
+			*d++ = (char)c;
+		else if (c == '.' && d[-1] != '.')
+			*d++ = '.';
+		else if (d[-1] != '_')
+			*d++ = '_';
+	}
+	/* no trailing separators */
+	while (d > s + 1 && (d[-1] == '_' || d[-1] == '.'))
+		d--;
+	*d = '\0';
+	if (!pt_alias_valid(s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Accepts 64 hex digits, colons allowed, any case.  1 on success. */
+int
+pt_normalize_sha256(const char *in, char out[65])
+{
+	size_t n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ':')
+			continue;
+		if (!isxdigit((unsigned char)*in) || n == 64)
+			return 0;
+		out[n++] = (char)tolower((unsigned char)*in);
+	}
+	out[n] = '\0';
+	return n == 64;
+}

@@ -1,0 +1,350 @@
+/*
+ * Chain validation.  OpenSSL builds and checks the path; our callback
+ * records every error instead of stopping at the first, so the result
+ * lists each reason.  Fail closed: trusted only when OpenSSL accepted the
+ * chain and not a single reason was recorded.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "internal.h"
+
+struct pt_verify_state {
+	ptrust_result		*r;
+	const ptrust_options	*o;
+	const char		*store_name;
+	size_t			 cap;
+	int			 nomem;
+};
+
+static int
+signed_with_sha1(X509 *x)
+{
+	int md = NID_undef, pk = NID_undef;
+
+	return OBJ_find_sigid_algs(X509_get_signature_nid(x), &md, &pk) &&
+	    md == NID_sha1;
+}
+
+static char *
+detail_message(ptrust_reason_code code, int err, X509 *cert,
+    const char *store_name)
+{
+	char buf[PT_ERRLEN], when[32], *issuer = NULL;
+	time_t t;
+
+	switch (code) {
+	case PTRUST_REASON_EXPIRED:
+		if (cert != NULL && pt_asn1_time_to_time_t(
+		    X509_get0_notAfter(cert), &t)) {
+			pt_format_time(t, when, sizeof(when));
+			snprintf(buf, sizeof(buf), "%s (notAfter %s)",
+			    ptrust_reason_message(code), when);
+			return strdup(buf);
+		}
+		break;
+	case PTRUST_REASON_NOT_YET_VALID:
+		if (cert != NULL && pt_asn1_time_to_time_t(
+		    X509_get0_notBefore(cert), &t)) {
+			pt_format_time(t, when, sizeof(when));
+			snprintf(buf, sizeof(buf), "%s (notBefore %s)",
+			    ptrust_reason_message(code), when);
+			return strdup(buf);
+		}
+		break;
+	case PTRUST_REASON_UNKNOWN_CA:
+		if (cert == NULL)
+			break;
+		if ((issuer = pt_name_string(X509_get_issuer_name(cert))) ==
+		    NULL)
+			return NULL;
+		if (err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
+			snprintf(buf, sizeof(buf), "the root \"%s\" sent with "
+			    "the chain is not in trust store \"%s\"", issuer,
+			    store_name);
+		else
+			snprintf(buf, sizeof(buf), "the issuer \"%s\" is not in "
+			    "trust store \"%s\"", issuer, store_name);
+		free(issuer);
+		return strdup(buf);
+	default:
+		break;
+	}
+	snprintf(buf, sizeof(buf), "%s (OpenSSL: %s)",
+	    ptrust_reason_message(code), X509_verify_cert_error_string(err));
+	return strdup(buf);
+}
+
+static void
+record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
+    int depth, X509 *cert)
+{
+	ptrust_result *r = vs->r;
+	struct pt_reason *rs;
+	size_t i;
+
+	for (i = 0; i < r->n_reasons; i++)
+		if (r->reasons[i].code == code && r->reasons[i].depth == depth)
+			return;	/* OpenSSL reports some errors twice */
+	if (r->n_reasons == vs->cap) {
+		size_t cap = vs->cap ? vs->cap * 2 : 4;
+
+		if ((rs = realloc(r->reasons, cap * sizeof(*rs))) == NULL) {
+			vs->nomem = 1;
+			return;
+		}
+		r->reasons = rs;
+		vs->cap = cap;
+	}
+	rs = &r->reasons[r->n_reasons];
+	rs->code = code;
+	rs->depth = cert != NULL ? depth : -1;
+	rs->subject = cert != NULL ?
+	    pt_name_string(X509_get_subject_name(cert)) : strdup("");
+	rs->message = detail_message(code, err, cert, vs->store_name);
+	if (rs->subject == NULL || rs->message == NULL) {
+		free(rs->subject);
+		free(rs->message);
+		vs->nomem = 1;
+		return;
+	}
+	r->n_reasons++;
+}
+
+static int
+verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct pt_verify_state *vs = X509_STORE_CTX_get_app_data(ctx);
+	int err, depth;
+	X509 *cert;
+
+	if (ok)
+		return 1;
+	err = X509_STORE_CTX_get_error(ctx);
+	depth = X509_STORE_CTX_get_error_depth(ctx);
+	cert = X509_STORE_CTX_get_current_cert(ctx);
+	/* allow_sha1 lifts the digest rule for SHA-1 only, never for MD5. */
+	if (err == X509_V_ERR_CA_MD_TOO_WEAK && vs->o->allow_sha1 &&
+	    cert != NULL && signed_with_sha1(cert))
+		return 1;
+	record(vs, pt_reason_from_x509_error(err), err, depth, cert);
+	/* Go on: the administrator wants every reason, not the first. */
+	return 1;
+}
+
+static int
+is_ip_address(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int
+setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
+{
+	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
+	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
+	int crl_check = o->crl_check;
+
+	/*
+	 * Every certificate in a store is a trust anchor, as in CUCM's
+	 * stores: a trusted intermediate (Cisco Manufacturing CA SHA2 without
+	 * its root) ends the chain.  Hence PARTIAL_CHAIN.
+	 */
+	if (crl_check < 0)
+		crl_check = o->crls != NULL && sk_X509_CRL_num(o->crls) > 0 ?
+		    PTRUST_CRL_CHECK_ALL : PTRUST_CRL_CHECK_NONE;
+	if (crl_check != PTRUST_CRL_CHECK_NONE)
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
+		    X509_V_FLAG_USE_DELTAS;
+	if (crl_check == PTRUST_CRL_CHECK_ALL)
+		flags |= X509_V_FLAG_CRL_CHECK_ALL;
+	X509_VERIFY_PARAM_set_flags(p, flags);
+	if (o->has_time)
+		X509_VERIFY_PARAM_set_time(p, o->at);
+	X509_VERIFY_PARAM_set_depth(p, o->max_depth);
+	X509_VERIFY_PARAM_set_auth_level(p, o->security_level);
+	switch (o->purpose) {
+	case PTRUST_PURPOSE_TLS_CLIENT:
+		if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT))
+			return 0;
+		break;
+	case PTRUST_PURPOSE_TLS_SERVER:
+		if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER))
+			return 0;
+		break;
+	case PTRUST_PURPOSE_ANY:
+		break;
+	}
+	if (o->peer_name != NULL) {
+		if (is_ip_address(o->peer_name)) {
+			if (!X509_VERIFY_PARAM_set1_ip_asc(p, o->peer_name))
+				return 0;
+		} else {
+			X509_VERIFY_PARAM_set_hostflags(p,
+			    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+			if (!X509_VERIFY_PARAM_set1_host(p, o->peer_name, 0))
+				return 0;
+		}
+	}
+	if (o->crls != NULL)
+		X509_STORE_CTX_set0_crls(ctx, o->crls);
+	return 1;
+}
+
+static const ptrust_anchor *
+find_anchor(const ptrust_store *s, X509 *top)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_anchors; i++)
+		if (s->anchors[i]->x509 == top)
+			return s->anchors[i];
+	for (i = 0; i < s->n_anchors; i++)
+		if (X509_cmp(s->anchors[i]->x509, top) == 0)
+			return s->anchors[i];
+	return NULL;
+}
+
+/* The kind counts only when the anchor's key really vouched for the chain. */
+static ptrust_kind
+kind_of(const ptrust_result *r)
+{
+	size_t i;
+
+	if (r->anchor == NULL)
+		return PTRUST_KIND_UNKNOWN;
+	for (i = 0; i < r->n_reasons; i++) {
+		switch (r->reasons[i].code) {
+		case PTRUST_REASON_UNKNOWN_CA:
+		case PTRUST_REASON_BAD_SIGNATURE:
+		case PTRUST_REASON_SELF_SIGNED_LEAF:
+		case PTRUST_REASON_MALFORMED:
+		case PTRUST_REASON_NOT_A_CA:
+			return PTRUST_KIND_UNKNOWN;
+		default:
+			break;
+		}
+	}
+	switch (r->anchor->role) {
+	case PTRUST_ROLE_CAPF:
+	case PTRUST_ROLE_EXTERNAL_CA:
+		return PTRUST_KIND_LSC;
+	case PTRUST_ROLE_MANUFACTURING:
+		return PTRUST_KIND_MIC;
+	default:
+		return PTRUST_KIND_UNKNOWN;
+	}
+}
+
+static int
+collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	int i, n = chain != NULL ? sk_X509_num(chain) : 0;
+
+	if (n == 0)
+		return 1;
+	if ((r->chain_subjects = calloc((size_t)n, sizeof(char *))) == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		r->chain_subjects[i] = pt_name_string(
+		    X509_get_subject_name(sk_X509_value(chain, i)));
+		if (r->chain_subjects[i] == NULL)
+			return 0;
+		r->chain_len++;
+	}
+	r->anchor = find_anchor(s, sk_X509_value(chain, n - 1));
+	return 1;
+}
+
+static ptrust_status
+fail(ptrust_result *r, ptrust_status st, const char *msg)
+{
+	r->trusted = 0;
+	r->alert = PTRUST_ALERT_INTERNAL_ERROR;
+	pt_seterr_ssl(r->err, "%s", msg);
+	return st;
+}
+
+ptrust_status
+ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
+    const ptrust_options *options, ptrust_result **out)
+{
+	struct pt_verify_state vs;
+	X509_STORE_CTX *ctx = NULL;
+	ptrust_options *own = NULL;
+	ptrust_result *r;
+	ptrust_status st = PTRUST_OK;
+	int ret;
+
+	if (out == NULL)
+		return PTRUST_ERR_ARG;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		*out = NULL;
+		return PTRUST_ERR_NOMEM;
+	}
+	*out = r;
+	r->alert = PTRUST_ALERT_INTERNAL_ERROR;
+	if (store == NULL || chain == NULL)
+		return fail(r, PTRUST_ERR_ARG, "no store or no chain");
+	if (sk_X509_num(chain->certs) == 0)
+		return fail(r, PTRUST_ERR_ARG, "the chain holds no certificate");
+	r->store = ptrust_store_ref((ptrust_store *)store);
+	if (options == NULL) {
+		if ((own = ptrust_options_new()) == NULL)
+			return fail(r, PTRUST_ERR_NOMEM, "out of memory");
+		options = own;
+	}
+	memset(&vs, 0, sizeof(vs));
+	vs.r = r;
+	vs.o = options;
+	vs.store_name = store->name;
+	if ((ctx = X509_STORE_CTX_new()) == NULL) {
+		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	/* The whole chain, leaf included, is offered as untrusted material. */
+	if (!X509_STORE_CTX_init(ctx, store->x509_store,
+	    sk_X509_value(chain->certs, 0), chain->certs) ||
+	    !setup_params(ctx, options)) {
+		st = fail(r, PTRUST_ERR_INTERNAL,
+		    "cannot set up the validation");
+		goto done;
+	}
+	X509_STORE_CTX_set_app_data(ctx, &vs);
+	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
+	ret = X509_verify_cert(ctx);
+	if (vs.nomem || !collect_chain(r, ctx, store)) {
+		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	if (ret <= 0 && r->n_reasons == 0) {
+		/* OpenSSL said no without calling us: still a refusal. */
+		record(&vs, PTRUST_REASON_OTHER, X509_STORE_CTX_get_error(ctx),
+		    X509_STORE_CTX_get_error_depth(ctx),
+		    X509_STORE_CTX_get_current_cert(ctx));
+		if (r->n_reasons == 0) {
+			st = fail(r, PTRUST_ERR_INTERNAL, "validation failed");
+			goto done;
+		}
+	}
+	r->trusted = ret == 1 && r->n_reasons == 0;
+	r->kind = kind_of(r);
+	r->alert = r->trusted ? PTRUST_ALERT_NONE :
+	    pt_alert_for_reasons(r->reasons, r->n_reasons);
+	ERR_clear_error();
+done:
+	X509_STORE_CTX_free(ctx);
+	ptrust_options_free(own);
+	return st;
+}
