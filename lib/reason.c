@@ -262,15 +262,16 @@ alert_for(ptrust_reason_code code)
 
 /*
  * One alert for many reasons: the one that tells the peer most about what
- * to fix first.  An unknown issuer outranks everything (nothing else can be
- * trusted without an anchor), then broken signatures, revocation, expiry.
+ * to fix first.  A certificate that cannot even be decoded comes first,
+ * then an unknown issuer (nothing else can be trusted without an anchor),
+ * broken signatures, revocation, expiry.
  */
 ptrust_tls_alert
 pt_alert_for_reasons(const struct pt_reason *r, size_t n)
 {
 	static const ptrust_reason_code order[] = {
-		PTRUST_REASON_UNKNOWN_CA, PTRUST_REASON_SELF_SIGNED_LEAF,
-		PTRUST_REASON_BAD_SIGNATURE, PTRUST_REASON_MALFORMED,
+		PTRUST_REASON_MALFORMED, PTRUST_REASON_UNKNOWN_CA,
+		PTRUST_REASON_SELF_SIGNED_LEAF, PTRUST_REASON_BAD_SIGNATURE,
 		PTRUST_REASON_REVOKED, PTRUST_REASON_EXPIRED,
 		PTRUST_REASON_NOT_YET_VALID,
 	};

@@ -139,6 +139,25 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	return 1;
 }
 
+/*
+ * An extension OpenSSL cannot decode makes it refuse the certificate as an
+ * issuer, which it then reports as "unable to get issuer": say first what
+ * is really wrong with the certificate the phone sent.
+ */
+static void
+check_decodable(struct pt_verify_state *vs, STACK_OF(X509) *certs)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
+
+		if (X509_get_extension_flags(x) & EXFLAG_INVALID)
+			record(vs, PTRUST_REASON_MALFORMED,
+			    X509_V_ERR_INVALID_EXTENSION, i, x);
+	}
+}
+
 static int
 is_ip_address(const char *s)
 {
@@ -267,6 +286,42 @@ collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s)
 	return 1;
 }
 
+static int
+has_anchor_reason(const ptrust_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_reasons; i++)
+		if (r->reasons[i].code == PTRUST_REASON_UNKNOWN_CA ||
+		    r->reasons[i].code == PTRUST_REASON_SELF_SIGNED_LEAF)
+			return 1;
+	return 0;
+}
+
+/*
+ * OpenSSL 3.0 stops building the chain after some earlier errors (a leaf
+ * key too small, say) without reporting that no anchor was reached.  A
+ * chain that does not end in an anchor always gets its reason here.
+ */
+static void
+add_missing_anchor_reason(struct pt_verify_state *vs, X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	int n = chain != NULL ? sk_X509_num(chain) : 0;
+	X509 *top;
+	int err = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+
+	if (n == 0) {
+		record(vs, PTRUST_REASON_UNKNOWN_CA, err, -1, NULL);
+		return;
+	}
+	top = sk_X509_value(chain, n - 1);
+	if (X509_self_signed(top, 0) == 1)
+		err = n == 1 ? X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT :
+		    X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
+	record(vs, pt_reason_from_x509_error(err), err, n - 1, top);
+}
+
 static ptrust_status
 fail(ptrust_result *r, ptrust_status st, const char *msg)
 {
@@ -322,6 +377,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 		goto done;
 	}
 	X509_STORE_CTX_set_app_data(ctx, &vs);
+	check_decodable(&vs, chain->certs);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	ret = X509_verify_cert(ctx);
 	if (vs.nomem || !collect_chain(r, ctx, store)) {
@@ -338,7 +394,14 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 			goto done;
 		}
 	}
-	r->trusted = ret == 1 && r->n_reasons == 0;
+	if (r->anchor == NULL && !has_anchor_reason(r))
+		add_missing_anchor_reason(&vs, ctx);
+	if (vs.nomem) {
+		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	/* Fail closed: OpenSSL's yes, no reason at all, and a known anchor. */
+	r->trusted = ret == 1 && r->n_reasons == 0 && r->anchor != NULL;
 	r->kind = kind_of(r);
 	r->alert = r->trusted ? PTRUST_ALERT_NONE :
 	    pt_alert_for_reasons(r->reasons, r->n_reasons);

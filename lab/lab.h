@@ -1,0 +1,55 @@
+/*
+ * A throwaway PKI for tests and the demonstration: manufacturing-style
+ * roots and intermediates, CAPFs, MICs and LSCs, with every defect a test
+ * needs.  Keys live in memory only; nothing here is secure.  Not part of
+ * the installed library.
+ */
+#ifndef PTRUST_LAB_H
+#define PTRUST_LAB_H
+
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+/* 2026-01-01T00:00:00Z: every lab validity is relative to it. */
+#define LAB_T0		((time_t)1767225600)
+#define LAB_DAY		((time_t)86400)
+
+struct lab_spec {
+	const char	*cn;		/* subject CN */
+	const char	*o;		/* subject O, optional */
+	const char	*l, *st;	/* optional; CAPF subjects carry them */
+	int		 ca;		/* basicConstraints CA:TRUE */
+	int		 pathlen;	/* -1: none */
+	const char	*key_usage;	/* e.g. "critical,keyCertSign,cRLSign"; NULL: a default */
+	const char	*eku;		/* e.g. "clientAuth,serverAuth"; NULL: none */
+	const char	*san;		/* e.g. "DNS:cucm.example.net"; NULL: none */
+	time_t		 not_before;	/* 0: LAB_T0 - 1 day */
+	time_t		 not_after;	/* 0: LAB_T0 + 3650 days */
+	const EVP_MD	*md;		/* NULL: SHA-256 */
+	int		 no_basic_constraints; /* omit basicConstraints entirely */
+	int		 unknown_critical_ext; /* add a critical private extension */
+	int		 corrupt_signature;	/* flip a bit of the signature */
+	const char	*name_constraints; /* e.g. "critical,permitted;DNS:example.com" */
+	int		 proxy;		/* an RFC 3820 proxy certificate */
+	int		 garbled_basic_constraints; /* basicConstraints whose value is not DER */
+};
+
+EVP_PKEY	*lab_key_rsa(int bits);
+EVP_PKEY	*lab_key_ec(const char *curve);	/* "P-256", "P-384", "P-521" */
+/* issuer NULL: self-signed with key. */
+X509		*lab_issue(const struct lab_spec *spec, EVP_PKEY *key,
+		    X509 *issuer, EVP_PKEY *issuer_key);
+/* A CRL by issuer, revoking the given certificates. */
+X509_CRL	*lab_crl(X509 *issuer, EVP_PKEY *issuer_key, time_t last_update,
+		    time_t next_update, X509 **revoked, int n_revoked);
+/* PEM text, malloc'ed, NUL-terminated; *len without the NUL. */
+char		*lab_pem(X509 *const *certs, int n, size_t *len);
+char		*lab_crl_pem(X509_CRL *crl, size_t *len);
+unsigned char	*lab_der(X509 *cert, size_t *len);
+/* Write PEM to a file; 0 on success. */
+int		 lab_write_pem(const char *path, X509 *const *certs, int n);
+int		 lab_write_key(const char *path, EVP_PKEY *key);
+
+#endif
