@@ -114,6 +114,7 @@ static int
 csv_record(char **pp, const char *end, struct strv *rec, size_t *line)
 {
 	char *r = *pp, *w, *field;
+	size_t start = *line;
 	int quoted;
 
 	rec->n = 0;
@@ -128,7 +129,7 @@ csv_record(char **pp, const char *end, struct strv *rec, size_t *line)
 			for (;;) {
 				if (r >= end) {
 					fprintf(stderr, "pkits: line %zu: "
-					    "unterminated quote\n", *line);
+					    "unterminated quote\n", start);
 					return -1;
 				}
 				if (*r == '"') {
@@ -148,7 +149,7 @@ csv_record(char **pp, const char *end, struct strv *rec, size_t *line)
 		while (r < end && *r != ',' && *r != '\n' && *r != '\r') {
 			if (quoted) {
 				fprintf(stderr, "pkits: line %zu: text after a "
-				    "closing quote\n", *line);
+				    "closing quote\n", start);
 				return -1;
 			}
 			*w++ = *r++;
@@ -239,13 +240,17 @@ data_path(char *buf, size_t size, const char *dir, const char *sub,
 	return 0;
 }
 
-/* "VALID" / "INVALID" prefix to 1 / 0; -1 for anything else. */
+/*
+ * "VALID" / "INVALID" to 1 / 0, -1 for anything else.  The OpenSSL column
+ * appends the error after the word, hence prefix matching there.
+ */
 static int
-verdict_of(const char *s)
+verdict_of(const char *s, int prefix)
 {
-	if (strncmp(s, "VALID", 5) == 0)
+	if (prefix ? strncmp(s, "VALID", 5) == 0 : strcmp(s, "VALID") == 0)
 		return 1;
-	if (strncmp(s, "INVALID", 7) == 0)
+	if (prefix ? strncmp(s, "INVALID", 7) == 0 :
+	    strcmp(s, "INVALID") == 0)
 		return 0;
 	return -1;
 }
@@ -377,7 +382,7 @@ build_options(const char *dir, const struct strv *crls,
 			ptrust_options_free(o);
 			return -1;
 		}
-		what = path;
+		what = "ptrust_options_add_crl_file";
 		if ((st = ptrust_options_add_crl_file(o, path)) != PTRUST_OK)
 			goto fail;
 	}
@@ -414,8 +419,8 @@ run_row(const char *dir, struct strv *rec, const struct cols *c,
 	ptrust_status st;
 	int expected, ossl, ours, rc = -1;
 
-	expected = verdict_of(rec->v[c->expected]);
-	ossl = verdict_of(rec->v[c->openssl]);
+	expected = verdict_of(rec->v[c->expected], 0);
+	ossl = verdict_of(rec->v[c->openssl], 1);
 	if (expected == -1 || ossl == -1) {
 		fprintf(stderr, "pkits: %s: unreadable expected \"%s\" or "
 		    "OpenSSL result \"%s\"\n", rec->v[c->id],
@@ -467,6 +472,9 @@ main(int argc, char *argv[])
 	struct cols c;
 	size_t len, line = 1, at;
 	int r, rows = 0, rc = 1;
+
+	/* Line by line, so a crash in the library still leaves the log. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	r = snprintf(path, sizeof(path), "%s/pkits_expectations.csv", dir);
 	if (r < 0 || (size_t)r >= sizeof(path)) {

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Set up a Debian 12 machine for libphonetrust, build it, and run one job.
+#
+#   sh bootstrap.sh demo       install what is missing, build, run `phonetrust demo`
+#   sh bootstrap.sh check      ... then the whole test suite and `make distcheck`
+#   sh bootstrap.sh sanitize   ... the test suite built with ASan + UBSan
+#   sh bootstrap.sh valgrind   ... the test programs under valgrind, leaks fatal
+#
+# Builds happen out of tree, in _build/ (plain) and _build-san/ (sanitizers).
+set -eu
+
+job=${1:-demo}
+top=$(cd "$(dirname "$0")" && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages="build-essential autoconf automake libtool pkg-config openssl \
+libssl-dev libcmocka-dev mandoc valgrind"
+
+install_missing() {
+	missing=""
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 ||
+		    { echo "bootstrap: need root to install:$missing" >&2; exit 2; }
+		sudo=sudo
+	else
+		sudo=
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# build DIR [configure options...]
+build() {
+	dir=$1
+	shift
+	if [ ! -x "$top/configure" ] || [ "$top/configure.ac" -nt "$top/configure" ] ||
+	    [ "$top/Makefile.am" -nt "$top/Makefile.in" ]; then
+		(cd "$top" && mkdir -p m4 && autoreconf -fi)
+	fi
+	mkdir -p "$top/$dir"
+	cd "$top/$dir"
+	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
+		"$top/configure" -q --enable-werror "$@"
+	fi
+	make -s -j"$jobs"
+}
+
+# run the suite; on failure show the logs of the tests that failed
+check() {
+	if ! make -s -j"$jobs" check; then
+		for log in tests/*.log; do
+			grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null &&
+			    { echo "==== $log"; tail -n 60 "$log"; }
+		done
+		exit 1
+	fi
+}
+
+install_missing
+case $job in
+demo)
+	build _build
+	./phonetrust demo
+	;;
+check)
+	build _build
+	check
+	make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	echo "bootstrap: make check and make distcheck passed"
+	;;
+sanitize)
+	build _build-san --with-sanitizer=address,undefined
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	check
+	echo "bootstrap: the suite passed under ASan + UBSan"
+	;;
+valgrind)
+	build _build
+	make -s check-valgrind
+	;;
+*)
+	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind" >&2
+	exit 2
+	;;
+esac

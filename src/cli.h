@@ -1,0 +1,12 @@
+/* The phonetrust command: shared declarations of its commands. */
+#ifndef PHONETRUST_CLI_H
+#define PHONETRUST_CLI_H
+
+/* Exit statuses, a contract with scripts: see phonetrust(1). */
+#define CLI_OK		0
+#define CLI_REFUSED	1
+#define CLI_USAGE	2
+
+int	cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,339 @@
+/* Chain input (PEM, DER, files, X509) and validation options, error paths included. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/pem.h>
+
+#include "testutil.h"
+
+static char *
+write_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	FILE *f;
+
+	assert_non_null(path);
+	sprintf(path, "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static void
+pem_bundle_in_order(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *certs[] = { l->mic, l->mfg_ca };
+	ptrust_store *s = test_store("cm", PTRUST_ROLE_AUTO, &l->mfg_root, 1);
+	ptrust_options *o = test_options();
+	ptrust_chain *c = ptrust_chain_new();
+	ptrust_result *r = NULL;
+	size_t len;
+	char *pem = lab_pem(certs, 2, &len);
+
+	(void)state;
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len), PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 2);
+	assert_int_equal(ptrust_verify(s, c, o, &r), PTRUST_OK);
+	assert_true(ptrust_result_trusted(r));
+	assert_string_equal(ptrust_result_chain_subject(r, 0),
+	    "CN=SEP001122334455,O=Cisco Systems Inc.");
+	ptrust_result_free(r);
+	free(pem);
+	ptrust_chain_free(c);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+static void
+pem_errors(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_chain *c = ptrust_chain_new();
+	size_t len;
+	char *pem = lab_pem(&l->lsc_a, 1, &len);
+	char *bad;
+	BIO *bio;
+	BUF_MEM *mem;
+
+	(void)state;
+	/* garbage */
+	assert_int_equal(ptrust_chain_add_pem(c, "hello", 5), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "no certificate"));
+	/* truncated: the END line is gone */
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len - 30),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "line"));
+	/* a corrupted base64 body */
+	bad = strdup(pem);
+	memset(bad + 40, '!', 8);
+	assert_int_equal(ptrust_chain_add_pem(c, bad, len), PTRUST_ERR_PARSE);
+	free(bad);
+	/* the DER inside a CERTIFICATE block is not a certificate */
+	bad = strdup("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n"
+	    "-----END CERTIFICATE-----\n");
+	assert_int_equal(ptrust_chain_add_pem(c, bad, strlen(bad)),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "certificate 1"));
+	free(bad);
+	/* only a private key */
+	assert_non_null(bio = BIO_new(BIO_s_mem()));
+	assert_true(PEM_write_bio_PrivateKey(bio, l->lsc_a_key, NULL, NULL, 0,
+	    NULL, NULL));
+	BIO_get_mem_ptr(bio, &mem);
+	assert_int_equal(ptrust_chain_add_pem(c, mem->data, mem->length),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "only other PEM"));
+	BIO_free(bio);
+	/* nothing was added by any failure */
+	assert_int_equal(ptrust_chain_count(c), 0);
+	/* the failures left the chain usable */
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len), PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 1);
+	/* second good block after a bad one: all or nothing */
+	bad = malloc(2 * len + 1);
+	memcpy(bad, pem, len);
+	memcpy(bad + len, pem, len);
+	bad[2 * len] = '\0';
+	memset(bad + len + 40, '!', 4);
+	assert_int_equal(ptrust_chain_add_pem(c, bad, 2 * len),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "block 2"));
+	assert_int_equal(ptrust_chain_count(c), 1);
+	free(bad);
+	assert_int_equal(ptrust_chain_add_pem(c, NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_add_pem(NULL, pem, len), PTRUST_ERR_ARG);
+	free(pem);
+	ptrust_chain_free(c);
+}
+
+static void
+der_input(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_chain *c = ptrust_chain_new();
+	size_t len;
+	unsigned char *der = lab_der(l->lsc_a, &len), *longer;
+
+	(void)state;
+	assert_int_equal(ptrust_chain_add_der(c, der, len), PTRUST_OK);
+	assert_int_equal(ptrust_chain_add_der(c, der, 0), PTRUST_ERR_PARSE);
+	assert_int_equal(ptrust_chain_add_der(c, der, len - 1),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "certificate 2"));
+	longer = malloc(len + 3);
+	memcpy(longer, der, len);
+	memcpy(longer + len, "xyz", 3);
+	assert_int_equal(ptrust_chain_add_der(c, longer, len + 3),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "3 trailing bytes"));
+	assert_int_equal(ptrust_chain_add_der(c, NULL, 1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_add_der(NULL, der, len), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_count(c), 1);
+	free(longer);
+	free(der);
+	ptrust_chain_free(c);
+}
+
+static void
+file_input(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *certs[] = { l->mic, l->mfg_ca };
+	char *dir = test_tmpdir();
+	ptrust_chain *c = ptrust_chain_new();
+	size_t len, dlen;
+	char *pem = lab_pem(certs, 2, &len);
+	unsigned char *der = lab_der(l->lsc_a, &dlen);
+	char *pem_path = write_file(dir, "chain.pem", pem, len);
+	char *der_path = write_file(dir, "leaf.der", der, dlen);
+	char *empty_path = write_file(dir, "empty.pem", "", 0);
+	char *junk_path = write_file(dir, "junk.bin", "\x30\x82\xff", 3);
+
+	(void)state;
+	assert_int_equal(ptrust_chain_add_file(c, pem_path), PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 2);
+	assert_int_equal(ptrust_chain_add_file(c, der_path), PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 3);
+	assert_int_equal(ptrust_chain_add_file(c, empty_path),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "empty.pem"));
+	assert_int_equal(ptrust_chain_add_file(c, junk_path), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "junk.bin"));
+	assert_int_equal(ptrust_chain_add_file(c, dir), PTRUST_ERR_IO);
+	assert_non_null(strstr(ptrust_chain_error(c), "not a regular file"));
+	assert_int_equal(ptrust_chain_add_file(c, "/nonexistent/x.pem"),
+	    PTRUST_ERR_IO);
+	assert_non_null(strstr(ptrust_chain_error(c), "No such file"));
+	assert_int_equal(ptrust_chain_add_file(c, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_add_file(NULL, pem_path), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_count(c), 3);
+	ptrust_chain_free(c);
+	ptrust_chain_free(NULL);
+	assert_int_equal(ptrust_chain_count(NULL), 0);
+	assert_non_null(ptrust_chain_error(NULL));
+	free(pem);
+	free(der);
+	free(pem_path);
+	free(der_path);
+	free(empty_path);
+	free(junk_path);
+	test_rmtree(dir);
+	free(dir);
+}
+
+static void
+x509_input(void **state)
+{
+	const struct lab *l = test_lab();
+	STACK_OF(X509) *peer = sk_X509_new_null();
+	ptrust_chain *c = NULL;
+
+	(void)state;
+	/* A TLS peer chain repeats the leaf: it is not counted twice. */
+	sk_X509_push(peer, l->mic);
+	sk_X509_push(peer, l->mfg_ca);
+	assert_int_equal(ptrust_chain_new_from_x509(l->mic, peer, &c),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 2);
+	ptrust_chain_free(c);
+	assert_int_equal(ptrust_chain_new_from_x509(l->mic, NULL, &c),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 1);
+	ptrust_chain_free(c);
+	assert_int_equal(ptrust_chain_new_from_x509(NULL, peer, &c),
+	    PTRUST_ERR_ARG);
+	assert_null(c);
+	assert_int_equal(ptrust_chain_new_from_x509(l->mic, peer, NULL),
+	    PTRUST_ERR_ARG);
+	c = ptrust_chain_new();
+	assert_int_equal(ptrust_chain_add_x509(c, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_chain_add_x509(NULL, l->mic), PTRUST_ERR_ARG);
+	ptrust_chain_free(c);
+	sk_X509_free(peer);
+}
+
+static void
+options_setters(void **state)
+{
+	ptrust_options *o = ptrust_options_new();
+
+	(void)state;
+	assert_string_equal(ptrust_options_error(o), "");
+	assert_int_equal(ptrust_options_set_time(o, 0), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_purpose(o, 7), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_options_error(o), "purpose"));
+	assert_int_equal(ptrust_options_set_max_depth(o, -1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_max_depth(o, 65), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_options_error(o), "0..64"));
+	assert_int_equal(ptrust_options_set_max_depth(o, 64), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_peer_name(o, ""), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_crl_check(o, 3), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_security_level(o, 6),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_security_level(o, 0),
+	    PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_options_error(o), "insecure"));
+	assert_int_equal(ptrust_options_insecure_set_security_level(o, -1),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_insecure_set_security_level(o, 0),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_options_set_security_level(o, 5), PTRUST_OK);
+	assert_int_equal(ptrust_options_allow_sha1(o, 1), PTRUST_OK);
+	/* every setter refuses a NULL object */
+	assert_int_equal(ptrust_options_set_time(NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_purpose(NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_max_depth(NULL, 1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_peer_name(NULL, "a"),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_crl_check(NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_security_level(NULL, 2),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_insecure_set_security_level(NULL, 0),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_allow_sha1(NULL, 1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_add_crl_mem(NULL, "x", 1),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_add_crl_file(NULL, "x"),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_add_crl_x509(NULL, NULL),
+	    PTRUST_ERR_ARG);
+	assert_non_null(ptrust_options_error(NULL));
+	ptrust_options_free(o);
+	ptrust_options_free(NULL);
+}
+
+static void
+options_crl_inputs(void **state)
+{
+	const struct lab *l = test_lab();
+	X509_CRL *crl = lab_crl(l->mfg_root, l->root_key, LAB_T0,
+	    TEST_NOW + LAB_DAY, NULL, 0);
+	ptrust_options *o = ptrust_options_new();
+	char *dir = test_tmpdir();
+	unsigned char *der = NULL;
+	int dlen = i2d_X509_CRL(crl, &der);
+	size_t len;
+	char *pem = lab_crl_pem(crl, &len);
+	char *der_path = write_file(dir, "root.crl", der, (size_t)dlen);
+	char *junk_path = write_file(dir, "junk.crl", "junk", 4);
+	unsigned char *longer = malloc((size_t)dlen + 1);
+
+	(void)state;
+	assert_int_equal(ptrust_options_add_crl_mem(o, pem, len), PTRUST_OK);
+	assert_int_equal(ptrust_options_add_crl_mem(o, der, (size_t)dlen),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_options_add_crl_file(o, der_path), PTRUST_OK);
+	assert_int_equal(ptrust_options_add_crl_x509(o, crl), PTRUST_OK);
+	assert_int_equal(ptrust_options_add_crl_mem(o, "junk", 4),
+	    PTRUST_ERR_PARSE);
+	assert_int_equal(ptrust_options_add_crl_mem(o, NULL, 4),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_add_crl_mem(o,
+	    "-----BEGIN X509 CRL-----\n-----END X509 CRL-----\n", 48),
+	    PTRUST_ERR_PARSE);
+	memcpy(longer, der, (size_t)dlen);
+	longer[dlen] = 0;
+	assert_int_equal(ptrust_options_add_crl_mem(o, longer,
+	    (size_t)dlen + 1), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_options_error(o), "trailing"));
+	assert_int_equal(ptrust_options_add_crl_file(o, junk_path),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_options_error(o), "junk.crl"));
+	assert_int_equal(ptrust_options_add_crl_file(o, "/nonexistent"),
+	    PTRUST_ERR_IO);
+	assert_int_equal(ptrust_options_add_crl_file(o, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_add_crl_x509(o, NULL), PTRUST_ERR_ARG);
+	free(longer);
+	free(pem);
+	OPENSSL_free(der);
+	free(der_path);
+	free(junk_path);
+	test_rmtree(dir);
+	free(dir);
+	X509_CRL_free(crl);
+	ptrust_options_free(o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pem_bundle_in_order),
+		cmocka_unit_test(pem_errors),
+		cmocka_unit_test(der_input),
+		cmocka_unit_test(file_input),
+		cmocka_unit_test(x509_input),
+		cmocka_unit_test(options_setters),
+		cmocka_unit_test(options_crl_inputs),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	test_lab_free();
+	return rc;
+}

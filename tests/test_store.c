@@ -1,0 +1,2280 @@
+/*
+ * Store builder, snapshots and anchors: every public function of the
+ * builder/store/anchor API, with its error paths.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "testutil.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+#define assert_contains(hay, needle) do {				\
+	const char *h_ = (hay), *n_ = (needle);				\
+	if (h_ == NULL || strstr(h_, n_) == NULL)			\
+		fail_msg("\"%s\" does not contain \"%s\"",		\
+		    h_ != NULL ? h_ : "(null)", n_);			\
+} while (0)
+
+/* SHA-256 of the DER encoding, computed here, independent of the library. */
+static void
+fp_of(X509 *x, char out[65])
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int n, i;
+
+	n = i2d_X509(x, &der);
+	assert_true(n > 0);
+	assert_int_equal(EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sha256(),
+	    NULL), 1);
+	assert_int_equal(mdlen, 32);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	OPENSSL_free(der);
+}
+
+/* "AB:CD:..." form of a fingerprint. */
+static void
+fp_colons_upper(const char *fp, char out[96])
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < 64; i += 2) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = (char)(fp[i] >= 'a' ? fp[i] - 'a' + 'A' : fp[i]);
+		out[o++] = (char)(fp[i + 1] >= 'a' ? fp[i + 1] - 'a' + 'A' :
+		    fp[i + 1]);
+	}
+	out[o] = '\0';
+}
+
+static X509 *
+mk_cert(const char *cn, const char *o, time_t nb, time_t na, int ca,
+    EVP_PKEY *key)
+{
+	struct lab_spec s;
+
+	memset(&s, 0, sizeof(s));
+	s.cn = cn;
+	s.o = o;
+	s.ca = ca;
+	s.pathlen = -1;
+	s.not_before = nb;
+	s.not_after = na;
+	return lab_issue(&s, key, NULL, NULL);
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+
+	assert_non_null(p);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+static void
+write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+write_in(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *p = join(dir, name);
+
+	write_bytes(p, data, len);
+	free(p);
+}
+
+static void
+write_pem_in(const char *dir, const char *name, X509 *const *certs, int n)
+{
+	char *p = join(dir, name);
+
+	assert_int_equal(lab_write_pem(p, certs, n), 0);
+	free(p);
+}
+
+static void
+write_der_in(const char *dir, const char *name, X509 *cert)
+{
+	size_t len;
+	unsigned char *der = lab_der(cert, &len);
+
+	write_in(dir, name, der, len);
+	free(der);
+}
+
+/* Whole file, NUL-terminated; NULL when it cannot be read. */
+static char *
+read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len != NULL)
+		*len = (size_t)n;
+	return buf;
+}
+
+static int
+exists_in(const char *dir, const char *name)
+{
+	char *p = join(dir, name);
+	struct stat st;
+	int r = stat(p, &st) == 0;
+
+	free(p);
+	return r;
+}
+
+/* Entries of dir whose name starts with prefix. */
+static int
+count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+		    strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Every entry of a directory with its bytes, sorted by name. */
+#define SNAP_MAX 64
+struct dirsnap {
+	size_t		 n;
+	char		*name[SNAP_MAX];
+	char		*data[SNAP_MAX];
+	size_t		 len[SNAP_MAX];
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+dirsnap_take(const char *dir, struct dirsnap *s)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		assert_true(s->n < SNAP_MAX);
+		s->name[s->n] = strdup(de->d_name);
+		assert_non_null(s->name[s->n]);
+		s->n++;
+	}
+	closedir(d);
+	qsort(s->name, s->n, sizeof(s->name[0]), cmp_str);
+	for (i = 0; i < s->n; i++) {
+		char *p = join(dir, s->name[i]);
+
+		s->data[i] = read_text(p, &s->len[i]);
+		assert_non_null(s->data[i]);
+		free(p);
+	}
+}
+
+static void
+dirsnap_free(struct dirsnap *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->name[i]);
+		free(s->data[i]);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+dirsnap_assert_equal(const struct dirsnap *a, const struct dirsnap *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		assert_string_equal(a->name[i], b->name[i]);
+		assert_int_equal(a->len[i], b->len[i]);
+		assert_memory_equal(a->data[i], b->data[i], a->len[i]);
+	}
+}
+
+static ptrust_builder *
+new_builder(const char *name)
+{
+	ptrust_builder *b = ptrust_builder_new(name);
+
+	assert_non_null(b);
+	return b;
+}
+
+static void
+add_x509_ok(ptrust_builder *b, X509 *x, const char *alias, ptrust_role role)
+{
+	ptrust_status st = ptrust_builder_add_x509(b, x, alias, role);
+
+	if (st != PTRUST_OK)
+		fail_msg("add_x509: %s: %s", ptrust_status_name(st),
+		    ptrust_builder_error(b));
+}
+
+static void
+add_pem_ok(ptrust_builder *b, X509 *const *certs, int n, const char *alias,
+    ptrust_role role)
+{
+	size_t len;
+	char *pem = lab_pem(certs, n, &len);
+	ptrust_status st = ptrust_builder_add_mem(b, pem, len, alias, role);
+
+	free(pem);
+	if (st != PTRUST_OK)
+		fail_msg("add_mem: %s: %s", ptrust_status_name(st),
+		    ptrust_builder_error(b));
+}
+
+static const ptrust_anchor *
+find_fp(const ptrust_builder *b, X509 *x)
+{
+	char fp[65];
+
+	fp_of(x, fp);
+	return ptrust_builder_find(b, fp);
+}
+
+/* The fingerprints of a builder, sorted, joined: for set comparisons. */
+static char *
+builder_summary(const ptrust_builder *b)
+{
+	size_t n = ptrust_builder_anchor_count(b), i, len = 1;
+	char **lines = calloc(n + 1, sizeof(*lines)), *out;
+
+	assert_non_null(lines);
+	for (i = 0; i < n; i++) {
+		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+
+		assert_non_null(a);
+		lines[i] = malloc(256);
+		assert_non_null(lines[i]);
+		snprintf(lines[i], 256, "%s %s %s\n", ptrust_anchor_sha256(a),
+		    ptrust_anchor_alias(a),
+		    ptrust_role_name(ptrust_anchor_role(a)));
+		len += strlen(lines[i]);
+	}
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	out = malloc(len);
+	assert_non_null(out);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		strcat(out, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return out;
+}
+
+static void
+assert_change(const ptrust_builder *b, size_t i, ptrust_change_kind kind,
+    const char *alias, const char *other)
+{
+	const char *a = NULL, *o = NULL;
+
+	assert_true(i < ptrust_builder_change_count(b));
+	assert_int_equal(ptrust_builder_change(b, i, &a, &o), kind);
+	if (alias != NULL)
+		assert_string_equal(a, alias);
+	else
+		assert_non_null(a);
+	if (other != NULL)
+		assert_string_equal(o, other);
+	else
+		assert_null(o);
+}
+
+/* ---------------------------------------------------------- builder_new */
+
+static void
+builder_new_names(void **state)
+{
+	static const char *const good[] = {
+		"callmanager-trust", "capf-trust", "manufacturing-ca", "a",
+		"radius_trust.v2", "9x",
+	};
+	static const char *const bad[] = {
+		"", "../x", "a/b", ".hidden", "-x", "a..b", "a b", "x/", "/x",
+		"caf\xc3\xa9",
+	};
+	char longname[200];
+	ptrust_builder *b;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		b = ptrust_builder_new(good[i]);
+		assert_non_null(b);
+		assert_string_equal(ptrust_builder_name(b), good[i]);
+		assert_string_equal(ptrust_builder_error(b), "");
+		assert_int_equal(ptrust_builder_anchor_count(b), 0);
+		assert_int_equal(ptrust_builder_change_count(b), 0);
+		ptrust_builder_free(b);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		b = ptrust_builder_new(bad[i]);
+		if (b != NULL)
+			fail_msg("ptrust_builder_new(\"%s\") accepted", bad[i]);
+	}
+	assert_null(ptrust_builder_new(NULL));
+
+	/* 128 characters is the limit, 129 is over it */
+	memset(longname, 'n', sizeof(longname));
+	longname[128] = '\0';
+	b = ptrust_builder_new(longname);
+	assert_non_null(b);
+	assert_string_equal(ptrust_builder_name(b), longname);
+	ptrust_builder_free(b);
+	longname[128] = 'n';
+	longname[129] = '\0';
+	assert_null(ptrust_builder_new(longname));
+	longname[199] = '\0';
+	assert_null(ptrust_builder_new(longname));
+}
+
+/* -------------------------------------------------------------- add_mem */
+
+static void
+add_mem_pem_one(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char fp[65];
+
+	(void)state;
+	add_pem_ok(b, &l->capf_a, 1, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-a6d4c572", NULL);
+	fp_of(l->capf_a, fp);
+	assert_string_equal(ptrust_anchor_sha256(ptrust_builder_anchor(b, 0)),
+	    fp);
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 0)),
+	    "CAPF-a6d4c572");
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 0)),
+	    PTRUST_ROLE_CAPF);
+	assert_string_equal(ptrust_builder_error(b), "");
+	ptrust_builder_free(b);
+}
+
+static void
+add_mem_pem_several(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *certs[] = { l->mfg_root, l->mfg_ca, l->capf_b };
+	ptrust_builder *b = new_builder("callmanager-trust");
+	size_t i;
+
+	(void)state;
+	add_pem_ok(b, certs, 3, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_anchor_count(b), 3);
+	assert_int_equal(ptrust_builder_change_count(b), 3);
+	/* aliases from the subject CN, made valid */
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Lab_Root_CA_M2", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_ADDED, "Lab_Manufacturing_CA_SHA2",
+	    NULL);
+	assert_change(b, 2, PTRUST_CHANGE_ADDED, "CAPF-0badcafe", NULL);
+	for (i = 0; i < 3; i++)
+		assert_non_null(find_fp(b, certs[i]));
+	assert_non_null(ptrust_builder_find(b, "Lab_Root_CA_M2"));
+
+	/* a PEM holding a key and a certificate: the key is skipped */
+	{
+		BIO *bio = BIO_new(BIO_s_mem());
+		BUF_MEM *mem;
+
+		assert_non_null(bio);
+		assert_int_equal(PEM_write_bio_PrivateKey(bio, l->lsc_b_key,
+		    NULL, NULL, 0, NULL, NULL), 1);
+		assert_int_equal(PEM_write_bio_X509(bio, l->lsc_b), 1);
+		BIO_get_mem_ptr(bio, &mem);
+		assert_int_equal(ptrust_builder_add_mem(b, mem->data,
+		    mem->length, NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+		BIO_free(bio);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "SEP00AABBCCDDEE", NULL);
+	ptrust_builder_free(b);
+}
+
+static void
+add_mem_der(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("capf-trust");
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	der = lab_der(l->capf_b, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, der, len, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-0badcafe", NULL);
+	assert_non_null(find_fp(b, l->capf_b));
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 0)),
+	    PTRUST_ROLE_CAPF);
+
+	/* an explicit alias for a DER certificate */
+	free(der);
+	der = lab_der(l->mfg_root, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, der, len, "lab-root",
+	    PTRUST_ROLE_MANUFACTURING), PTRUST_OK);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "lab-root", NULL);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b,
+	    "lab-root")), PTRUST_ROLE_MANUFACTURING);
+	free(der);
+	ptrust_builder_free(b);
+}
+
+static void
+add_mem_garbage(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	static const char garbage[] = "this is not a certificate at all";
+	static const char bad_pem[] =
+	    "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n";
+	static const char bad_b64[] =
+	    "-----BEGIN CERTIFICATE-----\n!!!!not base64!!!!\n"
+	    "-----END CERTIFICATE-----\n";
+	unsigned char *der, *longer;
+	char *pem, *mixed;
+	size_t len, plen;
+
+	(void)state;
+	add_pem_ok(b, &l->capf_a, 1, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+
+	assert_int_equal(ptrust_builder_add_mem(b, garbage, strlen(garbage),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	assert_int_equal(ptrust_builder_add_mem(b, bad_pem, strlen(bad_pem),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	assert_int_equal(ptrust_builder_add_mem(b, bad_b64, strlen(bad_b64),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	/* empty input */
+	assert_int_equal(ptrust_builder_add_mem(b, "", 0, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+
+	/* DER with trailing bytes */
+	der = lab_der(l->capf_b, &len);
+	longer = malloc(len + 3);
+	assert_non_null(longer);
+	memcpy(longer, der, len);
+	memcpy(longer + len, "xyz", 3);
+	assert_int_equal(ptrust_builder_add_mem(b, longer, len + 3, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	/* truncated DER */
+	assert_int_equal(ptrust_builder_add_mem(b, der, len - 10, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	assert_null(find_fp(b, l->capf_b));
+	free(longer);
+	free(der);
+
+	/* a good certificate followed by a bad block: nothing is added */
+	pem = lab_pem(&l->capf_b, 1, &plen);
+	mixed = malloc(plen + sizeof(bad_pem));
+	assert_non_null(mixed);
+	memcpy(mixed, pem, plen);
+	memcpy(mixed + plen, bad_pem, sizeof(bad_pem));
+	assert_int_equal(ptrust_builder_add_mem(b, mixed, strlen(mixed), NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	assert_null(find_fp(b, l->capf_b));
+	assert_non_null(find_fp(b, l->capf_a));
+	free(mixed);
+	free(pem);
+
+	/* after a success the error text is cleared */
+	add_pem_ok(b, &l->capf_b, 1, NULL, PTRUST_ROLE_AUTO);
+	assert_string_equal(ptrust_builder_error(b), "");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	ptrust_builder_free(b);
+}
+
+static void
+add_mem_private_key_only(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	BIO *bio = BIO_new(BIO_s_mem());
+	BUF_MEM *mem;
+
+	(void)state;
+	assert_non_null(bio);
+	add_pem_ok(b, &l->capf_b, 1, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(PEM_write_bio_PrivateKey(bio, l->capf_a_key, NULL,
+	    NULL, 0, NULL, NULL), 1);
+	BIO_get_mem_ptr(bio, &mem);
+	assert_int_equal(ptrust_builder_add_mem(b, mem->data, mem->length,
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "input");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	BIO_free(bio);
+	ptrust_builder_free(b);
+}
+
+static void
+add_mem_bad_args(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *pem;
+	size_t len;
+
+	(void)state;
+	pem = lab_pem(&l->capf_a, 1, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+	    (ptrust_role)(PTRUST_ROLE_OTHER + 1)), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+	    (ptrust_role)-1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, "../evil",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_contains(ptrust_builder_error(b), "../evil");
+	assert_int_equal(ptrust_builder_add_mem(b, NULL, len, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_true(ptrust_builder_error(b)[0] != '\0');
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+	free(pem);
+	ptrust_builder_free(b);
+}
+
+/* ---------------------------------------------------------- add_x509 */
+
+static void
+add_x509_takes_reference(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *copy = X509_dup(l->capf_b);
+	const ptrust_anchor *a;
+	char fp[65];
+
+	(void)state;
+	assert_non_null(copy);
+	fp_of(copy, fp);
+	assert_int_equal(ptrust_builder_add_x509(b, copy, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	X509_free(copy);	/* the builder holds its own reference */
+	a = ptrust_builder_find(b, fp);
+	assert_non_null(a);
+	assert_non_null(ptrust_anchor_get0_x509(a));
+	assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(a), l->capf_b), 0);
+	assert_int_equal(ptrust_builder_add_x509(b, NULL, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_x509(b, l->capf_a, "a/b",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_x509(b, l->capf_a, NULL,
+	    (ptrust_role)42), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	ptrust_builder_free(b);
+}
+
+/* ------------------------------------------------------------- add_file */
+
+static void
+add_file_alias_from_stem(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *p;
+	const ptrust_anchor *a;
+	char stem[300], name[310], fpb[65];
+
+	(void)state;
+	write_pem_in(dir, "my-capf.pem", &l->capf_a, 1);
+	p = join(dir, "my-capf.pem");
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "my-capf", NULL);
+	a = ptrust_builder_find(b, "my-capf");
+	assert_non_null(a);
+	assert_int_equal(ptrust_anchor_role(a), PTRUST_ROLE_CAPF);
+
+	/* DER file, other extension; a stem with odd characters is cleaned */
+	write_der_in(dir, "Root CA (lab)!.der", l->mfg_root);
+	p = join(dir, "Root CA (lab)!.der");
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	{
+		const char *alias = NULL;
+
+		assert_int_equal(ptrust_builder_change(b, 0, &alias, NULL),
+		    PTRUST_CHANGE_ADDED);
+		assert_non_null(alias);
+		assert_string_equal(alias, "Root_CA_lab");
+	}
+
+	/* a stem that clashes with another subject's alias gets the fingerprint */
+	write_pem_in(dir, "my-capf.crt", &l->capf_b, 1);
+	p = join(dir, "my-capf.crt");
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	fp_of(l->capf_b, fpb);
+	snprintf(name, sizeof(name), "my-capf-%.8s", fpb);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, name, NULL);
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_find(b,
+	    "my-capf")), "my-capf");
+	assert_string_equal(ptrust_anchor_sha256(ptrust_builder_find(b,
+	    name)), fpb);
+
+	/* a stem longer than 128 characters is cut to a valid alias */
+	memset(stem, 'L', 200);
+	stem[200] = '\0';
+	snprintf(name, sizeof(name), "%s.pem", stem);
+	write_pem_in(dir, name, &l->lsc_b, 1);
+	p = join(dir, name);
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	stem[128] = '\0';
+	a = ptrust_builder_find(b, stem);
+	assert_non_null(a);
+	assert_int_equal(strlen(ptrust_anchor_alias(a)), 128);
+
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
+static void
+add_file_errors(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *p, *missing, *multi, *sub;
+	X509 *two[] = { l->capf_a, l->capf_b };
+	static const char *const bad_alias[] = {
+		"../evil", "a/b", ".x", "a..b", "", "-x", "a b", "x\n",
+	};
+	char longalias[140];
+	char *before;
+	size_t i;
+
+	(void)state;
+	write_pem_in(dir, "capf.pem", &l->capf_a, 1);
+	write_pem_in(dir, "two.pem", two, 2);
+	p = join(dir, "capf.pem");
+	multi = join(dir, "two.pem");
+	missing = join(dir, "no-such-file.pem");
+	sub = join(dir, "subdir.pem");
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	/* missing file */
+	assert_int_equal(ptrust_builder_add_file(b, missing, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_IO);
+	assert_contains(ptrust_builder_error(b), "no-such-file.pem");
+	/* a directory is not a certificate file */
+	assert_int_equal(ptrust_builder_add_file(b, sub, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_IO);
+	assert_contains(ptrust_builder_error(b), "subdir.pem");
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+
+	/* explicit alias */
+	assert_int_equal(ptrust_builder_add_file(b, p, "cluster1-capf",
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "cluster1-capf", NULL);
+	assert_non_null(ptrust_builder_find(b, "cluster1-capf"));
+	assert_null(ptrust_builder_find(b, "capf"));
+
+	/* explicit alias with a file of two certificates */
+	assert_int_equal(ptrust_builder_add_file(b, multi, "both",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_true(ptrust_builder_error(b)[0] != '\0');
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	assert_null(ptrust_builder_find(b, "both"));
+
+	/* invalid explicit aliases */
+	memset(longalias, 'a', sizeof(longalias));
+	longalias[129] = '\0';
+	for (i = 0; i <= sizeof(bad_alias) / sizeof(bad_alias[0]); i++) {
+		const char *alias = i < sizeof(bad_alias) / sizeof(bad_alias[0])
+		    ? bad_alias[i] : longalias;
+		ptrust_status st = ptrust_builder_add_file(b, p, alias,
+		    PTRUST_ROLE_AUTO);
+
+		if (st != PTRUST_ERR_ARG)
+			fail_msg("alias \"%s\": got %s", alias,
+			    ptrust_status_name(st));
+		assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	}
+
+	/* an explicit alias naming another subject's anchor */
+	before = builder_summary(b);
+	{
+		char *pb;
+
+		write_pem_in(dir, "other.pem", &l->capf_b, 1);
+		pb = join(dir, "other.pem");
+		assert_int_equal(ptrust_builder_add_file(b, pb,
+		    "cluster1-capf", PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+		assert_contains(ptrust_builder_error(b), "cluster1-capf");
+		{
+			char *after = builder_summary(b);
+
+			assert_string_equal(before, after);
+			free(after);
+		}
+		assert_null(find_fp(b, l->capf_b));
+		assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(
+		    ptrust_builder_find(b, "cluster1-capf")), l->capf_a), 0);
+		/* the same through add_mem and add_x509 */
+		assert_int_equal(ptrust_builder_add_x509(b, l->capf_b,
+		    "cluster1-capf", PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+		{
+			char *after = builder_summary(b);
+
+			assert_string_equal(before, after);
+			free(after);
+		}
+		free(pb);
+	}
+	free(before);
+
+	/* a file holding garbage names the file */
+	write_in(dir, "junk.pem", "junk\n", 5);
+	{
+		char *pj = join(dir, "junk.pem");
+
+		assert_int_equal(ptrust_builder_add_file(b, pj, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+		assert_contains(ptrust_builder_error(b), "junk.pem");
+		free(pj);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	/* bad role */
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL,
+	    (ptrust_role)99), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	free(p);
+	free(multi);
+	free(missing);
+	free(sub);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A FIFO named like a certificate must be refused like any other file that
+ * is not a regular file, not block the caller forever.  Run in a child
+ * with an alarm so that a hang fails the test instead of the suite.
+ */
+static void
+add_file_fifo_does_not_block(void **state)
+{
+	char *dir = test_tmpdir(), *fifo = join(dir, "pipe.pem");
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ptrust_builder *b = ptrust_builder_new("callmanager-trust");
+		ptrust_status st;
+
+		alarm(3);
+		st = ptrust_builder_add_file(b, fifo, NULL, PTRUST_ROLE_AUTO);
+		ptrust_builder_free(b);
+		_exit((int)st);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("add_file on a FIFO did not return (killed by signal "
+		    "%d after 3 s)", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), PTRUST_ERR_IO);
+	free(fifo);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/* --------------------------------------------------------------- add_dir */
+
+static void
+add_dir_loads_cert_files(void **state)
+{
+	const struct lab *l = test_lab();
+	char *dir = test_tmpdir(), *empty = test_tmpdir();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_builder *b2 = new_builder("radius-trust");
+	size_t i;
+
+	(void)state;
+	write_pem_in(dir, "a.pem", &l->capf_a, 1);
+	write_pem_in(dir, "b.crt", &l->capf_b, 1);
+	write_pem_in(dir, "c.cer", &l->mfg_root, 1);
+	write_der_in(dir, "d.der", l->mfg_ca);
+	write_pem_in(dir, "e.txt", &l->lsc_a, 1);	/* ignored: extension */
+	write_pem_in(dir, ".hidden.pem", &l->lsc_b, 1);	/* ignored: hidden */
+	write_pem_in(dir, "pem", &l->mic, 1);		/* ignored: no extension */
+	write_in(dir, "README", "not a cert\n", 11);
+
+	assert_int_equal(ptrust_builder_add_dir(b, dir, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+	assert_int_equal(ptrust_builder_change_count(b), 4);
+	for (i = 0; i < 4; i++) {
+		const char *alias = NULL;
+
+		assert_int_equal(ptrust_builder_change(b, i, &alias, NULL),
+		    PTRUST_CHANGE_ADDED);
+		assert_non_null(alias);
+	}
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "a")),
+	    PTRUST_ROLE_CAPF);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "b")),
+	    PTRUST_ROLE_CAPF);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "c")),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "d")),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(
+	    ptrust_builder_find(b, "d")), l->mfg_ca), 0);
+	assert_null(find_fp(b, l->lsc_a));
+	assert_null(find_fp(b, l->lsc_b));
+	assert_null(find_fp(b, l->mic));
+
+	/* the role argument applies to every file */
+	assert_int_equal(ptrust_builder_add_dir(b2, dir,
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b2), 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b2,
+		    i)), PTRUST_ROLE_EXTERNAL_CA);
+
+	/* again: every certificate is already there */
+	assert_int_equal(ptrust_builder_add_dir(b, dir, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+	assert_int_equal(ptrust_builder_change_count(b), 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(ptrust_builder_change(b, i, NULL, NULL),
+		    PTRUST_CHANGE_UNCHANGED);
+
+	/* empty directory: fine, nothing changes */
+	assert_int_equal(ptrust_builder_add_dir(b, empty, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+	assert_int_equal(ptrust_builder_change_count(b), 0);
+
+	/* errors: missing directory, bad role, a corrupt file */
+	{
+		char *missing = join(dir, "nope");
+		char *before = builder_summary(b), *after;
+
+		assert_int_equal(ptrust_builder_add_dir(b, missing,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_IO);
+		assert_contains(ptrust_builder_error(b), "nope");
+		assert_int_equal(ptrust_builder_add_dir(b, dir,
+		    (ptrust_role)7), PTRUST_ERR_ARG);
+		write_pem_in(empty, "good.pem", &l->lsc_a, 1);
+		write_in(empty, "zz-bad.crt", "-----BEGIN CERTIFICATE-----\n"
+		    "QUJD\n-----END CERTIFICATE-----\n", 50);
+		assert_int_equal(ptrust_builder_add_dir(b, empty,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+		assert_contains(ptrust_builder_error(b), "zz-bad.crt");
+		after = builder_summary(b);
+		assert_string_equal(before, after);
+		assert_null(find_fp(b, l->lsc_a));
+		free(before);
+		free(after);
+		free(missing);
+	}
+
+	ptrust_builder_free(b);
+	ptrust_builder_free(b2);
+	test_rmtree(dir);
+	test_rmtree(empty);
+	free(dir);
+	free(empty);
+}
+
+/* -------------------------------------------------------- role inference */
+
+static void
+role_cisco_cas_are_manufacturing(void **state)
+{
+	static const char *const files[] = {
+		"act2-ecc-sudi-ca", "act2-sudi-ca", "cisco-ecc-root-ca",
+		"cisco-manufacturing-ca-sha2", "cisco-manufacturing-ca",
+		"cisco-root-ca-2048", "cisco-root-ca-m1", "cisco-root-ca-m2",
+	};
+	ptrust_builder *b = new_builder("manufacturing-ca");
+	ptrust_builder *b2 = new_builder("manufacturing-ca");
+	char rel[128], fp[65];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const ptrust_anchor *a;
+		FILE *f;
+		X509 *x;
+
+		snprintf(rel, sizeof(rel), "data/cisco/%s.pem", files[i]);
+		assert_int_equal(ptrust_builder_add_file(b, test_srcpath(rel),
+		    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+		a = ptrust_builder_find(b, files[i]);
+		if (a == NULL)
+			fail_msg("no anchor with alias %s", files[i]);
+		if (ptrust_anchor_role(a) != PTRUST_ROLE_MANUFACTURING)
+			fail_msg("%s: role %s", files[i],
+			    ptrust_role_name(ptrust_anchor_role(a)));
+		f = fopen(test_srcpath(rel), "r");
+		assert_non_null(f);
+		x = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+		assert_non_null(x);
+		fp_of(x, fp);
+		assert_string_equal(ptrust_anchor_sha256(a), fp);
+
+		/* by fingerprint: the role holds under any alias, and in DER */
+		{
+			unsigned char *der = NULL;
+			int n = i2d_X509(x, &der);
+
+			assert_true(n > 0);
+			assert_int_equal(ptrust_builder_add_mem(b2, der,
+			    (size_t)n, NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+			OPENSSL_free(der);
+			assert_int_equal(ptrust_anchor_role(
+			    ptrust_builder_find(b2, fp)),
+			    PTRUST_ROLE_MANUFACTURING);
+		}
+		X509_free(x);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 8);
+
+	/* the real key facts of two of them */
+	assert_string_equal(ptrust_anchor_key_type(ptrust_builder_find(b,
+	    "cisco-root-ca-m2")), "RSA");
+	assert_int_equal(ptrust_anchor_key_bits(ptrust_builder_find(b,
+	    "cisco-root-ca-m2")), 2048);
+	assert_string_equal(ptrust_anchor_subject(ptrust_builder_find(b,
+	    "cisco-root-ca-m2")), "CN=Cisco Root CA M2,O=Cisco");
+	assert_string_equal(ptrust_anchor_key_type(ptrust_builder_find(b,
+	    "cisco-ecc-root-ca")), "EC");
+	assert_int_equal(ptrust_anchor_key_bits(ptrust_builder_find(b,
+	    "cisco-ecc-root-ca")), 384);
+	/* 2012-11-12T13:00:18Z .. 2037-11-12T13:00:18Z */
+	assert_int_equal(ptrust_anchor_not_before(ptrust_builder_find(b,
+	    "cisco-root-ca-m2")), (time_t)1352725218);
+	assert_int_equal(ptrust_anchor_not_after(ptrust_builder_find(b,
+	    "cisco-root-ca-m2")), (time_t)2141643618);
+
+	/* explicit role overrides the inference */
+	assert_int_equal(ptrust_builder_add_file(b2,
+	    test_srcpath("data/cisco/cisco-root-ca-m2.pem"), "m2-as-other",
+	    PTRUST_ROLE_OTHER), PTRUST_OK);
+	/* same certificate: unchanged, the existing anchor keeps its role */
+	assert_int_equal(ptrust_builder_change(b2, 0, NULL, NULL),
+	    PTRUST_CHANGE_UNCHANGED);
+	{
+		ptrust_builder *b3 = new_builder("callmanager-trust");
+
+		assert_int_equal(ptrust_builder_add_file(b3,
+		    test_srcpath("data/cisco/cisco-root-ca-m2.pem"), NULL,
+		    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+		assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b3,
+		    0)), PTRUST_ROLE_EXTERNAL_CA);
+		ptrust_builder_free(b3);
+	}
+	ptrust_builder_free(b);
+	ptrust_builder_free(b2);
+}
+
+static void
+role_inference_lab(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *x;
+	size_t i;
+	static const struct {
+		const char *cn;
+		ptrust_role role;
+	} cases[] = {
+		{ "CAPF-12ab34CD", PTRUST_ROLE_CAPF },
+		{ "CAPF-xyz01234", PTRUST_ROLE_OTHER },	/* not hex */
+		{ "CAPF-a6d4c5720", PTRUST_ROLE_OTHER },	/* 9 digits */
+		{ "CAPF-a6d4c57", PTRUST_ROLE_OTHER },	/* 7 digits */
+		{ "capf-a6d4c572", PTRUST_ROLE_OTHER },	/* case */
+		{ "My Enterprise CA", PTRUST_ROLE_OTHER },
+		{ "CAP-RTP-001", PTRUST_ROLE_MANUFACTURING },
+		{ "CAP-RTP-002", PTRUST_ROLE_MANUFACTURING },
+	};
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	/* a lab copy of a Cisco name is not a Cisco CA: names do not count */
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_a)),
+	    PTRUST_ROLE_CAPF);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_b)),
+	    PTRUST_ROLE_CAPF);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_root)),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_ca)),
+	    PTRUST_ROLE_OTHER);
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const ptrust_anchor *a;
+
+		x = mk_cert(cases[i].cn, "Example", 0, 0, 1, l->capf_a_key);
+		add_x509_ok(b, x, NULL, PTRUST_ROLE_AUTO);
+		a = find_fp(b, x);
+		assert_non_null(a);
+		if (ptrust_anchor_role(a) != cases[i].role)
+			fail_msg("CN %s: role %s, expected %s", cases[i].cn,
+			    ptrust_role_name(ptrust_anchor_role(a)),
+			    ptrust_role_name(cases[i].role));
+		X509_free(x);
+	}
+
+	/* explicit roles win over inference */
+	{
+		ptrust_builder *e = new_builder("x");
+
+		add_x509_ok(e, l->capf_a, NULL, PTRUST_ROLE_OTHER);
+		add_x509_ok(e, l->mfg_root, NULL, PTRUST_ROLE_MANUFACTURING);
+		add_x509_ok(e, l->capf_b, NULL, PTRUST_ROLE_EXTERNAL_CA);
+		assert_int_equal(ptrust_anchor_role(find_fp(e, l->capf_a)),
+		    PTRUST_ROLE_OTHER);
+		assert_int_equal(ptrust_anchor_role(find_fp(e, l->mfg_root)),
+		    PTRUST_ROLE_MANUFACTURING);
+		assert_int_equal(ptrust_anchor_role(find_fp(e, l->capf_b)),
+		    PTRUST_ROLE_EXTERNAL_CA);
+		ptrust_builder_free(e);
+	}
+	ptrust_builder_free(b);
+}
+
+static void
+set_role_changes_role(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	const ptrust_anchor *a;
+	char fp[65], fpc[96];
+	ptrust_store *s = NULL;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_root, "lab-root", PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+
+	assert_int_equal(ptrust_builder_set_role(b, "lab-root",
+	    PTRUST_ROLE_MANUFACTURING), PTRUST_OK);
+	a = ptrust_builder_find(b, "lab-root");
+	assert_int_equal(ptrust_anchor_role(a), PTRUST_ROLE_MANUFACTURING);
+	/* the rest of the anchor is the same */
+	assert_string_equal(ptrust_anchor_alias(a), "lab-root");
+	fp_of(l->mfg_root, fp);
+	assert_string_equal(ptrust_anchor_sha256(a), fp);
+
+	/* by fingerprint, colon form */
+	fp_of(l->capf_a, fp);
+	fp_colons_upper(fp, fpc);
+	assert_int_equal(ptrust_builder_set_role(b, fpc,
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, fp)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_find(b, fp)),
+	    "CAPF-a6d4c572");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+
+	/* the snapshot taken before is untouched */
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s, "lab-root")),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s, fp)),
+	    PTRUST_ROLE_CAPF);
+
+	/* errors */
+	assert_int_equal(ptrust_builder_set_role(b, "nobody",
+	    PTRUST_ROLE_CAPF), PTRUST_ERR_NOT_FOUND);
+	assert_contains(ptrust_builder_error(b), "nobody");
+	assert_int_equal(ptrust_builder_set_role(b, "lab-root",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_role(b, "lab-root",
+	    (ptrust_role)(PTRUST_ROLE_OTHER + 1)), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_role(b, "lab-root",
+	    (ptrust_role)-3), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_role(b, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b,
+	    "lab-root")), PTRUST_ROLE_MANUFACTURING);
+	ptrust_store_unref(s);
+	ptrust_builder_free(b);
+}
+
+/* ------------------------------------------------------- anchor accessors */
+
+static void
+anchor_accessors(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	const time_t nb_rsa = LAB_T0 + 5 * 3600 + 7;
+	const time_t na_rsa = LAB_T0 + 400 * LAB_DAY + 59;
+	const time_t nb_ec = LAB_T0 - 3 * LAB_DAY;
+	const time_t na_ec = (time_t)2556144000 + 12345; /* 2051: GeneralizedTime */
+	X509 *rsa, *ec, *ec384;
+	EVP_PKEY *k384 = lab_key_ec("P-384");
+	const ptrust_anchor *a;
+	const unsigned char *der;
+	size_t len, mylen;
+	unsigned char *mine;
+	char fp[65];
+
+	(void)state;
+	{
+		struct lab_spec s;
+
+		memset(&s, 0, sizeof(s));
+		s.cn = "Accessor RSA";
+		s.o = "Example Corp";
+		s.l = "Lisboa";
+		s.st = "Lisboa";
+		s.ca = 1;
+		s.pathlen = 0;
+		s.not_before = nb_rsa;
+		s.not_after = na_rsa;
+		rsa = lab_issue(&s, l->mic_key, NULL, NULL);
+	}
+	ec = mk_cert("Accessor EC", "Other Org", nb_ec, na_ec, 1,
+	    l->capf_a_key);
+	ec384 = mk_cert("Accessor EC384", NULL, 0, 0, 1, k384);
+	add_x509_ok(b, rsa, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, ec, "ec-anchor", PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, ec384, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->lsc_a, NULL, PTRUST_ROLE_AUTO);
+
+	/* RSA */
+	a = find_fp(b, rsa);
+	assert_non_null(a);
+	assert_string_equal(ptrust_anchor_alias(a), "Accessor_RSA");
+	fp_of(rsa, fp);
+	assert_string_equal(ptrust_anchor_sha256(a), fp);
+	assert_int_equal(strlen(ptrust_anchor_sha256(a)), 64);
+	assert_string_equal(ptrust_anchor_subject(a),
+	    "CN=Accessor RSA,L=Lisboa,ST=Lisboa,O=Example Corp");
+	assert_string_equal(ptrust_anchor_issuer(a),
+	    "CN=Accessor RSA,L=Lisboa,ST=Lisboa,O=Example Corp");
+	assert_int_equal(ptrust_anchor_not_before(a), nb_rsa);
+	assert_int_equal(ptrust_anchor_not_after(a), na_rsa);
+	assert_string_equal(ptrust_anchor_key_type(a), "RSA");
+	assert_int_equal(ptrust_anchor_key_bits(a), 2048);
+	assert_int_equal(ptrust_anchor_role(a), PTRUST_ROLE_OTHER);
+	der = ptrust_anchor_der(a, &len);
+	mine = lab_der(rsa, &mylen);
+	assert_non_null(der);
+	assert_int_equal(len, mylen);
+	assert_memory_equal(der, mine, len);
+	assert_ptr_equal(ptrust_anchor_der(a, NULL), der);
+	free(mine);
+	assert_non_null(ptrust_anchor_get0_x509(a));
+	assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(a), rsa), 0);
+
+	/* EC P-256, explicit alias and role, validity beyond 2049 */
+	a = ptrust_builder_find(b, "ec-anchor");
+	assert_non_null(a);
+	fp_of(ec, fp);
+	assert_string_equal(ptrust_anchor_sha256(a), fp);
+	assert_string_equal(ptrust_anchor_subject(a),
+	    "CN=Accessor EC,O=Other Org");
+	assert_int_equal(ptrust_anchor_not_before(a), nb_ec);
+	assert_int_equal(ptrust_anchor_not_after(a), na_ec);
+	assert_string_equal(ptrust_anchor_key_type(a), "EC");
+	assert_int_equal(ptrust_anchor_key_bits(a), 256);
+	assert_int_equal(ptrust_anchor_role(a), PTRUST_ROLE_EXTERNAL_CA);
+	der = ptrust_anchor_der(a, &len);
+	mine = lab_der(ec, &mylen);
+	assert_int_equal(len, mylen);
+	assert_memory_equal(der, mine, len);
+	free(mine);
+
+	/* EC P-384, no O, default lab validity */
+	a = find_fp(b, ec384);
+	assert_non_null(a);
+	assert_string_equal(ptrust_anchor_subject(a), "CN=Accessor EC384");
+	assert_string_equal(ptrust_anchor_key_type(a), "EC");
+	assert_int_equal(ptrust_anchor_key_bits(a), 384);
+	assert_int_equal(ptrust_anchor_not_before(a), LAB_T0 - LAB_DAY);
+	assert_int_equal(ptrust_anchor_not_after(a), LAB_T0 + 3650 * LAB_DAY);
+
+	/* issuer differs from subject for an issued certificate */
+	a = find_fp(b, l->lsc_a);
+	assert_non_null(a);
+	assert_string_equal(ptrust_anchor_subject(a),
+	    "CN=SEP001122334455,O=Example Corp");
+	assert_string_equal(ptrust_anchor_issuer(a),
+	    "CN=CAPF-a6d4c572,L=Lisboa,ST=Lisboa,O=Example Corp");
+	assert_string_equal(ptrust_anchor_key_type(a), "EC");
+
+	/* the same anchors through a snapshot, alive after the builder goes */
+	{
+		ptrust_store *s = NULL;
+
+		assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+		ptrust_builder_free(b);
+		b = NULL;
+		a = ptrust_store_find(s, "ec-anchor");
+		assert_non_null(a);
+		assert_string_equal(ptrust_anchor_subject(a),
+		    "CN=Accessor EC,O=Other Org");
+		assert_int_equal(ptrust_anchor_not_after(a), na_ec);
+		assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(a), ec), 0);
+		ptrust_store_unref(s);
+	}
+	X509_free(rsa);
+	X509_free(ec);
+	X509_free(ec384);
+	EVP_PKEY_free(k384);
+}
+
+/* ------------------------------------------------------------ CUCM rule */
+
+static void
+cucm_newer_replaces(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *old = mk_cert("CAPF-11112222", "Example Corp",
+	    LAB_T0 - 100 * LAB_DAY, 0, 1, l->capf_a_key);
+	X509 *mid = mk_cert("CAPF-11112222", "Example Corp",
+	    LAB_T0 - 50 * LAB_DAY, 0, 1, l->capf_b_key);
+	X509 *newer = mk_cert("CAPF-11112222", "Example Corp",
+	    LAB_T0 - 10 * LAB_DAY, 0, 1, l->capf_a_key);
+	char fold[65], fmid[65], fnew[65];
+
+	(void)state;
+	fp_of(old, fold);
+	fp_of(mid, fmid);
+	fp_of(newer, fnew);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, old, "capf-old", PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "capf-old", NULL);
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+
+	/* newer notBefore, no alias: takes the place and alias of the old one */
+	add_x509_ok(b, mid, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "capf-old", "capf-old");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_null(ptrust_builder_find(b, fold));
+	assert_non_null(ptrust_builder_find(b, fmid));
+	assert_string_equal(ptrust_anchor_sha256(ptrust_builder_find(b,
+	    "capf-old")), fmid);
+
+	/* newer still, explicit alias: the new alias, the old one reported */
+	add_x509_ok(b, newer, "capf-new", PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "capf-new", "capf-old");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_null(ptrust_builder_find(b, "capf-old"));
+	assert_null(ptrust_builder_find(b, fmid));
+	assert_string_equal(ptrust_anchor_sha256(ptrust_builder_find(b,
+	    "capf-new")), fnew);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b,
+	    "capf-new")), PTRUST_ROLE_CAPF);
+	assert_non_null(find_fp(b, l->capf_b));
+
+	X509_free(old);
+	X509_free(mid);
+	X509_free(newer);
+	ptrust_builder_free(b);
+}
+
+static void
+cucm_older_or_equal_kept(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	const time_t t = LAB_T0 - 10 * LAB_DAY;
+	X509 *cur = mk_cert("CAPF-33334444", "Example Corp", t, 0, 1,
+	    l->capf_a_key);
+	X509 *older = mk_cert("CAPF-33334444", "Example Corp", t - 1, 0, 1,
+	    l->capf_a_key);
+	X509 *same_time = mk_cert("CAPF-33334444", "Example Corp", t,
+	    LAB_T0 + 9000 * LAB_DAY, 1, l->capf_b_key);
+	char fcur[65], *before, *after;
+
+	(void)state;
+	fp_of(cur, fcur);
+	add_x509_ok(b, cur, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-33334444", NULL);
+	before = builder_summary(b);
+
+	add_x509_ok(b, older, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, NULL,
+	    "CAPF-33334444");
+	after = builder_summary(b);
+	assert_string_equal(before, after);
+	free(after);
+	assert_null(find_fp(b, older));
+
+	/* equal notBefore: the existing one stays too */
+	add_x509_ok(b, same_time, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, NULL,
+	    "CAPF-33334444");
+	after = builder_summary(b);
+	assert_string_equal(before, after);
+	free(after);
+	assert_null(find_fp(b, same_time));
+	assert_string_equal(ptrust_anchor_sha256(ptrust_builder_find(b,
+	    "CAPF-33334444")), fcur);
+
+	/* the exact same certificate again: unchanged */
+	add_x509_ok(b, cur, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_UNCHANGED, "CAPF-33334444", NULL);
+	after = builder_summary(b);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* in one PEM: older then newer, the newer wins */
+	{
+		ptrust_builder *c = new_builder("c");
+		X509 *pair[] = { older, cur };
+		char fold[65];
+
+		add_pem_ok(c, pair, 2, NULL, PTRUST_ROLE_AUTO);
+		fp_of(older, fold);
+		assert_int_equal(ptrust_builder_anchor_count(c), 1);
+		assert_int_equal(ptrust_builder_change_count(c), 2);
+		assert_change(c, 0, PTRUST_CHANGE_ADDED, "CAPF-33334444", NULL);
+		assert_change(c, 1, PTRUST_CHANGE_REPLACED, "CAPF-33334444",
+		    "CAPF-33334444");
+		assert_non_null(ptrust_builder_find(c, fcur));
+		assert_null(ptrust_builder_find(c, fold));
+		ptrust_builder_free(c);
+	}
+
+	free(before);
+	X509_free(cur);
+	X509_free(older);
+	X509_free(same_time);
+	ptrust_builder_free(b);
+}
+
+static void
+change_accessors(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	const char *a = "untouched", *o = "untouched";
+
+	(void)state;
+	assert_string_equal(ptrust_change_kind_name(PTRUST_CHANGE_ADDED),
+	    "added");
+	assert_string_equal(ptrust_change_kind_name(PTRUST_CHANGE_REPLACED),
+	    "replaced");
+	assert_string_equal(ptrust_change_kind_name(
+	    PTRUST_CHANGE_KEPT_EXISTING), "kept-existing");
+	assert_string_equal(ptrust_change_kind_name(PTRUST_CHANGE_UNCHANGED),
+	    "unchanged");
+	assert_null(ptrust_change_kind_name((ptrust_change_kind)0));
+	assert_null(ptrust_change_kind_name((ptrust_change_kind)99));
+
+	assert_int_equal(ptrust_builder_change_count(b), 0);
+	assert_int_equal(ptrust_builder_change(b, 0, &a, &o), 0);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_change(b, 0, NULL, NULL),
+	    PTRUST_CHANGE_ADDED);
+	assert_int_equal(ptrust_builder_change(b, 1, &a, &o), 0);
+	assert_int_equal(ptrust_builder_change(b, (size_t)-1, &a, &o), 0);
+
+	/* remove and set_role are not adds: the log stays */
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_set_role(b, "CAPF-a6d4c572",
+	    PTRUST_ROLE_OTHER), PTRUST_OK);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-0badcafe", NULL);
+	ptrust_builder_free(b);
+}
+
+/* ---------------------------------------------------------------- remove */
+
+static void
+remove_by_alias_and_fingerprint(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char fp[65], fpc[96], lower_colons[96];
+	size_t i;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+
+	/* by alias */
+	assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 3);
+	assert_null(ptrust_builder_find(b, "CAPF-a6d4c572"));
+	assert_null(find_fp(b, l->capf_a));
+	assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
+	    PTRUST_ERR_NOT_FOUND);
+	assert_contains(ptrust_builder_error(b), "CAPF-a6d4c572");
+
+	/* by fingerprint, plain lower case */
+	fp_of(l->capf_b, fp);
+	assert_int_equal(ptrust_builder_remove(b, fp), PTRUST_OK);
+	assert_null(find_fp(b, l->capf_b));
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+
+	/* upper case with colons */
+	fp_of(l->mfg_root, fp);
+	fp_colons_upper(fp, fpc);
+	assert_int_equal(ptrust_builder_remove(b, fpc), PTRUST_OK);
+	assert_null(find_fp(b, l->mfg_root));
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	/* lower case with colons, then upper case without */
+	fp_of(l->mfg_ca, fp);
+	fp_colons_upper(fp, fpc);
+	for (i = 0; fpc[i] != '\0'; i++)
+		lower_colons[i] = (char)(fpc[i] >= 'A' && fpc[i] <= 'F' ?
+		    fpc[i] - 'A' + 'a' : fpc[i]);
+	lower_colons[i] = '\0';
+	assert_non_null(ptrust_builder_find(b, lower_colons));
+	for (i = 0; i < 64; i++)
+		fpc[i] = (char)(fp[i] >= 'a' ? fp[i] - 'a' + 'A' : fp[i]);
+	fpc[64] = '\0';
+	assert_non_null(ptrust_builder_find(b, fpc));
+	assert_int_equal(ptrust_builder_remove(b, lower_colons), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+	assert_int_equal(ptrust_builder_remove(b, fpc), PTRUST_ERR_NOT_FOUND);
+
+	/* near misses are not found */
+	add_x509_ok(b, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);
+	fp[63] = '\0';	/* 63 digits */
+	assert_int_equal(ptrust_builder_remove(b, fp), PTRUST_ERR_NOT_FOUND);
+	assert_int_equal(ptrust_builder_remove(b, ""), PTRUST_ERR_NOT_FOUND);
+	assert_int_equal(ptrust_builder_remove(b, "lab_manufacturing_ca_sha2"),
+	    PTRUST_ERR_NOT_FOUND);	/* aliases are case-sensitive */
+	assert_int_equal(ptrust_builder_remove(b, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	ptrust_builder_free(b);
+}
+
+/* ------------------------------------------------------- find, snapshots */
+
+static void
+find_on_builder_and_store(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_store *s = NULL;
+	char fp[65], fpc[96];
+	size_t i;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_root, "root", PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	assert_non_null(s);
+	assert_string_equal(ptrust_store_name(s), "callmanager-trust");
+	assert_int_equal(ptrust_store_anchor_count(s), 2);
+	for (i = 0; i < 2; i++) {
+		const ptrust_anchor *ba = ptrust_builder_anchor(b, i);
+		const ptrust_anchor *sa = ptrust_store_anchor(s, i);
+
+		assert_non_null(ba);
+		assert_non_null(sa);
+		assert_string_equal(ptrust_anchor_sha256(ba),
+		    ptrust_anchor_sha256(sa));
+		assert_string_equal(ptrust_anchor_alias(ba),
+		    ptrust_anchor_alias(sa));
+	}
+	assert_null(ptrust_builder_anchor(b, 2));
+	assert_null(ptrust_store_anchor(s, 2));
+	assert_null(ptrust_store_anchor(s, (size_t)-1));
+
+	fp_of(l->capf_a, fp);
+	fp_colons_upper(fp, fpc);
+	assert_ptr_equal(ptrust_builder_find(b, "CAPF-a6d4c572"),
+	    ptrust_builder_find(b, fp));
+	assert_ptr_equal(ptrust_builder_find(b, fpc),
+	    ptrust_builder_find(b, fp));
+	assert_ptr_equal(ptrust_store_find(s, "CAPF-a6d4c572"),
+	    ptrust_store_find(s, fpc));
+	assert_string_equal(ptrust_anchor_sha256(ptrust_store_find(s, fp)),
+	    fp);
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s, "root")),
+	    PTRUST_ROLE_MANUFACTURING);
+	assert_null(ptrust_builder_find(b, "missing"));
+	assert_null(ptrust_store_find(s, "missing"));
+	assert_null(ptrust_store_find(s, "Root"));
+	assert_null(ptrust_builder_find(b, NULL));
+	assert_null(ptrust_store_find(s, NULL));
+	fp_of(l->capf_b, fp);
+	assert_null(ptrust_builder_find(b, fp));
+	assert_null(ptrust_store_find(s, fp));
+	ptrust_store_unref(s);
+	ptrust_builder_free(b);
+}
+
+static void
+builder_from_store_copies(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("capf-trust"), *c;
+	ptrust_store *s = NULL, *s2 = NULL;
+	char *sum_b, *sum_c;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, "old-cluster", PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	sum_b = builder_summary(b);
+	ptrust_builder_free(b);
+
+	c = ptrust_builder_new_from_store(s);
+	assert_non_null(c);
+	assert_string_equal(ptrust_builder_name(c), "capf-trust");
+	assert_int_equal(ptrust_builder_change_count(c), 0);
+	assert_string_equal(ptrust_builder_error(c), "");
+	sum_c = builder_summary(c);
+	assert_string_equal(sum_b, sum_c);
+	free(sum_c);
+
+	/* changing the copy changes neither the snapshot nor a new copy */
+	assert_int_equal(ptrust_builder_remove(c, "old-cluster"), PTRUST_OK);
+	add_x509_ok(c, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_store_anchor_count(s), 3);
+	assert_non_null(ptrust_store_find(s, "old-cluster"));
+	assert_null(ptrust_store_find(s, "Lab_Manufacturing_CA_SHA2"));
+	assert_int_equal(ptrust_builder_build(c, &s2), PTRUST_OK);
+	assert_true(ptrust_store_generation(s2) > ptrust_store_generation(s));
+	assert_int_equal(ptrust_store_anchor_count(s2), 3);
+	assert_null(ptrust_store_find(s2, "old-cluster"));
+	assert_non_null(ptrust_store_find(s2, "Lab_Manufacturing_CA_SHA2"));
+	ptrust_builder_free(c);
+
+	/* the snapshot outlives every builder */
+	ptrust_store_unref(s);
+	assert_int_equal(ptrust_store_anchor_count(s2), 3);
+	{
+		ptrust_builder *d = ptrust_builder_new_from_store(s2);
+
+		assert_non_null(d);
+		sum_c = builder_summary(d);
+		assert_non_null(strstr(sum_c, "Lab_Manufacturing_CA_SHA2"));
+		free(sum_c);
+		ptrust_builder_free(d);
+	}
+	/* an empty snapshot gives an empty builder */
+	{
+		ptrust_builder *e = new_builder("empty"), *f;
+		ptrust_store *es = NULL;
+
+		assert_int_equal(ptrust_builder_build(e, &es), PTRUST_OK);
+		assert_int_equal(ptrust_store_anchor_count(es), 0);
+		assert_null(ptrust_store_anchor(es, 0));
+		f = ptrust_builder_new_from_store(es);
+		assert_non_null(f);
+		assert_string_equal(ptrust_builder_name(f), "empty");
+		assert_int_equal(ptrust_builder_anchor_count(f), 0);
+		ptrust_builder_free(f);
+		ptrust_builder_free(e);
+		ptrust_store_unref(es);
+	}
+	ptrust_store_unref(s2);
+	free(sum_b);
+}
+
+static void
+snapshots_are_immutable(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_store *s1 = NULL, *s2 = NULL, *s3 = NULL;
+	char fa[65];
+
+	(void)state;
+	fp_of(l->capf_a, fa);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_build(b, &s1), PTRUST_OK);
+
+	assert_int_equal(ptrust_builder_remove(b, "CAPF-0badcafe"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_set_role(b, "CAPF-a6d4c572",
+	    PTRUST_ROLE_OTHER), PTRUST_OK);
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_AUTO);
+
+	assert_int_equal(ptrust_store_anchor_count(s1), 2);
+	assert_non_null(ptrust_store_find(s1, "CAPF-0badcafe"));
+	assert_null(ptrust_store_find(s1, "Lab_Root_CA_M2"));
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s1, fa)),
+	    PTRUST_ROLE_CAPF);
+
+	assert_int_equal(ptrust_builder_build(b, &s2), PTRUST_OK);
+	assert_int_equal(ptrust_store_anchor_count(s2), 2);
+	assert_null(ptrust_store_find(s2, "CAPF-0badcafe"));
+	assert_non_null(ptrust_store_find(s2, "Lab_Root_CA_M2"));
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s2, fa)),
+	    PTRUST_ROLE_OTHER);
+
+	/* an unchanged builder still yields a new generation */
+	assert_int_equal(ptrust_builder_build(b, &s3), PTRUST_OK);
+	assert_true(ptrust_store_generation(s1) > 0);
+	assert_true(ptrust_store_generation(s2) > ptrust_store_generation(s1));
+	assert_true(ptrust_store_generation(s3) > ptrust_store_generation(s2));
+	assert_ptr_not_equal(s2, s3);
+
+	/* freeing the builder leaves the snapshots whole */
+	ptrust_builder_free(b);
+	assert_int_equal(ptrust_anchor_role(ptrust_store_find(s1, fa)),
+	    PTRUST_ROLE_CAPF);
+	assert_string_equal(ptrust_anchor_alias(ptrust_store_find(s3,
+	    "Lab_Root_CA_M2")), "Lab_Root_CA_M2");
+	ptrust_store_unref(s1);
+	ptrust_store_unref(s2);
+	ptrust_store_unref(s3);
+}
+
+static void
+generation_grows(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *a = new_builder("a"), *b = new_builder("b");
+	ptrust_store *s = NULL;
+	uint64_t last = 0;
+	int i;
+
+	(void)state;
+	add_x509_ok(a, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	for (i = 0; i < 50; i++) {
+		ptrust_builder *which = i % 2 ? a : b;
+
+		assert_int_equal(ptrust_builder_build(which, &s), PTRUST_OK);
+		assert_true(ptrust_store_generation(s) > last);
+		last = ptrust_store_generation(s);
+		assert_string_equal(ptrust_store_name(s), i % 2 ? "a" : "b");
+		ptrust_store_unref(s);
+	}
+	ptrust_builder_free(a);
+	ptrust_builder_free(b);
+}
+
+static void
+store_ref_unref(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_store *s = NULL;
+	ptrust_result *r;
+	ptrust_options *o = test_options();
+	const ptrust_anchor *a;
+	int i;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	ptrust_builder_free(b);
+
+	for (i = 0; i < 10; i++)
+		assert_ptr_equal(ptrust_store_ref(s), s);
+	for (i = 0; i < 10; i++)
+		ptrust_store_unref(s);
+	/* still alive: one reference left */
+	assert_int_equal(ptrust_store_anchor_count(s), 1);
+	assert_string_equal(ptrust_store_name(s), "callmanager-trust");
+
+	/* a result keeps its snapshot and anchor alive */
+	r = test_verify(s, &l->lsc_a, 1, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_store_unref(s);		/* the last reference of ours */
+	a = ptrust_result_anchor(r);
+	assert_non_null(a);
+	assert_string_equal(ptrust_anchor_alias(a), "CAPF-a6d4c572");
+	assert_string_equal(ptrust_result_store_name(r), "callmanager-trust");
+	ptrust_result_free(r);		/* frees the snapshot (valgrind checks) */
+	ptrust_options_free(o);
+	assert_null(ptrust_store_ref(NULL));
+	ptrust_store_unref(NULL);
+}
+
+/* ---------------------------------------------------------- save / load */
+
+static void
+assert_anchor_file(const char *dir, const char *alias, const char *role)
+{
+	char name[200], *p, *text, line[64];
+	const char *begin, *rl;
+
+	snprintf(name, sizeof(name), "%s.pem", alias);
+	p = join(dir, name);
+	text = read_text(p, NULL);
+	if (text == NULL)
+		fail_msg("%s missing", p);
+	free(p);
+	/* comment lines first */
+	assert_true(text[0] == '#');
+	begin = strstr(text, "-----BEGIN CERTIFICATE-----");
+	assert_non_null(begin);
+	for (rl = text; rl < begin; rl = strchr(rl, '\n') + 1)
+		assert_true(*rl == '#');
+	snprintf(line, sizeof(line), "\n# role: %s\n", role);
+	rl = strstr(text, line);
+	if (rl == NULL || rl > begin)
+		fail_msg("%s.pem: no \"# role: %s\" line before the block",
+		    alias, role);
+	free(text);
+}
+
+static void
+save_load_round_trip(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_builder *c = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *sb, *sc;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);	/* capf */
+	add_x509_ok(b, l->capf_b, "old-cluster", PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, l->mfg_root, "lab-root", PTRUST_ROLE_MANUFACTURING);
+	add_x509_ok(b, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);	/* other */
+	assert_int_equal(ptrust_builder_add_file(b,
+	    test_srcpath("data/cisco/cisco-root-ca-m2.pem"), NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	/* a CAPF name with a role set by hand that inference would not give */
+	{
+		X509 *x = mk_cert("CAPF-99998888", "Example Corp", 0, 0, 1,
+		    l->capf_a_key);
+
+		add_x509_ok(b, x, "capf-as-other", PTRUST_ROLE_OTHER);
+		X509_free(x);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 6);
+
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_string_equal(ptrust_builder_error(b), "");
+	assert_int_equal(count_prefixed(dir, ".ptrust-"), 0);
+	assert_int_equal(count_prefixed(dir, ""), 6);
+	assert_anchor_file(dir, "CAPF-a6d4c572", "capf");
+	assert_anchor_file(dir, "old-cluster", "external-ca");
+	assert_anchor_file(dir, "lab-root", "manufacturing");
+	assert_anchor_file(dir, "Lab_Manufacturing_CA_SHA2", "other");
+	assert_anchor_file(dir, "cisco-root-ca-m2", "manufacturing");
+	assert_anchor_file(dir, "capf-as-other", "other");
+
+	/* load replaces whatever the builder held */
+	add_x509_ok(c, l->lsc_b, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(c), 6);
+	assert_null(find_fp(c, l->lsc_b));
+	assert_int_equal(ptrust_builder_change_count(c), 6);
+	sb = builder_summary(b);
+	sc = builder_summary(c);
+	assert_string_equal(sb, sc);
+	free(sc);
+
+	/* add_dir reads the same roles from the comments */
+	{
+		ptrust_builder *d = new_builder("callmanager-trust");
+
+		assert_int_equal(ptrust_builder_add_dir(d, dir,
+		    PTRUST_ROLE_AUTO), PTRUST_OK);
+		sc = builder_summary(d);
+		assert_string_equal(sb, sc);
+		free(sc);
+		ptrust_builder_free(d);
+	}
+	free(sb);
+
+	/* save again after removing two: their files go, the rest stays */
+	write_in(dir, "notes.txt", "keep me\n", 8);
+	write_in(dir, ".keep.pem", "hidden\n", 7);
+	assert_int_equal(ptrust_builder_remove(b, "old-cluster"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_remove(b, "lab-root"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_set_role(b, "CAPF-a6d4c572",
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_false(exists_in(dir, "old-cluster.pem"));
+	assert_false(exists_in(dir, "lab-root.pem"));
+	assert_true(exists_in(dir, "notes.txt"));
+	assert_true(exists_in(dir, ".keep.pem"));
+	assert_anchor_file(dir, "CAPF-a6d4c572", "external-ca");
+	assert_int_equal(count_prefixed(dir, ".ptrust-"), 0);
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
+	sb = builder_summary(b);
+	sc = builder_summary(c);
+	assert_string_equal(sb, sc);
+	free(sb);
+	free(sc);
+
+	/* an empty store empties the directory of anchor files */
+	{
+		ptrust_builder *e = new_builder("callmanager-trust");
+
+		assert_int_equal(ptrust_builder_save_dir(e, dir), PTRUST_OK);
+		assert_int_equal(count_prefixed(dir, ""), 2); /* notes, .keep */
+		assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
+		assert_int_equal(ptrust_builder_anchor_count(c), 0);
+		ptrust_builder_free(e);
+	}
+
+	ptrust_builder_free(b);
+	ptrust_builder_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * After a save, loading the directory gives back exactly the saved store,
+ * even when the directory held other certificate files of ours before.
+ */
+static void
+save_then_load_is_exact(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("radius-trust");
+	ptrust_builder *c = new_builder("radius-trust");
+	char *dir = test_tmpdir(), *sb, *sc;
+
+	(void)state;
+	write_der_in(dir, "stale.der", l->lsc_a);
+	write_pem_in(dir, "stale.crt", &l->lsc_b, 1);
+	write_pem_in(dir, "Stale.PEM", &l->mic, 1);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_ca, "mfg", PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
+	sb = builder_summary(b);
+	sc = builder_summary(c);
+	assert_string_equal(sb, sc);
+	free(sb);
+	free(sc);
+	ptrust_builder_free(b);
+	ptrust_builder_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Every valid alias survives a save and a load.  Aliases may end in '_' or
+ * '.', and two aliases may differ only there.
+ */
+static void
+save_load_keeps_every_valid_alias(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_builder *c = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *sb, *sc;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, "capf_", PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, "capf", PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_root, "root.v2.", PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_true(exists_in(dir, "capf_.pem"));
+	assert_true(exists_in(dir, "capf.pem"));
+	assert_true(exists_in(dir, "root.v2..pem"));
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
+	sb = builder_summary(b);
+	sc = builder_summary(c);
+	assert_string_equal(sb, sc);
+	free(sb);
+	free(sc);
+	ptrust_builder_free(b);
+	ptrust_builder_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+static void
+save_dir_errors(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *file, *deep, *fresh;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	file = join(dir, "plain-file");
+	write_bytes(file, "x", 1);
+	deep = join(dir, "no/such/parent");
+	fresh = join(dir, "fresh");
+
+	assert_int_equal(ptrust_builder_save_dir(b, file), PTRUST_ERR_IO);
+	assert_contains(ptrust_builder_error(b), "plain-file");
+	assert_int_equal(ptrust_builder_save_dir(b, deep), PTRUST_ERR_IO);
+	assert_contains(ptrust_builder_error(b), "parent");
+	/* a directory that does not exist yet is created */
+	assert_int_equal(ptrust_builder_save_dir(b, fresh), PTRUST_OK);
+	assert_true(exists_in(fresh, "CAPF-a6d4c572.pem"));
+	/* load_dir of something that is not a directory */
+	assert_int_equal(ptrust_builder_load_dir(b, deep), PTRUST_ERR_IO);
+	assert_int_equal(ptrust_builder_load_dir(b, file), PTRUST_ERR_IO);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+
+	free(file);
+	free(deep);
+	free(fresh);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A save that fails while writing leaves the previous store on disk byte
+ * for byte and no temporary file.  Writes fail through RLIMIT_FSIZE in a
+ * child (root ignores permission bits, not file size limits).
+ */
+static void
+save_dir_failure_is_atomic(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *old = new_builder("callmanager-trust");
+	ptrust_builder *nb = new_builder("callmanager-trust");
+	char *dir = test_tmpdir();
+	struct dirsnap before, after;
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	add_x509_ok(old, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(old, l->capf_b, "old-cluster", PTRUST_ROLE_AUTO);
+	add_x509_ok(old, l->mfg_root, "lab-root", PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_builder_save_dir(old, dir), PTRUST_OK);
+	write_in(dir, "notes.txt", "admin notes\n", 12);
+	dirsnap_take(dir, &before);
+	assert_int_equal(before.n, 4);
+
+	/* different content: one file changes, one goes, two are new */
+	add_x509_ok(nb, l->capf_a, NULL, PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(nb, l->mfg_root, "lab-root", PTRUST_ROLE_MANUFACTURING);
+	add_x509_ok(nb, l->mfg_ca, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_add_file(nb,
+	    test_srcpath("data/cisco/cisco-root-ca-m2.pem"), NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl;
+		ptrust_status st;
+
+		signal(SIGXFSZ, SIG_IGN);
+		rl.rlim_cur = rl.rlim_max = 100;	/* any anchor file is larger */
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(100);
+		st = ptrust_builder_save_dir(nb, dir);
+		_exit((int)st);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) != PTRUST_ERR_IO)
+		fail_msg("save under RLIMIT_FSIZE: exit %d, expected %d (%s)",
+		    WEXITSTATUS(status), PTRUST_ERR_IO,
+		    ptrust_status_name(PTRUST_ERR_IO));
+
+	dirsnap_take(dir, &after);
+	assert_int_equal(count_prefixed(dir, ".ptrust-"), 0);
+	dirsnap_assert_equal(&before, &after);
+	dirsnap_free(&after);
+
+	/* without the limit the same save works and changes the files */
+	assert_int_equal(ptrust_builder_save_dir(nb, dir), PTRUST_OK);
+	assert_false(exists_in(dir, "old-cluster.pem"));
+	assert_anchor_file(dir, "CAPF-a6d4c572", "external-ca");
+	assert_true(exists_in(dir, "cisco-root-ca-m2.pem"));
+	assert_int_equal(count_prefixed(dir, ".ptrust-"), 0);
+
+	dirsnap_free(&before);
+	ptrust_builder_free(old);
+	ptrust_builder_free(nb);
+	test_rmtree(dir);
+	free(dir);
+}
+
+static void
+load_dir_failure_leaves_builder(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_builder *c = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *before, *after;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	write_in(dir, "zz-corrupt.pem", "# role: capf\n-----BEGIN "
+	    "CERTIFICATE-----\nMIIBbroken\n-----END CERTIFICATE-----\n", 79);
+
+	add_x509_ok(c, l->capf_b, "keep-me", PTRUST_ROLE_EXTERNAL_CA);
+	before = builder_summary(c);
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(c), "zz-corrupt.pem");
+	after = builder_summary(c);
+	assert_string_equal(before, after);
+	assert_int_equal(ptrust_builder_anchor_count(c), 1);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(c, "keep-me")),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	free(after);
+
+	/* a file that is only text, in DER's place */
+	{
+		char *p = join(dir, "zz-corrupt.pem");
+
+		assert_int_equal(unlink(p), 0);
+		free(p);
+	}
+	write_der_in(dir, "a-good.der", l->capf_b);
+	write_in(dir, "b-text.cer", "hello\n", 6);
+	assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(c), "b-text.cer");
+	after = builder_summary(c);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* missing directory */
+	{
+		char *p = join(dir, "gone");
+
+		assert_int_equal(ptrust_builder_load_dir(c, p), PTRUST_ERR_IO);
+		assert_contains(ptrust_builder_error(c), "gone");
+		free(p);
+	}
+	after = builder_summary(c);
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+	ptrust_builder_free(b);
+	ptrust_builder_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/* ----------------------------------------------------------- NULL args */
+
+static void
+null_arguments(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_store *s = (ptrust_store *)&s;	/* must be reset to NULL */
+	const char *a = NULL, *o = NULL;
+	size_t len = 123;
+	char *dir = test_tmpdir();
+
+	(void)state;
+	/* free functions */
+	ptrust_builder_free(NULL);
+	ptrust_store_unref(NULL);
+
+	assert_null(ptrust_builder_new(NULL));
+	assert_null(ptrust_builder_new_from_store(NULL));
+	assert_non_null(ptrust_builder_error(NULL));
+	assert_null(ptrust_builder_name(NULL));
+
+	assert_int_equal(ptrust_builder_add_mem(NULL, "x", 1, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_mem(b, NULL, 1, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_file(NULL, "x.pem", NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_file(b, NULL, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_true(ptrust_builder_error(b)[0] != '\0');
+	assert_int_equal(ptrust_builder_add_dir(NULL, dir, PTRUST_ROLE_AUTO),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_dir(b, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_x509(NULL, l->capf_a, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_add_x509(b, NULL, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+
+	assert_int_equal(ptrust_builder_change_count(NULL), 0);
+	assert_int_equal(ptrust_builder_change(NULL, 0, &a, &o), 0);
+	assert_int_equal(ptrust_builder_change(NULL, 0, NULL, NULL), 0);
+
+	assert_int_equal(ptrust_builder_remove(NULL, "x"), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_remove(b, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_role(NULL, "x", PTRUST_ROLE_CAPF),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_role(b, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_ERR_ARG);
+
+	assert_int_equal(ptrust_builder_anchor_count(NULL), 0);
+	assert_null(ptrust_builder_anchor(NULL, 0));
+	assert_null(ptrust_builder_find(NULL, "x"));
+	assert_null(ptrust_builder_find(b, NULL));
+
+	assert_int_equal(ptrust_builder_load_dir(NULL, dir), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_load_dir(b, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_save_dir(NULL, dir), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_save_dir(b, NULL), PTRUST_ERR_ARG);
+
+	assert_int_equal(ptrust_builder_build(NULL, &s), PTRUST_ERR_ARG);
+	assert_null(s);
+	assert_int_equal(ptrust_builder_build(b, NULL), PTRUST_ERR_ARG);
+
+	assert_null(ptrust_store_ref(NULL));
+	assert_null(ptrust_store_name(NULL));
+	assert_int_equal(ptrust_store_generation(NULL), 0);
+	assert_int_equal(ptrust_store_anchor_count(NULL), 0);
+	assert_null(ptrust_store_anchor(NULL, 0));
+	assert_null(ptrust_store_find(NULL, "x"));
+
+	assert_null(ptrust_anchor_alias(NULL));
+	assert_null(ptrust_anchor_sha256(NULL));
+	assert_null(ptrust_anchor_subject(NULL));
+	assert_null(ptrust_anchor_issuer(NULL));
+	assert_int_equal(ptrust_anchor_not_before(NULL), 0);
+	assert_int_equal(ptrust_anchor_not_after(NULL), 0);
+	assert_null(ptrust_anchor_key_type(NULL));
+	assert_int_equal(ptrust_anchor_key_bits(NULL), 0);
+	assert_int_equal(ptrust_anchor_role(NULL), PTRUST_ROLE_OTHER);
+	assert_null(ptrust_anchor_der(NULL, &len));
+	assert_int_equal(len, 0);
+	assert_null(ptrust_anchor_der(NULL, NULL));
+	assert_null(ptrust_anchor_get0_x509(NULL));
+
+	/* the builder is still usable and empty */
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	assert_non_null(s);
+	assert_null(ptrust_store_find(s, NULL));
+	ptrust_store_unref(s);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(builder_new_names),
+		cmocka_unit_test(add_mem_pem_one),
+		cmocka_unit_test(add_mem_pem_several),
+		cmocka_unit_test(add_mem_der),
+		cmocka_unit_test(add_mem_garbage),
+		cmocka_unit_test(add_mem_private_key_only),
+		cmocka_unit_test(add_mem_bad_args),
+		cmocka_unit_test(add_x509_takes_reference),
+		cmocka_unit_test(add_file_alias_from_stem),
+		cmocka_unit_test(add_file_errors),
+		cmocka_unit_test(add_file_fifo_does_not_block),
+		cmocka_unit_test(add_dir_loads_cert_files),
+		cmocka_unit_test(role_cisco_cas_are_manufacturing),
+		cmocka_unit_test(role_inference_lab),
+		cmocka_unit_test(set_role_changes_role),
+		cmocka_unit_test(anchor_accessors),
+		cmocka_unit_test(cucm_newer_replaces),
+		cmocka_unit_test(cucm_older_or_equal_kept),
+		cmocka_unit_test(change_accessors),
+		cmocka_unit_test(remove_by_alias_and_fingerprint),
+		cmocka_unit_test(find_on_builder_and_store),
+		cmocka_unit_test(builder_from_store_copies),
+		cmocka_unit_test(snapshots_are_immutable),
+		cmocka_unit_test(generation_grows),
+		cmocka_unit_test(store_ref_unref),
+		cmocka_unit_test(save_load_round_trip),
+		cmocka_unit_test(save_then_load_is_exact),
+		cmocka_unit_test(save_load_keeps_every_valid_alias),
+		cmocka_unit_test(save_dir_errors),
+		cmocka_unit_test(save_dir_failure_is_atomic),
+		cmocka_unit_test(load_dir_failure_leaves_builder),
+		cmocka_unit_test(null_arguments),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	test_lab_free();
+	return rc;
+}
