@@ -126,7 +126,8 @@ pt_name_string(const X509_NAME *name)
 	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		BIO_get_mem_ptr(bio, &mem);
 		if ((s = malloc(mem->length + 1)) != NULL) {
-			memcpy(s, mem->data, mem->length);
+			if (mem->length > 0)	/* an empty name has no data */
+				memcpy(s, mem->data, mem->length);
 			s[mem->length] = '\0';
 		}
 	}

@@ -118,23 +118,40 @@ record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
 	r->n_reasons++;
 }
 
+/* allow_sha1 lifts the digest rule for SHA-1 only, never for MD5. */
+static int
+sha1_exempt(const struct pt_verify_state *vs, X509_STORE_CTX *ctx)
+{
+	X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
+
+	return X509_STORE_CTX_get_error(ctx) == X509_V_ERR_CA_MD_TOO_WEAK &&
+	    vs->o->allow_sha1 && cert != NULL && signed_with_sha1(cert);
+}
+
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
 	struct pt_verify_state *vs = X509_STORE_CTX_get_app_data(ctx);
-	int err, depth;
-	X509 *cert;
+	X509_STORE_CTX *parent;
 
 	if (ok)
 		return 1;
-	err = X509_STORE_CTX_get_error(ctx);
-	depth = X509_STORE_CTX_get_error_depth(ctx);
-	cert = X509_STORE_CTX_get_current_cert(ctx);
-	/* allow_sha1 lifts the digest rule for SHA-1 only, never for MD5. */
-	if (err == X509_V_ERR_CA_MD_TOO_WEAK && vs->o->allow_sha1 &&
-	    cert != NULL && signed_with_sha1(cert))
+	/*
+	 * OpenSSL validates an indirect CRL's issuer in a nested context that
+	 * copies our callback but not our data.  Let OpenSSL judge that path
+	 * strictly: a failure there comes back to the outer validation as a
+	 * CRL path error, which we record.
+	 */
+	if (vs == NULL) {
+		parent = X509_STORE_CTX_get0_parent_ctx(ctx);
+		vs = parent != NULL ? X509_STORE_CTX_get_app_data(parent) : NULL;
+		return vs != NULL && sha1_exempt(vs, ctx);
+	}
+	if (sha1_exempt(vs, ctx))
 		return 1;
-	record(vs, pt_reason_from_x509_error(err), err, depth, cert);
+	record(vs, pt_reason_from_x509_error(X509_STORE_CTX_get_error(ctx)),
+	    X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
+	    X509_STORE_CTX_get_current_cert(ctx));
 	/* Go on: the administrator wants every reason, not the first. */
 	return 1;
 }
