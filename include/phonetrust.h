@@ -46,7 +46,10 @@ typedef enum ptrust_status {
 	PTRUST_ERR_INTERNAL	/* OpenSSL failed unexpectedly */
 } ptrust_status;
 
-/* Stable lower-case name of a status, e.g. "parse-error". */
+/*
+ * Stable lower-case name of a status, e.g. "parse-error".  This and every
+ * other *_name function return NULL for a value outside its enum.
+ */
 const char *ptrust_status_name(ptrust_status status);
 
 /*
@@ -162,7 +165,10 @@ ptrust_builder *ptrust_builder_new(const char *name);
 /* A builder holding a snapshot's anchors, to derive a new snapshot from it. */
 ptrust_builder *ptrust_builder_new_from_store(const ptrust_store *store);
 void ptrust_builder_free(ptrust_builder *builder);
-/* The last error message on this builder, "" when none. */
+/*
+ * The message of the last failed call on this builder ("" before any).
+ * A later successful call may leave it in place: read it after a failure.
+ */
 const char *ptrust_builder_error(const ptrust_builder *builder);
 const char *ptrust_builder_name(const ptrust_builder *builder);
 
@@ -201,8 +207,10 @@ const ptrust_anchor *ptrust_builder_find(const ptrust_builder *builder,
 /*
  * A store on disk is a directory with one PEM file per anchor, named
  * ALIAS.pem.  load replaces the builder's content; on failure the builder
- * is unchanged.  save writes every file atomically, then removes the
- * *.pem files of anchors no longer present.
+ * is unchanged.  The directory belongs to the store: save writes every
+ * file to a temporary name and syncs it before renaming any into place,
+ * then removes every other certificate file (*.pem, *.crt, *.cer, *.der)
+ * and temporary files an interrupted save left, and syncs the directory.
  */
 ptrust_status ptrust_builder_load_dir(ptrust_builder *builder,
     const char *path);
@@ -276,7 +284,11 @@ ptrust_status ptrust_options_set_max_depth(ptrust_options *options,
 /* A DNS name or an IP address the leaf must carry; NULL clears. */
 ptrust_status ptrust_options_set_peer_name(ptrust_options *options,
     const char *name);
-/* Adding a CRL turns checking on for the whole chain unless set_crl_check says otherwise. */
+/*
+ * Adding a CRL turns revocation checking on for the leaf, unless
+ * set_crl_check chose a mode; PTRUST_CRL_CHECK_ALL checks every
+ * certificate, anchors included, and needs a CRL for each.
+ */
 ptrust_status ptrust_options_add_crl_mem(ptrust_options *options,
     const void *data, size_t len);
 ptrust_status ptrust_options_add_crl_file(ptrust_options *options,

@@ -263,7 +263,9 @@ stage_one(struct staging *s, const struct pt_item *it, char *err)
 				goto done;
 		} else if ((alias = strdup(s->a[i]->alias)) == NULL)
 			goto done;
-		if ((a = pt_anchor_with(probe, alias, PTRUST_ROLE_AUTO)) == NULL)
+		/* A role the administrator gave the old certificate carries over. */
+		if ((a = pt_anchor_with(probe, alias, it->role == PTRUST_ROLE_AUTO ?
+		    s->a[i]->role : PTRUST_ROLE_AUTO)) == NULL)
 			goto done;
 		if (!staging_log(s, PTRUST_CHANGE_REPLACED, alias,
 		    s->a[i]->alias)) {
@@ -302,7 +304,7 @@ done:
  */
 ptrust_status
 pt_builder_apply(ptrust_builder *b, const struct pt_item *items, size_t n,
-    int replace_all, int keep_changes)
+    int replace_all)
 {
 	struct staging s;
 	ptrust_status st;
@@ -310,6 +312,7 @@ pt_builder_apply(ptrust_builder *b, const struct pt_item *items, size_t n,
 
 	memset(&s, 0, sizeof(s));
 	b->err[0] = '\0';
+	pt_builder_clear_changes(b);	/* the list describes this call only */
 	if (!replace_all) {
 		if (!staging_reserve(&s, b->n_anchors + 1))
 			goto nomem;
@@ -331,21 +334,6 @@ pt_builder_apply(ptrust_builder *b, const struct pt_item *items, size_t n,
 	free_anchor_array(b->anchors, b->n_anchors);
 	b->anchors = s.a;
 	b->n_anchors = s.n;
-	if (keep_changes && b->n_changes > 0) {
-		/* append this call's entries after the earlier ones */
-		struct pt_change *c = realloc(b->changes,
-		    (b->n_changes + s.nc + 1) * sizeof(*c));
-
-		if (c != NULL) {
-			memcpy(c + b->n_changes, s.c, s.nc * sizeof(*c));
-			b->changes = c;
-			b->n_changes += s.nc;
-			free(s.c);
-			return PTRUST_OK;
-		}
-		/* the anchors are committed; losing older log entries is the lesser harm */
-	}
-	pt_builder_clear_changes(b);
 	b->changes = s.c;
 	b->n_changes = s.nc;
 	return PTRUST_OK;
@@ -521,6 +509,7 @@ ptrust_builder_add_mem(ptrust_builder *b, const void *data, size_t len,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
+	pt_builder_clear_changes(b);
 	if (data == NULL) {
 		pt_seterr(b->err, "no data");
 		return PTRUST_ERR_ARG;
@@ -530,7 +519,7 @@ ptrust_builder_add_mem(ptrust_builder *b, const void *data, size_t len,
 	st = pt_items_from_mem(data, len, "input", alias, alias != NULL, role,
 	    &l, b->err);
 	if (st == PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0, 0);
+		st = pt_builder_apply(b, l.items, l.n, 0);
 	pt_itemlist_free(&l);
 	return st;
 }
@@ -544,6 +533,7 @@ ptrust_builder_add_x509(ptrust_builder *b, X509 *cert, const char *alias,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
+	pt_builder_clear_changes(b);
 	if (cert == NULL) {
 		pt_seterr(b->err, "no certificate");
 		return PTRUST_ERR_ARG;
@@ -554,7 +544,7 @@ ptrust_builder_add_x509(ptrust_builder *b, X509 *cert, const char *alias,
 		pt_seterr(b->err, "out of memory");
 		return PTRUST_ERR_NOMEM;
 	}
-	st = pt_builder_apply(b, l.items, l.n, 0, 0);
+	st = pt_builder_apply(b, l.items, l.n, 0);
 	pt_itemlist_free(&l);
 	return st;
 }
@@ -568,6 +558,7 @@ ptrust_builder_add_file(ptrust_builder *b, const char *path,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
+	pt_builder_clear_changes(b);
 	if (path == NULL) {
 		pt_seterr(b->err, "no path");
 		return PTRUST_ERR_ARG;
@@ -576,7 +567,7 @@ ptrust_builder_add_file(ptrust_builder *b, const char *path,
 		return st;
 	if ((st = pt_items_from_file(path, alias, role, &l, b->err)) ==
 	    PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0, 0);
+		st = pt_builder_apply(b, l.items, l.n, 0);
 	pt_itemlist_free(&l);
 	return st;
 }

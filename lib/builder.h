@@ -31,6 +31,6 @@ ptrust_status pt_items_from_mem(const unsigned char *data, size_t len,
 ptrust_status pt_items_from_file(const char *path, const char *alias,
 	    ptrust_role role, struct pt_itemlist *list, char *err);
 ptrust_status pt_builder_apply(ptrust_builder *b, const struct pt_item *items,
-	    size_t n, int replace_all, int keep_changes);
+	    size_t n, int replace_all);
 
 #endif

@@ -136,9 +136,11 @@ add_crl_data(ptrust_options *o, const unsigned char *data, size_t len,
 	if ((sk = sk_X509_CRL_new_null()) == NULL)
 		goto nomem;
 	if (pt_is_pem(data, len)) {
-		BIO *bio = BIO_new_mem_buf(data, (int)len);
+		BIO *bio;
+		unsigned long e;
 
-		if (bio == NULL)
+		if (len > INT_MAX ||
+		    (bio = BIO_new_mem_buf(data, (int)len)) == NULL)
 			goto nomem;
 		while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) !=
 		    NULL) {
@@ -149,8 +151,18 @@ add_crl_data(ptrust_options *o, const unsigned char *data, size_t len,
 			}
 		}
 		BIO_free(bio);
-		if (sk_X509_CRL_num(sk) == 0) {
-			pt_seterr_ssl(o->err, "%s: no CRL found", what);
+		/*
+		 * Reading ends at "no more blocks" only: a damaged block must
+		 * not silently drop the CRLs after it (a revoked phone would
+		 * pass).
+		 */
+		e = ERR_peek_last_error();
+		if (ERR_GET_LIB(e) != ERR_LIB_PEM ||
+		    ERR_GET_REASON(e) != PEM_R_NO_START_LINE ||
+		    sk_X509_CRL_num(sk) == 0) {
+			pt_seterr_ssl(o->err, "%s: %s", what,
+			    sk_X509_CRL_num(sk) == 0 ? "no CRL found" :
+			    "a damaged CRL block follows the good ones");
 			st = PTRUST_ERR_PARSE;
 			goto done;
 		}

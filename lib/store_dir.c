@@ -153,6 +153,7 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
+	pt_builder_clear_changes(b);
 	if (path == NULL || role < PTRUST_ROLE_AUTO ||
 	    role > PTRUST_ROLE_OTHER) {
 		pt_seterr(b->err, "need a directory and a valid role");
@@ -160,7 +161,7 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 	}
 	b->err[0] = '\0';
 	if ((st = items_from_dir(path, role, &l, b->err)) == PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0, 0);
+		st = pt_builder_apply(b, l.items, l.n, 0);
 	pt_itemlist_free(&l);
 	return st;
 }
@@ -173,6 +174,7 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
+	pt_builder_clear_changes(b);
 	if (path == NULL) {
 		pt_seterr(b->err, "no directory");
 		return PTRUST_ERR_ARG;
@@ -180,7 +182,7 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 	b->err[0] = '\0';
 	if ((st = items_from_dir(path, PTRUST_ROLE_AUTO, &l, b->err)) ==
 	    PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 1, 0);
+		st = pt_builder_apply(b, l.items, l.n, 1);
 	pt_itemlist_free(&l);
 	return st;
 }
@@ -340,8 +342,11 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 		goto fail;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || cert_ext(de->d_name) == NULL ||
-		    has_alias(b, de->d_name))
+		/* .ptrust-* left by an interrupted save go too: ours are renamed */
+		int stale_tmp = strncmp(de->d_name, ".ptrust-", 8) == 0;
+
+		if (!stale_tmp && (de->d_name[0] == '.' ||
+		    cert_ext(de->d_name) == NULL || has_alias(b, de->d_name)))
 			continue;
 		if (unlinkat(dfd, de->d_name, 0) == -1 && errno != ENOENT) {
 			pt_seterr(b->err, "%s/%s: %s", path, de->d_name,

@@ -327,6 +327,14 @@ pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 	return x;
 }
 
+/* ASCII letters and digits, whatever the locale says. */
+static int
+ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
 /* Aliases become file names: keep them to a safe portable set. */
 int
 pt_alias_valid(const char *alias)
@@ -335,12 +343,12 @@ pt_alias_valid(const char *alias)
 
 	if (alias == NULL || (n = strlen(alias)) == 0 || n > PT_MAX_ALIAS)
 		return 0;
-	if (!isalnum((unsigned char)alias[0]))
+	if (!ascii_alnum((unsigned char)alias[0]))
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)alias[i];
 
-		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
+		if (!(ascii_alnum(c) || c == '.' || c == '_' || c == '-'))
 			return 0;
 	}
 	if (strstr(alias, "..") != NULL)
@@ -358,7 +366,7 @@ pt_alias_from_text(const char *text)
 
 	if (text == NULL)
 		return NULL;
-	while (*text != '\0' && !isalnum((unsigned char)*text))
+	while (*text != '\0' && !ascii_alnum((unsigned char)*text))
 		text++;
 	if (*text == '\0')
 		return NULL;
@@ -370,7 +378,7 @@ pt_alias_from_text(const char *text)
 	for (p = text, d = s; (size_t)(p - text) < n; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (isalnum(c) || c == '_' || c == '-')
+		if (ascii_alnum(c) || c == '_' || c == '-')
 			*d++ = (char)c;
 		else if (c == '.' && d[-1] != '.')
 			*d++ = '.';

@@ -19,7 +19,7 @@
 struct pt_verify_state {
 	ptrust_result		*r;
 	const ptrust_options	*o;
-	const char		*store_name;
+	const ptrust_store	*store;
 	size_t			 cap;
 	int			 nomem;
 };
@@ -33,10 +33,24 @@ signed_with_sha1(X509 *x)
 	    md == NID_sha1;
 }
 
+/* An anchor whose subject is cert's issuer name (whatever its key). */
+static int
+same_name_anchor(const ptrust_store *s, X509 *cert)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_anchors; i++)
+		if (X509_NAME_cmp(X509_get_subject_name(s->anchors[i]->x509),
+		    X509_get_issuer_name(cert)) == 0)
+			return 1;
+	return 0;
+}
+
 static char *
 detail_message(ptrust_reason_code code, int err, X509 *cert,
-    const char *store_name)
+    const ptrust_store *store)
 {
+	const char *store_name = store->name;
 	char buf[PT_ERRLEN], when[32], *issuer = NULL;
 	time_t t;
 
@@ -69,6 +83,11 @@ detail_message(ptrust_reason_code code, int err, X509 *cert,
 			snprintf(buf, sizeof(buf), "the root \"%s\" sent with "
 			    "the chain is not in trust store \"%s\"", issuer,
 			    store_name);
+		else if (same_name_anchor(store, cert))
+			snprintf(buf, sizeof(buf), "trust store \"%s\" holds "
+			    "a CA named \"%s\", but with another key: it did "
+			    "not sign this certificate (was it regenerated?)",
+			    store_name, issuer);
 		else
 			snprintf(buf, sizeof(buf), "the issuer \"%s\" is not in "
 			    "trust store \"%s\"", issuer, store_name);
@@ -108,7 +127,7 @@ record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
 	rs->depth = cert != NULL ? depth : -1;
 	rs->subject = cert != NULL ?
 	    pt_name_string(X509_get_subject_name(cert)) : strdup("");
-	rs->message = detail_message(code, err, cert, vs->store_name);
+	rs->message = detail_message(code, err, cert, vs->store);
 	if (rs->subject == NULL || rs->message == NULL) {
 		free(rs->subject);
 		free(rs->message);
@@ -198,7 +217,7 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 	 */
 	if (crl_check < 0)
 		crl_check = o->crls != NULL && sk_X509_CRL_num(o->crls) > 0 ?
-		    PTRUST_CRL_CHECK_ALL : PTRUST_CRL_CHECK_NONE;
+		    PTRUST_CRL_CHECK_LEAF : PTRUST_CRL_CHECK_NONE;
 	if (crl_check != PTRUST_CRL_CHECK_NONE)
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
 		    X509_V_FLAG_USE_DELTAS;
@@ -299,7 +318,14 @@ collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s)
 			return 0;
 		r->chain_len++;
 	}
+	/*
+	 * The chain ends in an anchor; with PARTIAL_CHAIN OpenSSL may also
+	 * accept it at a lower certificate that is itself in the store (a
+	 * pinned leaf sent with its issuer): then that one is the anchor.
+	 */
 	r->anchor = find_anchor(s, sk_X509_value(chain, n - 1));
+	for (i = 0; r->anchor == NULL && i < n - 1; i++)
+		r->anchor = find_anchor(s, sk_X509_value(chain, i));
 	return 1;
 }
 
@@ -380,7 +406,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	memset(&vs, 0, sizeof(vs));
 	vs.r = r;
 	vs.o = options;
-	vs.store_name = store->name;
+	vs.store = store;
 	if ((ctx = X509_STORE_CTX_new()) == NULL) {
 		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
 		goto done;

@@ -302,6 +302,18 @@ options_crl_inputs(void **state)
 	assert_int_equal(ptrust_options_add_crl_mem(o, longer,
 	    (size_t)dlen + 1), PTRUST_ERR_PARSE);
 	assert_non_null(strstr(ptrust_options_error(o), "trailing"));
+	{
+		/* a good CRL then a damaged one: refused, not half read */
+		char *two = malloc(2 * len + 1);
+
+		memcpy(two, pem, len);
+		memcpy(two + len, pem, len);
+		memset(two + len + 40, '!', 6);
+		assert_int_equal(ptrust_options_add_crl_mem(o, two, 2 * len),
+		    PTRUST_ERR_PARSE);
+		assert_non_null(strstr(ptrust_options_error(o), "damaged"));
+		free(two);
+	}
 	assert_int_equal(ptrust_options_add_crl_file(o, junk_path),
 	    PTRUST_ERR_PARSE);
 	assert_non_null(strstr(ptrust_options_error(o), "junk.crl"));

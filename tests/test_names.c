@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -14,7 +15,15 @@ static void
 version(void **state)
 {
 	(void)state;
+	int major, minor, patch;
+
+	/* the header's numbers agree with configure.ac's version */
 	assert_string_equal(ptrust_version(), PACKAGE_VERSION);
+	assert_int_equal(sscanf(PACKAGE_VERSION, "%d.%d.%d", &major, &minor,
+	    &patch), 3);
+	assert_int_equal(PTRUST_VERSION_MAJOR, major);
+	assert_int_equal(PTRUST_VERSION_MINOR, minor);
+	assert_int_equal(PTRUST_VERSION_PATCH, patch);
 	assert_int_equal(PTRUST_VERSION_NUM, 0x000100);
 	assert_true(PTRUST_AT_LEAST_VERSION(0, 1, 0));
 	assert_false(PTRUST_AT_LEAST_VERSION(0, 2, 0));

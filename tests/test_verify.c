@@ -229,6 +229,46 @@ imitated_capf_name_is_not_an_lsc(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* A leaf pinned in the store, sent with its issuer: the leaf is the anchor. */
+static void
+pinned_leaf_sent_with_issuer(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *chain[] = { l->lsc_a, l->capf_a };
+	ptrust_result *r = run(&l->lsc_a, 1, chain, 2, NULL);
+
+	(void)state;
+	assert_true(ptrust_result_trusted(r));
+	assert_non_null(ptrust_result_anchor(r));
+	assert_string_equal(ptrust_anchor_alias(ptrust_result_anchor(r)),
+	    "SEP001122334455");
+	ptrust_result_free(r);
+}
+
+/* CAPF regenerated with the same name: the message says so. */
+static void
+unknown_ca_same_name_other_key(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec cs = ca_spec("CAPF-a6d4c572", 0);
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *new_capf;
+	ptrust_result *r;
+
+	(void)state;
+	cs.o = "Example Corp"; cs.l = "Lisboa"; cs.st = "Lisboa";
+	cs.key_usage = "critical,digitalSignature,keyCertSign";
+	new_capf = issue(&cs, k, NULL, NULL);
+	r = run(&new_capf, 1, &l->lsc_a, 1, NULL);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_UNKNOWN_CA, 0));
+	assert_non_null(strstr(ptrust_result_reason_message(r, 0),
+	    "another key"));
+	ptrust_result_free(r);
+	X509_free(new_capf);
+	EVP_PKEY_free(k);
+}
+
 /* ------------------------------------------------------------ each reason */
 
 static void
@@ -534,6 +574,12 @@ reason_revoked(void **state)
 	o = options_with_crl(crl);
 	r = run(&c.ca, 1, &c.leaf, 1, o);
 	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	/* Checking the whole chain needs a CRL for the CA itself as well. */
+	assert_int_equal(ptrust_options_set_crl_check(o, PTRUST_CRL_CHECK_ALL),
+	    PTRUST_OK);
+	r = run(&c.ca, 1, &c.leaf, 1, o);
+	assert_true(ptrust_result_trusted(r));	/* the CA's CRL covers itself */
 	ptrust_result_free(r);
 	/* Checking turned off explicitly ignores the CRL. */
 	X509_CRL_free(crl);
@@ -977,6 +1023,8 @@ main(void)
 		cmocka_unit_test(trusted_intermediate_is_an_anchor),
 		cmocka_unit_test(role_other_gives_kind_unknown),
 		cmocka_unit_test(unknown_ca_lsc_from_other_cluster),
+		cmocka_unit_test(pinned_leaf_sent_with_issuer),
+		cmocka_unit_test(unknown_ca_same_name_other_key),
 		cmocka_unit_test(imitated_capf_name_is_not_an_lsc),
 		cmocka_unit_test(reason_expired),
 		cmocka_unit_test(reason_not_yet_valid),
