@@ -127,6 +127,24 @@ lab_issue(const struct lab_spec *s, EVP_PKEY *key, X509 *issuer,
 		add_ext(x, &ctx, NID_ext_key_usage, s->eku);
 	if (s->san != NULL)
 		add_ext(x, &ctx, NID_subject_alt_name, s->san);
+	if (s->duplicate_policies) {
+		/* certificatePolicies { {1.3.6.1.4.1.55555.2.1}, {the same} } */
+		static const unsigned char pol[] = { 0x30, 0x1c,
+		    0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83,
+		    0xb2, 0x03, 0x02, 0x01,
+		    0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83,
+		    0xb2, 0x03, 0x02, 0x01 };
+		ASN1_OCTET_STRING *val = ASN1_OCTET_STRING_new();
+		X509_EXTENSION *ext;
+
+		ASN1_OCTET_STRING_set(val, pol, sizeof(pol));
+		ext = X509_EXTENSION_create_by_NID(NULL,
+		    NID_certificate_policies, 0, val);
+		if (ext == NULL || !X509_add_ext(x, ext, -1))
+			die("certificatePolicies");
+		X509_EXTENSION_free(ext);
+		ASN1_OCTET_STRING_free(val);
+	}
 	if (s->name_constraints != NULL)
 		add_ext(x, &ctx, NID_name_constraints, s->name_constraints);
 	if (s->proxy) {

@@ -34,6 +34,7 @@ struct lab_spec {
 	const char	*name_constraints; /* e.g. "critical,permitted;DNS:example.com" */
 	int		 proxy;		/* an RFC 3820 proxy certificate */
 	int		 garbled_basic_constraints; /* basicConstraints whose value is not DER */
+	int		 duplicate_policies; /* one policy OID twice: invalid */
 };
 
 EVP_PKEY	*lab_key_rsa(int bits);

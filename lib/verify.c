@@ -203,11 +203,30 @@ is_ip_address(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1;
 }
 
+/* The initial policy set is anyPolicy (RFC 5280 6.1.1 c), not empty. */
+static int
+set_any_policy(X509_VERIFY_PARAM *p)
+{
+	STACK_OF(ASN1_OBJECT) *policies = sk_ASN1_OBJECT_new_null();
+	int ok;
+
+	ok = policies != NULL &&
+	    sk_ASN1_OBJECT_push(policies, OBJ_nid2obj(NID_any_policy)) &&
+	    X509_VERIFY_PARAM_set1_policies(p, policies);
+	sk_ASN1_OBJECT_free(policies);	/* the object is static */
+	return ok;
+}
+
 static int
 setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 {
 	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
-	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
+	/*
+	 * RFC 5280 policy processing with the default inputs (any policy, no
+	 * explicit policy required): it refuses malformed policy extensions
+	 * and honours a CA's requireExplicitPolicy.
+	 */
+	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_POLICY_CHECK;
 	int crl_check = o->crl_check;
 
 	/*
@@ -224,6 +243,8 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 	if (crl_check == PTRUST_CRL_CHECK_ALL)
 		flags |= X509_V_FLAG_CRL_CHECK_ALL;
 	X509_VERIFY_PARAM_set_flags(p, flags);
+	if (!set_any_policy(p))
+		return 0;
 	if (o->has_time)
 		X509_VERIFY_PARAM_set_time(p, o->at);
 	X509_VERIFY_PARAM_set_depth(p, o->max_depth);

@@ -35,6 +35,7 @@ struct strv {
 struct cols {
 	size_t	id, title, expected, anchor, inter, ee, crls;
 	size_t	needs_policy, openssl;
+	size_t	pol_set, pol_explicit, pol_mapping, pol_any;
 	size_t	count;
 };
 
@@ -203,6 +204,10 @@ find_cols(const struct strv *hdr, struct cols *c)
 	    find_col(hdr, "end_entity", &c->ee) |
 	    find_col(hdr, "crls", &c->crls) |
 	    find_col(hdr, "needs_policy", &c->needs_policy) |
+	    find_col(hdr, "initial_policy_set", &c->pol_set) |
+	    find_col(hdr, "initial_explicit_policy", &c->pol_explicit) |
+	    find_col(hdr, "initial_policy_mapping_inhibit", &c->pol_mapping) |
+	    find_col(hdr, "initial_inhibit_any_policy", &c->pol_any) |
 	    find_col(hdr, "openssl_3.0.19_verify_result", &c->openssl);
 }
 
@@ -491,7 +496,8 @@ main(int argc, char *argv[])
 	}
 	if (find_cols(&rec, &c) == -1)
 		goto done;
-	printf("# NIST PKITS on libphonetrust %s: rows with needs_policy=no, "
+	printf("# NIST PKITS on libphonetrust %s: rows with needs_policy=no or "
+	    "default policy inputs, "
 	    "at 2011-04-15T00:00:00Z, purpose any, all CRLs, "
 	    "security level 0 + SHA-1 allowed (PKITS uses RSA-1024 and "
 	    "SHA-1)\n", ptrust_version());
@@ -506,8 +512,17 @@ main(int argc, char *argv[])
 			    "header has %zu\n", path, at, rec.n, c.count);
 			goto done;
 		}
-		if (strcmp(rec.v[c.needs_policy], "no") != 0)
-			continue;	/* no policy inputs in our API */
+		/*
+		 * The library runs RFC 5280 policy processing with the default
+		 * inputs only (any policy, nothing explicit, mapping and
+		 * anyPolicy allowed): rows that set other inputs are skipped.
+		 */
+		if (strcmp(rec.v[c.needs_policy], "no") != 0 &&
+		    !(strcmp(rec.v[c.pol_set], "2.5.29.32.0") == 0 &&
+		    strcmp(rec.v[c.pol_explicit], "false") == 0 &&
+		    strcmp(rec.v[c.pol_mapping], "false") == 0 &&
+		    strcmp(rec.v[c.pol_any], "false") == 0))
+			continue;
 		rows++;
 		if (run_row(dir, &rec, &c, &t) == -1)
 			goto done;

@@ -849,6 +849,24 @@ reason_name_constraints(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* Two policies with one OID: the extension is invalid (RFC 5280 4.2.1.4). */
+static void
+reason_policy(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec s = leaf_spec("SEP0000000000ED");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *leaf;
+
+	(void)state;
+	s.duplicate_policies = 1;
+	leaf = issue(&s, k, l->capf_a, l->capf_a_key);
+	expect_refused(run(&l->capf_a, 1, &leaf, 1, NULL),
+	    PTRUST_REASON_POLICY, -2, PTRUST_ALERT_NONE);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
 /* A proxy certificate: OpenSSL refuses it, we have no finer code. */
 static void
 reason_other(void **state)
@@ -1046,6 +1064,7 @@ main(void)
 		cmocka_unit_test(reason_chain_too_long),
 		cmocka_unit_test(reason_name_mismatch),
 		cmocka_unit_test(reason_name_constraints),
+		cmocka_unit_test(reason_policy),
 		cmocka_unit_test(reason_other),
 		cmocka_unit_test(all_reasons_reported),
 		cmocka_unit_test(cisco_vectors),
