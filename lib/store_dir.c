@@ -51,6 +51,9 @@ alias_from_path(const char *path)
 		return NULL;
 	if ((ext = cert_ext(stem)) != NULL)
 		stem[ext - stem] = '\0';
+	/* A valid alias comes back exactly as saved; others are tidied. */
+	if (pt_alias_valid(stem))
+		return stem;
 	alias = pt_alias_from_text(stem);
 	free(stem);
 	return alias;

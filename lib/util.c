@@ -64,7 +64,8 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 
 	*data = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO or device must not hang us before fstat says no. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		pt_seterr(err, "%s: %s", path, strerror(errno));
 		return PTRUST_ERR_IO;
 	}
@@ -74,6 +75,10 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		pt_seterr(err, "%s: not a regular file", path);
+		goto err;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
 		goto err;
 	}
 	if ((unsigned long long)st.st_size > PT_MAX_FILE) {
