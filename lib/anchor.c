@@ -26,16 +26,23 @@ static const char *const cisco_manufacturing_sha256[] = {
 	"cd85167b3935e27bcc3b0f5fa24c8457882d0bb994f88269a7f72829d957eae9",
 };
 
-static void
+static int
 sha256_hex(const unsigned char *der, size_t len, char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 	int i;
 
-	EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen != sizeof(md))
+		return 0;
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[64] = '\0';
+	return 1;
 }
 
 static int
@@ -57,32 +64,26 @@ is_capf_cn(const char *cn)
  * used here, to label anchors; the kind of a phone certificate is always
  * decided by the anchor that verified its chain.
  */
-ptrust_role
-pt_infer_role(X509 *x509)
+/* -1 when memory ran out. */
+static int
+infer_role(X509 *x509, const char *sha256)
 {
-	unsigned char *der = NULL;
-	char fp[65], *cn;
-	int len;
+	char *cn;
 	size_t i;
-	ptrust_role role = PTRUST_ROLE_OTHER;
+	int role = PTRUST_ROLE_OTHER;
 
-	if ((len = i2d_X509(x509, &der)) > 0) {
-		sha256_hex(der, (size_t)len, fp);
-		for (i = 0; i < sizeof(cisco_manufacturing_sha256) /
-		    sizeof(cisco_manufacturing_sha256[0]); i++)
-			if (strcmp(fp, cisco_manufacturing_sha256[i]) == 0)
-				role = PTRUST_ROLE_MANUFACTURING;
-	}
-	OPENSSL_free(der);
-	if (role != PTRUST_ROLE_OTHER)
-		return role;
-	cn = pt_subject_cn(x509);
+	for (i = 0; i < sizeof(cisco_manufacturing_sha256) /
+	    sizeof(cisco_manufacturing_sha256[0]); i++)
+		if (strcmp(sha256, cisco_manufacturing_sha256[i]) == 0)
+			return PTRUST_ROLE_MANUFACTURING;
+	if (pt_subject_cn(x509, &cn) < 0)
+		return -1;
 	if (is_capf_cn(cn))
 		role = PTRUST_ROLE_CAPF;
 	else if (cn != NULL && (strcmp(cn, "CAP-RTP-001") == 0 ||
 	    strcmp(cn, "CAP-RTP-002") == 0))
 		role = PTRUST_ROLE_MANUFACTURING;	/* not published by Cisco */
-	free(cn);
+	OPENSSL_free(cn);
 	return role;
 }
 
@@ -117,18 +118,19 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 	unsigned char *der = NULL;
 	int len;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
+	if ((a = pt_calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	atomic_init(&a->refs, 1);
 	if ((len = i2d_X509(x509, &der)) <= 0)
 		goto err;
 	a->der = der;
 	a->der_len = (size_t)len;
-	sha256_hex(a->der, a->der_len, a->sha256);
+	if (!sha256_hex(a->der, a->der_len, a->sha256))
+		goto err;
 	if (!X509_up_ref(x509))
 		goto err;
 	a->x509 = x509;
-	if ((a->alias = strdup(alias)) == NULL ||
+	if ((a->alias = OPENSSL_strdup(alias)) == NULL ||
 	    (a->subject = pt_name_string(X509_get_subject_name(x509))) == NULL ||
 	    (a->issuer = pt_name_string(X509_get_issuer_name(x509))) == NULL)
 		goto err;
@@ -136,7 +138,10 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 	pt_asn1_time_to_time_t(X509_get0_notBefore(x509), &a->not_before);
 	pt_asn1_time_to_time_t(X509_get0_notAfter(x509), &a->not_after);
 	key_info(x509, a->key_type, sizeof(a->key_type), &a->key_bits);
-	a->role = role == PTRUST_ROLE_AUTO ? pt_infer_role(x509) : role;
+	if (role == PTRUST_ROLE_AUTO &&
+	    (int)(role = infer_role(x509, a->sha256)) < 0)
+		goto err;
+	a->role = role;
 	return a;
 err:
 	pt_anchor_unref(a);
@@ -167,10 +172,10 @@ pt_anchor_unref(ptrust_anchor *a)
 		return;
 	X509_free(a->x509);
 	OPENSSL_free(a->der);
-	free(a->alias);
-	free(a->subject);
-	free(a->issuer);
-	free(a);
+	OPENSSL_free(a->alias);
+	OPENSSL_free(a->subject);
+	OPENSSL_free(a->issuer);
+	OPENSSL_free(a);
 }
 
 int

@@ -22,10 +22,10 @@ ptrust_builder_new(const char *name)
 
 	if (!pt_alias_valid(name))
 		return NULL;
-	if ((b = calloc(1, sizeof(*b))) == NULL)
+	if ((b = pt_calloc(1, sizeof(*b))) == NULL)
 		return NULL;
-	if ((b->name = strdup(name)) == NULL) {
-		free(b);
+	if ((b->name = OPENSSL_strdup(name)) == NULL) {
+		OPENSSL_free(b);
 		return NULL;
 	}
 	return b;
@@ -40,7 +40,7 @@ ptrust_builder_new_from_store(const ptrust_store *store)
 	if (store == NULL || (b = ptrust_builder_new(store->name)) == NULL)
 		return NULL;
 	if (store->n_anchors > 0) {
-		b->anchors = calloc(store->n_anchors, sizeof(*b->anchors));
+		b->anchors = pt_calloc(store->n_anchors, sizeof(*b->anchors));
 		if (b->anchors == NULL) {
 			ptrust_builder_free(b);
 			return NULL;
@@ -59,7 +59,7 @@ free_anchor_array(ptrust_anchor **a, size_t n)
 
 	for (i = 0; i < n; i++)
 		pt_anchor_unref(a[i]);
-	free(a);
+	OPENSSL_free(a);
 }
 
 static void
@@ -68,10 +68,10 @@ free_changes(struct pt_change *c, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free(c[i].alias);
-		free(c[i].other_alias);
+		OPENSSL_free(c[i].alias);
+		OPENSSL_free(c[i].other_alias);
 	}
-	free(c);
+	OPENSSL_free(c);
 }
 
 void
@@ -89,8 +89,8 @@ ptrust_builder_free(ptrust_builder *b)
 		return;
 	free_anchor_array(b->anchors, b->n_anchors);
 	pt_builder_clear_changes(b);
-	free(b->name);
-	free(b);
+	OPENSSL_free(b->name);
+	OPENSSL_free(b);
 }
 
 const char *
@@ -125,7 +125,7 @@ staging_reserve(struct staging *s, size_t more)
 {
 	if (s->n + more > s->cap) {
 		size_t cap = (s->n + more) * 2;
-		ptrust_anchor **a = realloc(s->a, cap * sizeof(*a));
+		ptrust_anchor **a = OPENSSL_realloc(s->a, cap * sizeof(*a));
 
 		if (a == NULL)
 			return 0;
@@ -144,18 +144,18 @@ staging_log(struct staging *s, ptrust_change_kind kind, const char *alias,
 	if (s->nc == s->capc) {
 		size_t cap = s->capc ? s->capc * 2 : 8;
 
-		if ((c = realloc(s->c, cap * sizeof(*c))) == NULL)
+		if ((c = OPENSSL_realloc(s->c, cap * sizeof(*c))) == NULL)
 			return 0;
 		s->c = c;
 		s->capc = cap;
 	}
 	c = &s->c[s->nc];
 	c->kind = kind;
-	c->alias = strdup(alias);
-	c->other_alias = other != NULL ? strdup(other) : NULL;
+	c->alias = OPENSSL_strdup(alias);
+	c->other_alias = other != NULL ? OPENSSL_strdup(other) : NULL;
 	if (c->alias == NULL || (other != NULL && c->other_alias == NULL)) {
-		free(c->alias);
-		free(c->other_alias);
+		OPENSSL_free(c->alias);
+		OPENSSL_free(c->other_alias);
 		return 0;
 	}
 	s->nc++;
@@ -188,18 +188,30 @@ pick_alias(const struct staging *s, const struct pt_item *it, size_t skip,
 			*st = PTRUST_ERR_EXISTS;
 			return NULL;
 		}
-		if ((alias = strdup(it->alias)) == NULL)
+		if ((alias = OPENSSL_strdup(it->alias)) == NULL)
 			goto nomem;
 		return alias;
 	}
-	if (it->alias != NULL)
-		alias = strdup(it->alias);
-	else if ((cn = pt_subject_cn(it->x509)) != NULL) {
-		alias = pt_alias_from_text(cn);
-		free(cn);
+	if (it->alias != NULL) {
+		if ((alias = OPENSSL_strdup(it->alias)) == NULL)
+			goto nomem;
+	} else {
+		switch (pt_subject_cn(it->x509, &cn)) {
+		case -1:
+			goto nomem;
+		case 1: {
+			char buf[PT_MAX_ALIAS + 1];
+			int usable = pt_alias_from_text(cn, buf);
+
+			OPENSSL_free(cn);
+			if (usable && (alias = OPENSSL_strdup(buf)) == NULL)
+				goto nomem;
+			break;
+		}
+		}
 	}
 	if (alias == NULL) {
-		if ((alias = malloc(16)) == NULL)
+		if ((alias = OPENSSL_malloc(16)) == NULL)
 			goto nomem;
 		snprintf(alias, 16, "anchor-%.8s", fp);
 	}
@@ -208,12 +220,12 @@ pick_alias(const struct staging *s, const struct pt_item *it, size_t skip,
 		n = strlen(alias);
 		if (n > PT_MAX_ALIAS - 9)
 			n = PT_MAX_ALIAS - 9;
-		if ((tmp = malloc(n + 10)) == NULL) {
-			free(alias);
+		if ((tmp = OPENSSL_malloc(n + 10)) == NULL) {
+			OPENSSL_free(alias);
 			goto nomem;
 		}
 		snprintf(tmp, n + 10, "%.*s-%.8s", (int)n, alias, fp);
-		free(alias);
+		OPENSSL_free(alias);
 		alias = tmp;
 	}
 	return alias;
@@ -261,7 +273,7 @@ stage_one(struct staging *s, const struct pt_item *it, char *err)
 			if ((alias = pick_alias(s, it, i, probe->sha256, &st,
 			    err)) == NULL)
 				goto done;
-		} else if ((alias = strdup(s->a[i]->alias)) == NULL)
+		} else if ((alias = OPENSSL_strdup(s->a[i]->alias)) == NULL)
 			goto done;
 		/* A role the administrator gave the old certificate carries over. */
 		if ((a = pt_anchor_with(probe, alias, it->role == PTRUST_ROLE_AUTO ?
@@ -293,7 +305,7 @@ stage_one(struct staging *s, const struct pt_item *it, char *err)
 done:
 	if (st == PTRUST_ERR_NOMEM && err[0] == '\0')
 		pt_seterr(err, "out of memory");
-	free(alias);
+	OPENSSL_free(alias);
 	pt_anchor_unref(probe);
 	return st;
 }
@@ -449,18 +461,18 @@ pt_itemlist_add(struct pt_itemlist *l, X509 *x, const char *alias,
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 8;
 
-		if ((it = realloc(l->items, cap * sizeof(*it))) == NULL)
+		if ((it = OPENSSL_realloc(l->items, cap * sizeof(*it))) == NULL)
 			return 0;
 		l->items = it;
 		l->cap = cap;
 	}
 	it = &l->items[l->n];
 	memset(it, 0, sizeof(*it));
-	if ((alias != NULL && (it->alias = strdup(alias)) == NULL) ||
-	    (what != NULL && (it->what = strdup(what)) == NULL) ||
+	if ((alias != NULL && (it->alias = OPENSSL_strdup(alias)) == NULL) ||
+	    (what != NULL && (it->what = OPENSSL_strdup(what)) == NULL) ||
 	    !X509_up_ref(x)) {
-		free(it->alias);
-		free(it->what);
+		OPENSSL_free(it->alias);
+		OPENSSL_free(it->what);
 		return 0;
 	}
 	it->x509 = x;
@@ -477,10 +489,10 @@ pt_itemlist_free(struct pt_itemlist *l)
 
 	for (i = 0; i < l->n; i++) {
 		X509_free(l->items[i].x509);
-		free(l->items[i].alias);
-		free(l->items[i].what);
+		OPENSSL_free(l->items[i].alias);
+		OPENSSL_free(l->items[i].what);
 	}
-	free(l->items);
+	OPENSSL_free(l->items);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -12,10 +12,10 @@ ptrust_chain_new(void)
 {
 	ptrust_chain *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = pt_calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if ((c->certs = sk_X509_new_null()) == NULL) {
-		free(c);
+		OPENSSL_free(c);
 		return NULL;
 	}
 	return c;
@@ -27,7 +27,7 @@ ptrust_chain_free(ptrust_chain *c)
 	if (c == NULL)
 		return;
 	sk_X509_pop_free(c->certs, X509_free);
-	free(c);
+	OPENSSL_free(c);
 }
 
 const char *
@@ -124,7 +124,7 @@ ptrust_chain_add_file(ptrust_chain *c, const char *path)
 	if ((st = pt_read_file(path, &data, &len, c->err)) != PTRUST_OK)
 		return st;
 	st = pt_parse_certs(data, len, path, &sk, c->err);
-	free(data);
+	OPENSSL_free(data);
 	if (st != PTRUST_OK)
 		return st;
 	return append_all(c, sk);

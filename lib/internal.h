@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 
 /* Public declarations get default visibility; everything else is hidden. */
@@ -104,6 +105,13 @@ struct ptrust_result {
 	char		 err[PT_ERRLEN];
 };
 
+/*
+ * All memory goes through OpenSSL's allocator, so one hook
+ * (CRYPTO_set_mem_functions) sees every allocation: the out-of-memory
+ * tests rely on it.
+ */
+void	*pt_calloc(size_t n, size_t size);
+
 /* util.c */
 void	 pt_seterr(char *err, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -112,7 +120,7 @@ void	 pt_seterr_ssl(char *err, const char *fmt, ...)
 ptrust_status pt_read_file(const char *path, unsigned char **data,
 	    size_t *len, char *err);
 char	*pt_name_string(const X509_NAME *name);
-char	*pt_subject_cn(X509 *x509);
+int	 pt_subject_cn(X509 *x509, char **cn);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
 void	 pt_format_time(time_t t, char *buf, size_t len);
 int	 pt_is_pem(const unsigned char *data, size_t len);
@@ -121,7 +129,7 @@ int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
 X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 	    const char *what);
 int	 pt_alias_valid(const char *alias);
-char	*pt_alias_from_text(const char *text);
+int	 pt_alias_from_text(const char *text, char *out);
 int	 pt_normalize_sha256(const char *in, char out[65]);
 
 /* anchor.c */
@@ -130,7 +138,6 @@ ptrust_anchor *pt_anchor_with(const ptrust_anchor *a, const char *alias,
 	    ptrust_role role);
 ptrust_anchor *pt_anchor_ref(ptrust_anchor *a);
 void	 pt_anchor_unref(ptrust_anchor *a);
-ptrust_role pt_infer_role(X509 *x509);
 int	 pt_anchor_matches(const ptrust_anchor *a, const char *alias_or_sha256);
 
 /* builder.c */

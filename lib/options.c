@@ -15,7 +15,7 @@ ptrust_options_new(void)
 {
 	ptrust_options *o;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
+	if ((o = pt_calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	o->purpose = PTRUST_PURPOSE_TLS_CLIENT;
 	o->max_depth = PT_DEFAULT_DEPTH;
@@ -30,8 +30,8 @@ ptrust_options_free(ptrust_options *o)
 	if (o == NULL)
 		return;
 	sk_X509_CRL_pop_free(o->crls, X509_CRL_free);
-	free(o->peer_name);
-	free(o);
+	OPENSSL_free(o->peer_name);
+	OPENSSL_free(o);
 }
 
 const char *
@@ -90,12 +90,12 @@ ptrust_options_set_peer_name(ptrust_options *o, const char *name)
 			    "characters");
 			return PTRUST_ERR_ARG;
 		}
-		if ((copy = strdup(name)) == NULL) {
+		if ((copy = OPENSSL_strdup(name)) == NULL) {
 			pt_seterr(o->err, "out of memory");
 			return PTRUST_ERR_NOMEM;
 		}
 	}
-	free(o->peer_name);
+	OPENSSL_free(o->peer_name);
 	o->peer_name = copy;
 	return PTRUST_OK;
 }
@@ -234,7 +234,7 @@ ptrust_options_add_crl_file(ptrust_options *o, const char *path)
 	if ((st = pt_read_file(path, &data, &len, o->err)) != PTRUST_OK)
 		return st;
 	st = add_crl_data(o, data, len, path);
-	free(data);
+	OPENSSL_free(data);
 	return st;
 }
 

@@ -13,15 +13,15 @@ ptrust_result_free(ptrust_result *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->n_reasons; i++) {
-		free(r->reasons[i].subject);
-		free(r->reasons[i].message);
+		OPENSSL_free(r->reasons[i].subject);
+		OPENSSL_free(r->reasons[i].message);
 	}
-	free(r->reasons);
+	OPENSSL_free(r->reasons);
 	for (i = 0; i < r->chain_len; i++)
-		free(r->chain_subjects[i]);
-	free(r->chain_subjects);
+		OPENSSL_free(r->chain_subjects[i]);
+	OPENSSL_free(r->chain_subjects);
 	ptrust_store_unref(r->store);
-	free(r);
+	OPENSSL_free(r);
 }
 
 int

@@ -27,13 +27,13 @@ ptrust_builder_build(ptrust_builder *b, ptrust_store **out)
 		pt_seterr(b->err, "no place for the snapshot");
 		return PTRUST_ERR_ARG;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = pt_calloc(1, sizeof(*s))) == NULL)
 		goto nomem;
 	atomic_init(&s->refs, 1);
-	if ((s->name = strdup(b->name)) == NULL)
+	if ((s->name = OPENSSL_strdup(b->name)) == NULL)
 		goto nomem;
 	if (b->n_anchors > 0 &&
-	    (s->anchors = calloc(b->n_anchors, sizeof(*s->anchors))) == NULL)
+	    (s->anchors = pt_calloc(b->n_anchors, sizeof(*s->anchors))) == NULL)
 		goto nomem;
 	if ((s->x509_store = X509_STORE_new()) == NULL)
 		goto nomem;
@@ -74,10 +74,10 @@ ptrust_store_unref(ptrust_store *s)
 		return;
 	for (i = 0; i < s->n_anchors; i++)
 		pt_anchor_unref(s->anchors[i]);
-	free(s->anchors);
+	OPENSSL_free(s->anchors);
 	X509_STORE_free(s->x509_store);
-	free(s->name);
-	free(s);
+	OPENSSL_free(s->name);
+	OPENSSL_free(s);
 }
 
 const char *

@@ -38,25 +38,35 @@ cert_ext(const char *name)
 	return NULL;
 }
 
-/* The alias a file name suggests: its stem, made valid. */
-static char *
-alias_from_path(const char *path)
+/*
+ * The alias a file name suggests, into out (PT_MAX_ALIAS + 1 bytes): its
+ * stem as it is when that is a valid alias (so a saved store loads back
+ * exactly), else tidied.  0 when nothing usable is left.
+ */
+static int
+alias_from_path(const char *path, char *out)
 {
 	const char *base = strrchr(path, '/');
 	const char *ext;
-	char *stem, *alias;
+	char stem[PT_MAX_ALIAS + 1];
+	size_t n;
 
 	base = base != NULL ? base + 1 : path;
-	if ((stem = strdup(base)) == NULL)
-		return NULL;
-	if ((ext = cert_ext(stem)) != NULL)
-		stem[ext - stem] = '\0';
-	/* A valid alias comes back exactly as saved; others are tidied. */
-	if (pt_alias_valid(stem))
-		return stem;
-	alias = pt_alias_from_text(stem);
-	free(stem);
-	return alias;
+	ext = cert_ext(base);
+	n = ext != NULL ? (size_t)(ext - base) : strlen(base);
+	if (n <= PT_MAX_ALIAS) {
+		memcpy(stem, base, n);
+		stem[n] = '\0';
+		if (pt_alias_valid(stem)) {
+			memcpy(out, stem, n + 1);
+			return 1;
+		}
+	}
+	if (n > PT_MAX_ALIAS)
+		n = PT_MAX_ALIAS;
+	memcpy(stem, base, n);
+	stem[n] = '\0';
+	return pt_alias_from_text(stem, out);
 }
 
 ptrust_status
@@ -66,16 +76,15 @@ pt_items_from_file(const char *path, const char *alias, ptrust_role role,
 	unsigned char *data;
 	size_t len;
 	ptrust_status st;
-	char *derived = NULL;
+	char derived[PT_MAX_ALIAS + 1];
 
 	if ((st = pt_read_file(path, &data, &len, err)) != PTRUST_OK)
 		return st;
-	if (alias == NULL)
-		derived = alias_from_path(path);
-	st = pt_items_from_mem(data, len, path, alias != NULL ? alias : derived,
-	    alias != NULL, role, list, err);
-	free(derived);
-	free(data);
+	if (alias == NULL && !alias_from_path(path, derived))
+		derived[0] = '\0';
+	st = pt_items_from_mem(data, len, path, alias != NULL ? alias :
+	    derived[0] != '\0' ? derived : NULL, alias != NULL, role, list, err);
+	OPENSSL_free(data);
 	return st;
 }
 
@@ -105,11 +114,11 @@ list_cert_files(const char *dir, char ***out, size_t *n, char *err)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
-			if ((tmp = realloc(names, cap * sizeof(*tmp))) == NULL)
+			if ((tmp = OPENSSL_realloc(names, cap * sizeof(*tmp))) == NULL)
 				goto nomem;
 			names = tmp;
 		}
-		if ((names[*n] = malloc(strlen(dir) + strlen(de->d_name) + 2))
+		if ((names[*n] = OPENSSL_malloc(strlen(dir) + strlen(de->d_name) + 2))
 		    == NULL)
 			goto nomem;
 		sprintf(names[*n], "%s/%s", dir, de->d_name);
@@ -123,8 +132,8 @@ list_cert_files(const char *dir, char ***out, size_t *n, char *err)
 nomem:
 	closedir(d);
 	for (i = 0; i < *n; i++)
-		free(names[i]);
-	free(names);
+		OPENSSL_free(names[i]);
+	OPENSSL_free(names);
 	*n = 0;
 	pt_seterr(err, "out of memory");
 	return PTRUST_ERR_NOMEM;
@@ -143,8 +152,8 @@ items_from_dir(const char *dir, ptrust_role role, struct pt_itemlist *l,
 	for (i = 0; i < n && st == PTRUST_OK; i++)
 		st = pt_items_from_file(files[i], NULL, role, l, err);
 	for (i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
+		OPENSSL_free(files[i]);
+	OPENSSL_free(files);
 	return st;
 }
 
@@ -210,7 +219,7 @@ anchor_file_text(const ptrust_anchor *a, size_t *len)
 	    !PEM_write_bio_X509(bio, a->x509))
 		goto done;
 	BIO_get_mem_ptr(bio, &mem);
-	if ((text = malloc(mem->length)) != NULL) {
+	if ((text = OPENSSL_malloc(mem->length)) != NULL) {
 		memcpy(text, mem->data, mem->length);
 		*len = mem->length;
 	}
@@ -280,7 +289,7 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 		return PTRUST_ERR_IO;
 	}
 	if (b->n_anchors > 0 &&
-	    (tmpnames = calloc(b->n_anchors, sizeof(*tmpnames))) == NULL)
+	    (tmpnames = pt_calloc(b->n_anchors, sizeof(*tmpnames))) == NULL)
 		goto nomem;
 	/* Phase 1: every file written and synced under a temporary name. */
 	for (i = 0; i < b->n_anchors; i++) {
@@ -295,12 +304,12 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 			st = PTRUST_ERR_ARG;
 			goto fail;
 		}
-		if ((tmpnames[i] = malloc(strlen(path) + 24)) == NULL)
+		if ((tmpnames[i] = OPENSSL_malloc(strlen(path) + 24)) == NULL)
 			goto nomem;
 		sprintf(tmpnames[i], "%s/.ptrust-XXXXXX", path);
 		if ((fd = mkstemp(tmpnames[i])) == -1) {
 			pt_seterr(b->err, "%s: %s", path, strerror(errno));
-			free(tmpnames[i]);
+			OPENSSL_free(tmpnames[i]);
 			tmpnames[i] = NULL;
 			goto fail;
 		}
@@ -311,7 +320,7 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 		}
 		ok = fchmod(fd, 0644) == 0 && write_all(fd, text, len) &&
 		    fsync(fd) == 0;
-		free(text);
+		OPENSSL_free(text);
 		if (!ok) {
 			pt_seterr(b->err, "%s: writing %s.pem: %s", path,
 			    a->alias, strerror(errno));
@@ -326,7 +335,7 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 	}
 	/* Phase 2: rename into place. */
 	for (i = 0; i < b->n_anchors; i++) {
-		if ((final = malloc(strlen(path) + strlen(b->anchors[i]->alias)
+		if ((final = OPENSSL_malloc(strlen(path) + strlen(b->anchors[i]->alias)
 		    + 6)) == NULL)
 			goto nomem;
 		sprintf(final, "%s/%s.pem", path, b->anchors[i]->alias);
@@ -334,9 +343,9 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 			pt_seterr(b->err, "%s: %s", final, strerror(errno));
 			goto fail;
 		}
-		free(final);
+		OPENSSL_free(final);
 		final = NULL;
-		free(tmpnames[i]);
+		OPENSSL_free(tmpnames[i]);
 		tmpnames[i] = NULL;
 	}
 	/* Phase 3: files of anchors no longer in the store go. */
@@ -371,11 +380,11 @@ done:
 	for (i = 0; i < written; i++) {
 		if (tmpnames[i] != NULL) {
 			unlink(tmpnames[i]);
-			free(tmpnames[i]);
+			OPENSSL_free(tmpnames[i]);
 		}
 	}
-	free(tmpnames);
-	free(final);
+	OPENSSL_free(tmpnames);
+	OPENSSL_free(final);
 	if (d != NULL)
 		closedir(d);
 	close(dfd);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,15 @@
 #include <openssl/pem.h>
 
 #include "internal.h"
+
+void *
+pt_calloc(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	/* OPENSSL_zalloc(0) gives NULL, which would read as out of memory */
+	return OPENSSL_zalloc(n * size > 0 ? n * size : 1);
+}
 
 void
 pt_seterr(char *err, const char *fmt, ...)
@@ -87,7 +97,7 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 		goto err;
 	}
 	/* One byte more than needed so a NUL terminator always fits. */
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+	if ((buf = OPENSSL_malloc((size_t)st.st_size + 1)) == NULL) {
 		close(fd);
 		pt_seterr(err, "%s: out of memory", path);
 		return PTRUST_ERR_NOMEM;
@@ -110,7 +120,7 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 	*len = got;
 	return PTRUST_OK;
 err:
-	free(buf);
+	OPENSSL_free(buf);
 	close(fd);
 	return PTRUST_ERR_IO;
 }
@@ -124,13 +134,13 @@ pt_name_string(const X509_NAME *name)
 	char *s = NULL;
 
 	if (name == NULL)
-		return strdup("");
+		return OPENSSL_strdup("");
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return NULL;
 	if (X509_NAME_print_ex(bio, name, 0,
 	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		BIO_get_mem_ptr(bio, &mem);
-		if ((s = malloc(mem->length + 1)) != NULL) {
+		if ((s = OPENSSL_malloc(mem->length + 1)) != NULL) {
 			if (mem->length > 0)	/* an empty name has no data */
 				memcpy(s, mem->data, mem->length);
 			s[mem->length] = '\0';
@@ -140,31 +150,40 @@ pt_name_string(const X509_NAME *name)
 	return s;
 }
 
-/* The last CN of the subject as UTF-8, or NULL when there is none. */
-char *
-pt_subject_cn(X509 *x509)
+/*
+ * The last CN of the subject as UTF-8 in *cn: 1 found, 0 the subject has
+ * no readable CN, -1 out of memory (so that callers never mistake a
+ * failed allocation for a missing name).
+ */
+int
+pt_subject_cn(X509 *x509, char **cn)
 {
 	X509_NAME *name = X509_get_subject_name(x509);
 	int idx = -1, last = -1;
 	unsigned char *utf8 = NULL;
-	char *s;
 	int n;
 
+	*cn = NULL;
 	while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName,
 	    idx)) >= 0)
 		last = idx;
 	if (last < 0)
-		return NULL;
+		return 0;
 	n = ASN1_STRING_to_UTF8(&utf8,
 	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
-	if (n < 0)
-		return NULL;
-	if ((s = malloc((size_t)n + 1)) != NULL) {
-		memcpy(s, utf8, (size_t)n);
-		s[n] = '\0';
+	if (n < 0) {
+		int oom = ERR_GET_REASON(ERR_peek_last_error()) ==
+		    ERR_R_MALLOC_FAILURE;
+
+		ERR_clear_error();
+		return oom ? -1 : 0;
+	}
+	if ((*cn = OPENSSL_malloc((size_t)n + 1)) != NULL) {
+		memcpy(*cn, utf8, (size_t)n);
+		(*cn)[n] = '\0';
 	}
 	OPENSSL_free(utf8);
-	return s;
+	return *cn != NULL ? 1 : -1;
 }
 
 int
@@ -361,26 +380,28 @@ pt_alias_valid(const char *alias)
 	return 1;
 }
 
-/* A valid alias derived from free text (a CN or file stem), or NULL. */
-char *
-pt_alias_from_text(const char *text)
+/*
+ * A valid alias derived from free text (a CN or file stem) into out, which
+ * holds PT_MAX_ALIAS + 1 bytes; 0 when the text has nothing usable.  No
+ * allocation, so "no alias" never hides an out-of-memory condition.
+ */
+int
+pt_alias_from_text(const char *text, char *out)
 {
-	char *s, *d;
-	size_t n;
+	char *d = out;
 	const char *p;
+	size_t n;
 
 	if (text == NULL)
-		return NULL;
+		return 0;
 	while (*text != '\0' && !ascii_alnum((unsigned char)*text))
 		text++;
 	if (*text == '\0')
-		return NULL;
+		return 0;
 	n = strlen(text);
 	if (n > PT_MAX_ALIAS)
 		n = PT_MAX_ALIAS;
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	for (p = text, d = s; (size_t)(p - text) < n; p++) {
+	for (p = text; (size_t)(p - text) < n; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (ascii_alnum(c) || c == '_' || c == '-')
@@ -391,14 +412,10 @@ pt_alias_from_text(const char *text)
 			*d++ = '_';
 	}
 	/* no trailing separators */
-	while (d > s + 1 && (d[-1] == '_' || d[-1] == '.'))
+	while (d > out + 1 && (d[-1] == '_' || d[-1] == '.'))
 		d--;
 	*d = '\0';
-	if (!pt_alias_valid(s)) {
-		free(s);
-		return NULL;
-	}
-	return s;
+	return pt_alias_valid(out);
 }
 
 /* Accepts 64 hex digits, colons allowed, any case.  1 on success. */

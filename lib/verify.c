@@ -61,7 +61,7 @@ detail_message(ptrust_reason_code code, int err, X509 *cert,
 			pt_format_time(t, when, sizeof(when));
 			snprintf(buf, sizeof(buf), "%s (notAfter %s)",
 			    ptrust_reason_message(code), when);
-			return strdup(buf);
+			return OPENSSL_strdup(buf);
 		}
 		break;
 	case PTRUST_REASON_NOT_YET_VALID:
@@ -70,7 +70,7 @@ detail_message(ptrust_reason_code code, int err, X509 *cert,
 			pt_format_time(t, when, sizeof(when));
 			snprintf(buf, sizeof(buf), "%s (notBefore %s)",
 			    ptrust_reason_message(code), when);
-			return strdup(buf);
+			return OPENSSL_strdup(buf);
 		}
 		break;
 	case PTRUST_REASON_UNKNOWN_CA:
@@ -91,14 +91,14 @@ detail_message(ptrust_reason_code code, int err, X509 *cert,
 		else
 			snprintf(buf, sizeof(buf), "the issuer \"%s\" is not in "
 			    "trust store \"%s\"", issuer, store_name);
-		free(issuer);
-		return strdup(buf);
+		OPENSSL_free(issuer);
+		return OPENSSL_strdup(buf);
 	default:
 		break;
 	}
 	snprintf(buf, sizeof(buf), "%s (OpenSSL: %s)",
 	    ptrust_reason_message(code), X509_verify_cert_error_string(err));
-	return strdup(buf);
+	return OPENSSL_strdup(buf);
 }
 
 static void
@@ -115,7 +115,7 @@ record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
 	if (r->n_reasons == vs->cap) {
 		size_t cap = vs->cap ? vs->cap * 2 : 4;
 
-		if ((rs = realloc(r->reasons, cap * sizeof(*rs))) == NULL) {
+		if ((rs = OPENSSL_realloc(r->reasons, cap * sizeof(*rs))) == NULL) {
 			vs->nomem = 1;
 			return;
 		}
@@ -126,11 +126,11 @@ record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
 	rs->code = code;
 	rs->depth = cert != NULL ? depth : -1;
 	rs->subject = cert != NULL ?
-	    pt_name_string(X509_get_subject_name(cert)) : strdup("");
+	    pt_name_string(X509_get_subject_name(cert)) : OPENSSL_strdup("");
 	rs->message = detail_message(code, err, cert, vs->store);
 	if (rs->subject == NULL || rs->message == NULL) {
-		free(rs->subject);
-		free(rs->message);
+		OPENSSL_free(rs->subject);
+		OPENSSL_free(rs->message);
 		vs->nomem = 1;
 		return;
 	}
@@ -168,6 +168,10 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	}
 	if (sha1_exempt(vs, ctx))
 		return 1;
+	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM) {
+		vs->nomem = 1;	/* an operational error, not a verdict */
+		return 0;
+	}
 	record(vs, pt_reason_from_x509_error(X509_STORE_CTX_get_error(ctx)),
 	    X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
 	    X509_STORE_CTX_get_current_cert(ctx));
@@ -330,7 +334,7 @@ collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s)
 
 	if (n == 0)
 		return 1;
-	if ((r->chain_subjects = calloc((size_t)n, sizeof(char *))) == NULL)
+	if ((r->chain_subjects = pt_calloc((size_t)n, sizeof(char *))) == NULL)
 		return 0;
 	for (i = 0; i < n; i++) {
 		r->chain_subjects[i] = pt_name_string(
@@ -408,7 +412,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 
 	if (out == NULL)
 		return PTRUST_ERR_ARG;
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
+	if ((r = pt_calloc(1, sizeof(*r))) == NULL) {
 		*out = NULL;
 		return PTRUST_ERR_NOMEM;
 	}

@@ -91,6 +91,16 @@ join(const char *dir, const char *name)
 	return p;
 }
 
+/* dir/name in a static buffer, for one-off calls */
+static const char *
+join_tmp(const char *dir, const char *name)
+{
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	return buf;
+}
+
 static void
 write_bytes(const char *path, const void *data, size_t len)
 {
@@ -561,10 +571,15 @@ add_mem_garbage(void **state)
 	free(mixed);
 	free(pem);
 
-	/* after a success the error text is cleared */
+	/* the builder still works after failures */
 	add_pem_ok(b, &l->capf_b, 1, NULL, PTRUST_ROLE_AUTO);
-	assert_string_equal(ptrust_builder_error(b), "");
 	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_int_equal(ptrust_builder_change_count(b), 1);
+	/* "Each call resets the change list" (phonetrust.h): failed ones too */
+	assert_int_equal(ptrust_builder_add_mem(b, garbage, strlen(garbage),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_int_equal(ptrust_builder_change_count(b), 0);
+	assert_int_equal(ptrust_builder_change(b, 0, NULL, NULL), 0);
 	ptrust_builder_free(b);
 }
 
@@ -643,6 +658,259 @@ add_x509_takes_reference(void **state)
 	assert_int_equal(ptrust_builder_add_x509(b, l->capf_a, NULL,
 	    (ptrust_role)42), PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	ptrust_builder_free(b);
+}
+
+/* "# role: NAME" before the first block of single-certificate input. */
+static void
+add_mem_role_comment(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *two[] = { l->mfg_root, l->capf_b };
+	char *pem, *text;
+	size_t len, i;
+	static const struct {
+		const char *comment;
+		ptrust_role role;	/* for capf_a, CAPF by inference */
+	} cases[] = {
+		{ "# role: external-ca\n", PTRUST_ROLE_EXTERNAL_CA },
+		{ "# libphonetrust trust anchor\n# alias: x\n"
+		  "# role: manufacturing\n# subject: whatever\n",
+		  PTRUST_ROLE_MANUFACTURING },
+		{ "# role: other\r\n", PTRUST_ROLE_OTHER },
+		{ "# role: auto\n", PTRUST_ROLE_CAPF },
+		{ "# role: bogus\n", PTRUST_ROLE_CAPF },
+		{ "# role: capf extra\n", PTRUST_ROLE_CAPF },
+		{ "# roles: other\n", PTRUST_ROLE_CAPF },
+		{ "", PTRUST_ROLE_CAPF },
+	};
+
+	(void)state;
+	pem = lab_pem(&l->capf_a, 1, &len);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const ptrust_anchor *a;
+
+		text = malloc(strlen(cases[i].comment) + len + 1);
+		assert_non_null(text);
+		strcpy(text, cases[i].comment);
+		strcat(text, pem);
+		assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text),
+		    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+		a = find_fp(b, l->capf_a);
+		assert_non_null(a);
+		if (ptrust_anchor_role(a) != cases[i].role)
+			fail_msg("comment \"%s\": role %s, expected %s",
+			    cases[i].comment,
+			    ptrust_role_name(ptrust_anchor_role(a)),
+			    ptrust_role_name(cases[i].role));
+		/* an explicit role wins over the comment */
+		assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
+		    PTRUST_OK);
+		assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text),
+		    NULL, PTRUST_ROLE_OTHER), PTRUST_OK);
+		assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_a)),
+		    PTRUST_ROLE_OTHER);
+		assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
+		    PTRUST_OK);
+		free(text);
+	}
+	free(pem);
+
+	/* a comment after the first block does not count */
+	pem = lab_pem(&l->capf_a, 1, &len);
+	text = malloc(len + 64);
+	assert_non_null(text);
+	snprintf(text, len + 64, "%s# role: manufacturing\n", pem);
+	assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text), NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_a)),
+	    PTRUST_ROLE_CAPF);
+	free(text);
+	free(pem);
+
+	/* input of two certificates: the comment is ignored */
+	pem = lab_pem(two, 2, &len);
+	text = malloc(len + 32);
+	assert_non_null(text);
+	snprintf(text, len + 32, "# role: external-ca\n%s", pem);
+	assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text), NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_root)),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_b)),
+	    PTRUST_ROLE_CAPF);
+	free(text);
+	free(pem);
+	ptrust_builder_free(b);
+}
+
+/* Derived aliases: CN for multi-certificate files, a fallback with none. */
+static void
+derived_alias_rules(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *p, expect[32], fp[65];
+	X509 *two[] = { l->capf_a, l->capf_b };
+	X509 *nocn, *junkcn;
+
+	(void)state;
+	/* a file of two certificates: aliases from the CNs, not the stem */
+	write_pem_in(dir, "bundle.pem", two, 2);
+	p = join(dir, "bundle.pem");
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	assert_int_equal(ptrust_builder_change_count(b), 2);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-a6d4c572", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_ADDED, "CAPF-0badcafe", NULL);
+	assert_null(ptrust_builder_find(b, "bundle"));
+
+	/* a stem with nothing usable: the CN */
+	write_pem_in(dir, "___.pem", &l->mfg_root, 1);
+	p = join(dir, "___.pem");
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	free(p);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Lab_Root_CA_M2", NULL);
+
+	/* no CN at all, or a CN with nothing usable: anchor-<8 hex digits> */
+	nocn = mk_cert(NULL, "Only An Org", 0, 0, 1, l->capf_a_key);
+	junkcn = mk_cert("*** ---", "Junk", 0, 0, 1, l->capf_a_key);
+	add_x509_ok(b, nocn, NULL, PTRUST_ROLE_AUTO);
+	fp_of(nocn, fp);
+	snprintf(expect, sizeof(expect), "anchor-%.8s", fp);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, expect, NULL);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, expect)),
+	    PTRUST_ROLE_OTHER);
+	add_x509_ok(b, junkcn, NULL, PTRUST_ROLE_AUTO);
+	fp_of(junkcn, fp);
+	snprintf(expect, sizeof(expect), "anchor-%.8s", fp);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, expect, NULL);
+
+	/* an empty subject name */
+	{
+		X509 *x = mk_cert(NULL, NULL, 0, 0, 1, l->capf_b_key);
+		const ptrust_anchor *a;
+
+		add_x509_ok(b, x, NULL, PTRUST_ROLE_AUTO);
+		fp_of(x, fp);
+		snprintf(expect, sizeof(expect), "anchor-%.8s", fp);
+		assert_change(b, 0, PTRUST_CHANGE_ADDED, expect, NULL);
+		a = ptrust_builder_find(b, expect);
+		assert_non_null(a);
+		assert_string_equal(ptrust_anchor_subject(a), "");
+		assert_string_equal(ptrust_anchor_issuer(a), "");
+		X509_free(x);
+	}
+
+	/* only ASCII letters and digits are kept, whatever the locale */
+	{
+		X509 *x = mk_cert("Caf\xc3\xa9 Root", "Junk", 0, 0, 1,
+		    l->capf_a_key);
+
+		add_x509_ok(b, x, NULL, PTRUST_ROLE_AUTO);
+		assert_change(b, 0, PTRUST_CHANGE_ADDED, "Caf_Root", NULL);
+		X509_free(x);
+	}
+
+	/* two subjects with the same CN: the second gets -<8 hex digits> */
+	add_x509_ok(b, l->mic, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "SEP001122334455", NULL);
+	add_x509_ok(b, l->lsc_a, NULL, PTRUST_ROLE_AUTO);
+	fp_of(l->lsc_a, fp);
+	snprintf(expect, sizeof(expect), "SEP001122334455-%.8s", fp);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, expect, NULL);
+	assert_int_equal(ptrust_builder_anchor_count(b), 9);
+
+	X509_free(nocn);
+	X509_free(junkcn);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/* Anchors keep their order; a replacement takes the old place. */
+static void
+anchor_order(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *newer_b, *newest_b;
+	ptrust_store *s = NULL;
+	struct lab_spec sp;
+
+	(void)state;
+	/* capf_b's subject exactly, with later notBefore values */
+	memset(&sp, 0, sizeof(sp));
+	sp.cn = "CAPF-0badcafe";
+	sp.o = "Other Cluster";
+	sp.l = "Porto";
+	sp.st = "Porto";
+	sp.ca = 1;
+	sp.pathlen = 0;
+	sp.not_before = LAB_T0;	/* later than the lab's LAB_T0 - 1 day */
+	newer_b = lab_issue(&sp, l->capf_b_key, NULL, NULL);
+	sp.not_before = LAB_T0 + 1;
+	newest_b = lab_issue(&sp, l->capf_b_key, NULL, NULL);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, l->mfg_root, NULL, PTRUST_ROLE_AUTO);
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 0)),
+	    "CAPF-a6d4c572");
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 1)),
+	    "CAPF-0badcafe");
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 2)),
+	    "Lab_Root_CA_M2");
+
+	/*
+	 * Replacement in place.  With PTRUST_ROLE_AUTO the role given to the
+	 * old anchor carries over (lib/builder.c, "role kept on replacement").
+	 */
+	add_x509_ok(b, newer_b, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "CAPF-0badcafe",
+	    "CAPF-0badcafe");
+	assert_int_equal(ptrust_builder_anchor_count(b), 3);
+	assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(
+	    ptrust_builder_anchor(b, 1)), newer_b), 0);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 1)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	/* an explicit role on the replacement wins */
+	add_x509_ok(b, newest_b, NULL, PTRUST_ROLE_CAPF);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "CAPF-0badcafe",
+	    "CAPF-0badcafe");
+	assert_int_equal(X509_cmp(ptrust_anchor_get0_x509(
+	    ptrust_builder_anchor(b, 1)), newest_b), 0);
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 1)),
+	    PTRUST_ROLE_CAPF);
+
+	/* removal closes the gap */
+	assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 0)),
+	    "CAPF-0badcafe");
+	assert_string_equal(ptrust_anchor_alias(ptrust_builder_anchor(b, 1)),
+	    "Lab_Root_CA_M2");
+	assert_null(ptrust_builder_anchor(b, 2));
+
+	/* snapshots keep the builder's order */
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	assert_string_equal(ptrust_anchor_alias(ptrust_store_anchor(s, 0)),
+	    "CAPF-0badcafe");
+	assert_string_equal(ptrust_anchor_alias(ptrust_store_anchor(s, 1)),
+	    "Lab_Root_CA_M2");
+
+	/* the same certificate with another alias and role: ignored */
+	add_x509_ok(b, l->mfg_root, "renamed", PTRUST_ROLE_MANUFACTURING);
+	assert_change(b, 0, PTRUST_CHANGE_UNCHANGED, "Lab_Root_CA_M2", NULL);
+	assert_null(ptrust_builder_find(b, "renamed"));
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b,
+	    "Lab_Root_CA_M2")), PTRUST_ROLE_OTHER);
+
+	ptrust_store_unref(s);
+	X509_free(newer_b);
+	X509_free(newest_b);
 	ptrust_builder_free(b);
 }
 
@@ -903,13 +1171,11 @@ add_dir_loads_cert_files(void **state)
 	    PTRUST_OK);
 	assert_int_equal(ptrust_builder_anchor_count(b), 4);
 	assert_int_equal(ptrust_builder_change_count(b), 4);
-	for (i = 0; i < 4; i++) {
-		const char *alias = NULL;
-
-		assert_int_equal(ptrust_builder_change(b, i, &alias, NULL),
-		    PTRUST_CHANGE_ADDED);
-		assert_non_null(alias);
-	}
+	/* files are read in byte order of their names */
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "a", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_ADDED, "b", NULL);
+	assert_change(b, 2, PTRUST_CHANGE_ADDED, "c", NULL);
+	assert_change(b, 3, PTRUST_CHANGE_ADDED, "d", NULL);
 	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "a")),
 	    PTRUST_ROLE_CAPF);
 	assert_int_equal(ptrust_anchor_role(ptrust_builder_find(b, "b")),
@@ -941,6 +1207,28 @@ add_dir_loads_cert_files(void **state)
 		assert_int_equal(ptrust_builder_change(b, i, NULL, NULL),
 		    PTRUST_CHANGE_UNCHANGED);
 
+	/* more files than one allocation step: read in name order */
+	{
+		char *many = test_tmpdir(), name[32];
+		ptrust_builder *m = new_builder("many");
+
+		for (i = 0; i < 40; i++) {
+			snprintf(name, sizeof(name), "f%02zu.pem", i);
+			write_pem_in(many, name, &l->capf_b, 1);
+		}
+		assert_int_equal(ptrust_builder_add_dir(m, many,
+		    PTRUST_ROLE_AUTO), PTRUST_OK);
+		assert_int_equal(ptrust_builder_anchor_count(m), 1);
+		assert_int_equal(ptrust_builder_change_count(m), 40);
+		assert_change(m, 0, PTRUST_CHANGE_ADDED, "f00", NULL);
+		for (i = 1; i < 40; i++)
+			assert_change(m, i, PTRUST_CHANGE_UNCHANGED, "f00",
+			    NULL);
+		ptrust_builder_free(m);
+		test_rmtree(many);
+		free(many);
+	}
+
 	/* empty directory: fine, nothing changes */
 	assert_int_equal(ptrust_builder_add_dir(b, empty, PTRUST_ROLE_AUTO),
 	    PTRUST_OK);
@@ -966,6 +1254,20 @@ add_dir_loads_cert_files(void **state)
 		after = builder_summary(b);
 		assert_string_equal(before, after);
 		assert_null(find_fp(b, l->lsc_a));
+		free(after);
+		/* a directory named like a certificate file is not one */
+		assert_int_equal(unlink(join_tmp(empty, "zz-bad.crt")), 0);
+		{
+			char *sub = join(empty, "sub.pem");
+
+			assert_int_equal(mkdir(sub, 0755), 0);
+			free(sub);
+		}
+		assert_int_equal(ptrust_builder_add_dir(b, empty,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_IO);
+		assert_contains(ptrust_builder_error(b), "sub.pem");
+		after = builder_summary(b);
+		assert_string_equal(before, after);
 		free(before);
 		free(after);
 		free(missing);
@@ -1292,6 +1594,17 @@ anchor_accessors(void **state)
 	assert_int_equal(ptrust_anchor_key_bits(a), 384);
 	assert_int_equal(ptrust_anchor_not_before(a), LAB_T0 - LAB_DAY);
 	assert_int_equal(ptrust_anchor_not_after(a), LAB_T0 + 3650 * LAB_DAY);
+
+	/* special characters in a value are escaped */
+	{
+		X509 *x = mk_cert("Example, Inc. CA+1", "A=B", 0, 0, 1,
+		    l->capf_a_key);
+
+		add_x509_ok(b, x, "escaped", PTRUST_ROLE_AUTO);
+		assert_string_equal(ptrust_anchor_subject(ptrust_builder_find(
+		    b, "escaped")), "CN=Example\\, Inc. CA\\+1,O=A=B");
+		X509_free(x);
+	}
 
 	/* issuer differs from subject for an issued certificate */
 	a = find_fp(b, l->lsc_a);
@@ -1796,7 +2109,7 @@ store_ref_unref(void **state)
 static void
 assert_anchor_file(const char *dir, const char *alias, const char *role)
 {
-	char name[200], *p, *text, line[64];
+	char name[200], *p, *text, line[200];
 	const char *begin, *rl;
 
 	snprintf(name, sizeof(name), "%s.pem", alias);
@@ -1816,6 +2129,10 @@ assert_anchor_file(const char *dir, const char *alias, const char *role)
 	if (rl == NULL || rl > begin)
 		fail_msg("%s.pem: no \"# role: %s\" line before the block",
 		    alias, role);
+	snprintf(line, sizeof(line), "\n# alias: %s\n", alias);
+	rl = strstr(text, line);
+	if (rl == NULL || rl > begin)
+		fail_msg("%s.pem: no \"# alias: %s\" line", alias, alias);
 	free(text);
 }
 
@@ -1855,6 +2172,35 @@ save_load_round_trip(void **state)
 	assert_anchor_file(dir, "Lab_Manufacturing_CA_SHA2", "other");
 	assert_anchor_file(dir, "cisco-root-ca-m2", "manufacturing");
 	assert_anchor_file(dir, "capf-as-other", "other");
+	{
+		struct stat st;
+
+		assert_int_equal(stat(join_tmp(dir, "CAPF-a6d4c572.pem"), &st),
+		    0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(st.st_mode & 07777, 0644);
+	}
+	/* an ordinary PEM file for OpenSSL, with the fingerprint noted */
+	{
+		FILE *f = fopen(join_tmp(dir, "old-cluster.pem"), "r");
+		X509 *x;
+		char fp[65], want[80], *text;
+
+		assert_non_null(f);
+		x = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+		assert_non_null(x);
+		assert_int_equal(X509_cmp(x, l->capf_b), 0);
+		X509_free(x);
+		fp_of(l->capf_b, fp);
+		snprintf(want, sizeof(want), "\n# sha256: %s\n", fp);
+		text = read_text(join_tmp(dir, "old-cluster.pem"), NULL);
+		assert_non_null(text);
+		assert_contains(text, want);
+		assert_contains(text, "\n# subject: CN=CAPF-0badcafe,L=Porto,"
+		    "ST=Porto,O=Other Cluster\n");
+		free(text);
+	}
 
 	/* load replaces whatever the builder held */
 	add_x509_ok(c, l->lsc_b, NULL, PTRUST_ROLE_AUTO);
@@ -2016,6 +2362,37 @@ save_dir_errors(void **state)
 	ptrust_builder_free(b);
 	test_rmtree(dir);
 	free(dir);
+}
+
+/*
+ * Temporary files left by a crashed save keep their .ptrust- names; the
+ * next successful save removes them (ptrust_builder_load_dir(3), CAVEATS).
+ */
+static void
+save_dir_removes_stale_temp_files(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir();
+	int stale;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	/* what a save killed between mkstemp and rename leaves */
+	write_str(dir, ".ptrust-Ab12Cd", "# libphonetrust trust anchor\n");
+	write_str(dir, ".ptrust-Zz9876", "");
+	write_str(dir, ".other-hidden", "not ours\n");
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	stale = count_prefixed(dir, ".ptrust-");
+	assert_true(exists_in(dir, ".other-hidden"));
+	assert_true(exists_in(dir, "CAPF-a6d4c572.pem"));
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+	if (stale != 0)
+		fail_msg("%d stale .ptrust- temporary file(s) left after a "
+		    "successful save", stale);
 }
 
 /*
@@ -2264,6 +2641,9 @@ main(void)
 		cmocka_unit_test(add_mem_garbage),
 		cmocka_unit_test(add_mem_private_key_only),
 		cmocka_unit_test(add_mem_bad_args),
+		cmocka_unit_test(add_mem_role_comment),
+		cmocka_unit_test(derived_alias_rules),
+		cmocka_unit_test(anchor_order),
 		cmocka_unit_test(add_x509_takes_reference),
 		cmocka_unit_test(add_file_alias_from_stem),
 		cmocka_unit_test(add_file_errors),
@@ -2286,6 +2666,7 @@ main(void)
 		cmocka_unit_test(save_then_load_is_exact),
 		cmocka_unit_test(save_load_keeps_every_valid_alias),
 		cmocka_unit_test(save_dir_errors),
+		cmocka_unit_test(save_dir_removes_stale_temp_files),
 		cmocka_unit_test(save_dir_failure_is_atomic),
 		cmocka_unit_test(load_dir_failure_leaves_builder),
 		cmocka_unit_test(null_arguments),
