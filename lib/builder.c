@@ -496,9 +496,20 @@ pt_itemlist_free(struct pt_itemlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static ptrust_status
-check_add_args(ptrust_builder *b, const char *alias, ptrust_role role)
+/*
+ * The start of every add or load: a fresh change list, then the checks
+ * common to all (input present, alias and role valid).
+ */
+ptrust_status
+pt_builder_begin(ptrust_builder *b, const void *input, const char *missing,
+    const char *alias, ptrust_role role)
 {
+	pt_builder_clear_changes(b);
+	b->err[0] = '\0';
+	if (input == NULL) {
+		pt_seterr(b->err, "%s", missing);
+		return PTRUST_ERR_ARG;
+	}
 	if (alias != NULL && !pt_alias_valid(alias)) {
 		pt_seterr(b->err, "invalid alias \"%s\": use letters, digits, "
 		    "'.', '_' and '-', starting with a letter or digit, at "
@@ -512,6 +523,17 @@ check_add_args(ptrust_builder *b, const char *alias, ptrust_role role)
 	return PTRUST_OK;
 }
 
+/* The end of every add or load: apply what was read, if it all was. */
+ptrust_status
+pt_builder_finish(ptrust_builder *b, ptrust_status st, struct pt_itemlist *l,
+    int replace_all)
+{
+	if (st == PTRUST_OK)
+		st = pt_builder_apply(b, l->items, l->n, replace_all);
+	pt_itemlist_free(l);
+	return st;
+}
+
 ptrust_status
 ptrust_builder_add_mem(ptrust_builder *b, const void *data, size_t len,
     const char *alias, ptrust_role role)
@@ -521,19 +543,12 @@ ptrust_builder_add_mem(ptrust_builder *b, const void *data, size_t len,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
-	pt_builder_clear_changes(b);
-	if (data == NULL) {
-		pt_seterr(b->err, "no data");
-		return PTRUST_ERR_ARG;
-	}
-	if ((st = check_add_args(b, alias, role)) != PTRUST_OK)
+	if ((st = pt_builder_begin(b, data, "no data", alias, role)) !=
+	    PTRUST_OK)
 		return st;
 	st = pt_items_from_mem(data, len, "input", alias, alias != NULL, role,
 	    &l, b->err);
-	if (st == PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0);
-	pt_itemlist_free(&l);
-	return st;
+	return pt_builder_finish(b, st, &l, 0);
 }
 
 ptrust_status
@@ -545,20 +560,14 @@ ptrust_builder_add_x509(ptrust_builder *b, X509 *cert, const char *alias,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
-	pt_builder_clear_changes(b);
-	if (cert == NULL) {
-		pt_seterr(b->err, "no certificate");
-		return PTRUST_ERR_ARG;
-	}
-	if ((st = check_add_args(b, alias, role)) != PTRUST_OK)
+	if ((st = pt_builder_begin(b, cert, "no certificate", alias, role)) !=
+	    PTRUST_OK)
 		return st;
 	if (!pt_itemlist_add(&l, cert, alias, alias != NULL, role, NULL)) {
 		pt_seterr(b->err, "out of memory");
-		return PTRUST_ERR_NOMEM;
+		st = PTRUST_ERR_NOMEM;
 	}
-	st = pt_builder_apply(b, l.items, l.n, 0);
-	pt_itemlist_free(&l);
-	return st;
+	return pt_builder_finish(b, st, &l, 0);
 }
 
 ptrust_status
@@ -570,18 +579,11 @@ ptrust_builder_add_file(ptrust_builder *b, const char *path,
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
-	pt_builder_clear_changes(b);
-	if (path == NULL) {
-		pt_seterr(b->err, "no path");
-		return PTRUST_ERR_ARG;
-	}
-	if ((st = check_add_args(b, alias, role)) != PTRUST_OK)
-		return st;
-	if ((st = pt_items_from_file(path, alias, role, &l, b->err)) ==
+	if ((st = pt_builder_begin(b, path, "no path", alias, role)) !=
 	    PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0);
-	pt_itemlist_free(&l);
-	return st;
+		return st;
+	st = pt_items_from_file(path, alias, role, &l, b->err);
+	return pt_builder_finish(b, st, &l, 0);
 }
 
 size_t

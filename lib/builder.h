@@ -30,6 +30,10 @@ ptrust_status pt_items_from_mem(const unsigned char *data, size_t len,
 	    ptrust_role role, struct pt_itemlist *list, char *err);
 ptrust_status pt_items_from_file(const char *path, const char *alias,
 	    ptrust_role role, struct pt_itemlist *list, char *err);
+ptrust_status pt_builder_begin(ptrust_builder *b, const void *input,
+	    const char *missing, const char *alias, ptrust_role role);
+ptrust_status pt_builder_finish(ptrust_builder *b, ptrust_status st,
+	    struct pt_itemlist *l, int replace_all);
 ptrust_status pt_builder_apply(ptrust_builder *b, const struct pt_item *items,
 	    size_t n, int replace_all);
 

@@ -165,17 +165,11 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
-	pt_builder_clear_changes(b);
-	if (path == NULL || role < PTRUST_ROLE_AUTO ||
-	    role > PTRUST_ROLE_OTHER) {
-		pt_seterr(b->err, "need a directory and a valid role");
-		return PTRUST_ERR_ARG;
-	}
-	b->err[0] = '\0';
-	if ((st = items_from_dir(path, role, &l, b->err)) == PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 0);
-	pt_itemlist_free(&l);
-	return st;
+	if ((st = pt_builder_begin(b, path, "no directory", NULL, role)) !=
+	    PTRUST_OK)
+		return st;
+	st = items_from_dir(path, role, &l, b->err);
+	return pt_builder_finish(b, st, &l, 0);
 }
 
 ptrust_status
@@ -186,17 +180,11 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 
 	if (b == NULL)
 		return PTRUST_ERR_ARG;
-	pt_builder_clear_changes(b);
-	if (path == NULL) {
-		pt_seterr(b->err, "no directory");
-		return PTRUST_ERR_ARG;
-	}
-	b->err[0] = '\0';
-	if ((st = items_from_dir(path, PTRUST_ROLE_AUTO, &l, b->err)) ==
-	    PTRUST_OK)
-		st = pt_builder_apply(b, l.items, l.n, 1);
-	pt_itemlist_free(&l);
-	return st;
+	if ((st = pt_builder_begin(b, path, "no directory", NULL,
+	    PTRUST_ROLE_AUTO)) != PTRUST_OK)
+		return st;
+	st = items_from_dir(path, PTRUST_ROLE_AUTO, &l, b->err);
+	return pt_builder_finish(b, st, &l, 1);
 }
 
 /* The text of one anchor file. */
