@@ -2,7 +2,8 @@
  * Chain validation.  OpenSSL builds and checks the path; our callback
  * records every error instead of stopping at the first, so the result
  * lists each reason.  Fail closed: trusted only when OpenSSL accepted the
- * chain and not a single reason was recorded.
+ * chain, not a single reason was recorded, and the chain ends in an anchor
+ * of the store.  The kind (LSC/MIC) is the role of that anchor.
  */
 #include "config.h"
 
