@@ -41,7 +41,7 @@ typedef enum ptrust_status {
 	PTRUST_ERR_ARG,		/* bad argument (NULL, out of range, bad name) */
 	PTRUST_ERR_IO,		/* a file or directory could not be used */
 	PTRUST_ERR_PARSE,	/* input is not a certificate / CRL as expected */
-	PTRUST_ERR_NOT_FOUND,	/* no anchor with that alias or fingerprint */
+	PTRUST_ERR_NOT_FOUND,	/* no such anchor (alias, fingerprint) or store */
 	PTRUST_ERR_EXISTS,	/* alias already names another certificate */
 	PTRUST_ERR_INTERNAL	/* OpenSSL failed unexpectedly */
 } ptrust_status;
@@ -81,7 +81,9 @@ typedef enum ptrust_reason_code {
 	PTRUST_REASON_CRL_INVALID,		/* "crl-invalid" */
 	PTRUST_REASON_NAME_CONSTRAINTS,		/* "name-constraints" */
 	PTRUST_REASON_POLICY,			/* "policy" */
-	PTRUST_REASON_OTHER			/* "other" */
+	PTRUST_REASON_OTHER,			/* "other" */
+	PTRUST_REASON_IDENTITY_MISMATCH,	/* "identity-mismatch": names another device */
+	PTRUST_REASON_NO_CERTIFICATE		/* "no-certificate": the phone has none to present */
 } ptrust_reason_code;
 
 const char *ptrust_reason_name(ptrust_reason_code code);
@@ -92,12 +94,14 @@ ptrust_reason_code ptrust_reason_from_name(const char *name);
 /* TLS alerts (RFC 8446 numbering) a server should send on refusal. */
 typedef enum ptrust_tls_alert {
 	PTRUST_ALERT_NONE = 0,
+	PTRUST_ALERT_HANDSHAKE_FAILURE = 40,
 	PTRUST_ALERT_BAD_CERTIFICATE = 42,
 	PTRUST_ALERT_UNSUPPORTED_CERTIFICATE = 43,
 	PTRUST_ALERT_CERTIFICATE_REVOKED = 44,
 	PTRUST_ALERT_CERTIFICATE_EXPIRED = 45,
 	PTRUST_ALERT_CERTIFICATE_UNKNOWN = 46,
 	PTRUST_ALERT_UNKNOWN_CA = 48,
+	PTRUST_ALERT_ACCESS_DENIED = 49,
 	PTRUST_ALERT_INTERNAL_ERROR = 80
 } ptrust_tls_alert;
 

@@ -1,8 +1,12 @@
 /*
  * A throwaway PKI for tests and the demonstration: manufacturing-style
  * roots and intermediates, CAPFs, MICs and LSCs, with every defect a test
- * needs.  Keys live in memory only; nothing here is secure.  Not part of
- * the installed library.
+ * needs.  Keys live in memory only; nothing here is secure.
+ *
+ * Every function returns NULL or -1 on failure, having freed what it made.
+ * The tests, the demonstration and the library's public test lab
+ * (lib/testlab.c, <phonetrust-lab.h>) are built on it; inside the library
+ * these names stay hidden.
  */
 #ifndef PTRUST_LAB_H
 #define PTRUST_LAB_H
@@ -35,21 +39,30 @@ struct lab_spec {
 	int		 proxy;		/* an RFC 3820 proxy certificate */
 	int		 garbled_basic_constraints; /* basicConstraints whose value is not DER */
 	int		 duplicate_policies; /* one policy OID twice: invalid */
+	int		 exact_validity; /* not_before/not_after as given, 0 too */
 };
 
 EVP_PKEY	*lab_key_rsa(int bits);
 EVP_PKEY	*lab_key_ec(const char *curve);	/* "P-256", "P-384", "P-521" */
-/* issuer NULL: self-signed with key. */
+/* issuer NULL: self-signed with key; issuer and issuer_key go together. */
 X509		*lab_issue(const struct lab_spec *spec, EVP_PKEY *key,
 		    X509 *issuer, EVP_PKEY *issuer_key);
 /* A CRL by issuer, revoking the given certificates. */
 X509_CRL	*lab_crl(X509 *issuer, EVP_PKEY *issuer_key, time_t last_update,
 		    time_t next_update, X509 **revoked, int n_revoked);
-/* PEM text, malloc'ed, NUL-terminated; *len without the NUL. */
+/* PEM text, malloc'ed, NUL-terminated; *len (may be NULL) without the NUL. */
 char		*lab_pem(X509 *const *certs, int n, size_t *len);
+/* The same from OPENSSL_malloc, for the library: free with OPENSSL_free. */
+char		*lab_pem_openssl(X509 *const *certs, int n, size_t *len);
 char		*lab_crl_pem(X509_CRL *crl, size_t *len);
 unsigned char	*lab_der(X509 *cert, size_t *len);
-/* Write PEM to a file; 0 on success. */
+/*
+ * Write to a file; 0 on success, -1 with errno set.  The file is written
+ * under a temporary name and renamed into place, with exactly the mode
+ * given whatever the umask: certificates 0644, keys 0600.
+ */
+int		 lab_write_file(const char *path, const void *data, size_t len,
+		    int mode);
 int		 lab_write_pem(const char *path, X509 *const *certs, int n);
 int		 lab_write_key(const char *path, EVP_PKEY *key);
 

@@ -18,6 +18,8 @@
 #pragma GCC visibility push(default)
 #include "phonetrust.h"
 #include "phonetrust-openssl.h"
+#include "phonetrust-lab.h"
+#include "phonetrust-cluster.h"
 #pragma GCC visibility pop
 
 #define PT_ERRLEN	512
@@ -102,7 +104,26 @@ struct ptrust_result {
 	size_t		 n_reasons;
 	char		**chain_subjects;
 	size_t		 chain_len;
+	/* set by ptrust_cluster_verify_phone (diagnose.c) */
+	ptrust_presented presented;
+	char		*device;
+	ptrust_diagnosis diagnosis;
+	char		*fix;
 	char		 err[PT_ERRLEN];
+};
+
+/* A built-in certificate (cisco_cas.c). */
+struct pt_builtin_ca {
+	const char	*file;
+	const char	*pem;
+};
+extern const struct pt_builtin_ca pt_cisco_cas[];
+extern const size_t pt_cisco_ca_count;
+
+struct ptrust_phone {
+	char		*device;
+	ptrust_chain	*lsc;		/* NULL: none */
+	ptrust_chain	*mic;
 };
 
 /*
@@ -144,6 +165,23 @@ int	 pt_anchor_matches(const ptrust_anchor *a, const char *alias_or_sha256);
 void	 pt_builder_clear_changes(ptrust_builder *b);
 int	 pt_role_from_comment(const unsigned char *data, size_t len,
 	    ptrust_role *role);
+
+/* store.c */
+ptrust_status pt_store_build(const char *name, ptrust_anchor *const *anchors,
+	    size_t n, ptrust_store **out, char *err);
+
+/* verify.c: record one more reason on a finished result */
+int	 pt_result_add_reason(ptrust_result *r, ptrust_reason_code code,
+	    int depth, X509 *cert, const char *message);
+
+/* diagnose.c */
+int	 pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
+	    const char *store_name, X509 *leaf);
+
+/* phone.c: validate one certificate of a phone for a purpose */
+ptrust_status pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
+	    ptrust_presented which, ptrust_cluster_purpose purpose,
+	    const ptrust_options *o, ptrust_result **out);
 
 /* reason.c */
 ptrust_reason_code pt_reason_from_x509_error(int err);

@@ -42,6 +42,8 @@ ptrust_reason_name(ptrust_reason_code code)
 	case PTRUST_REASON_NAME_CONSTRAINTS:	return "name-constraints";
 	case PTRUST_REASON_POLICY:		return "policy";
 	case PTRUST_REASON_OTHER:		return "other";
+	case PTRUST_REASON_IDENTITY_MISMATCH:	return "identity-mismatch";
+	case PTRUST_REASON_NO_CERTIFICATE:	return "no-certificate";
 	}
 	return NULL;
 }
@@ -104,6 +106,10 @@ ptrust_reason_message(ptrust_reason_code code)
 		return "certificate policy processing failed";
 	case PTRUST_REASON_OTHER:
 		return "the chain failed a check";
+	case PTRUST_REASON_IDENTITY_MISMATCH:
+		return "the certificate names another device";
+	case PTRUST_REASON_NO_CERTIFICATE:
+		return "the phone has no certificate to present";
 	}
 	return NULL;
 }
@@ -115,7 +121,7 @@ ptrust_reason_from_name(const char *name)
 
 	if (name == NULL)
 		return 0;
-	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_OTHER; c++)
+	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_NO_CERTIFICATE; c++)
 		if (strcmp(ptrust_reason_name((ptrust_reason_code)c), name) == 0)
 			return (ptrust_reason_code)c;
 	return 0;
@@ -256,6 +262,10 @@ alert_for(ptrust_reason_code code)
 	case PTRUST_REASON_POLICY:
 	case PTRUST_REASON_OTHER:
 		return PTRUST_ALERT_CERTIFICATE_UNKNOWN;
+	case PTRUST_REASON_IDENTITY_MISMATCH:
+		return PTRUST_ALERT_ACCESS_DENIED;
+	case PTRUST_REASON_NO_CERTIFICATE:
+		return PTRUST_ALERT_HANDSHAKE_FAILURE;
 	}
 	return PTRUST_ALERT_CERTIFICATE_UNKNOWN;
 }
@@ -291,6 +301,8 @@ ptrust_tls_alert_name(ptrust_tls_alert alert)
 {
 	switch (alert) {
 	case PTRUST_ALERT_NONE:			return "none";
+	case PTRUST_ALERT_HANDSHAKE_FAILURE:	return "handshake_failure";
+	case PTRUST_ALERT_ACCESS_DENIED:	return "access_denied";
 	case PTRUST_ALERT_BAD_CERTIFICATE:	return "bad_certificate";
 	case PTRUST_ALERT_UNSUPPORTED_CERTIFICATE:
 		return "unsupported_certificate";

@@ -20,6 +20,8 @@ ptrust_result_free(ptrust_result *r)
 	for (i = 0; i < r->chain_len; i++)
 		OPENSSL_free(r->chain_subjects[i]);
 	OPENSSL_free(r->chain_subjects);
+	OPENSSL_free(r->device);
+	OPENSSL_free(r->fix);
 	ptrust_store_unref(r->store);
 	OPENSSL_free(r);
 }

@@ -13,36 +13,28 @@
 
 static atomic_uint_fast64_t next_generation = 1;
 
+/* A snapshot of these anchors (each referenced, not copied). */
 ptrust_status
-ptrust_builder_build(ptrust_builder *b, ptrust_store **out)
+pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
+    ptrust_store **out, char *err)
 {
 	ptrust_store *s;
 	size_t i;
 
-	if (out != NULL)
-		*out = NULL;
-	if (b == NULL)
-		return PTRUST_ERR_ARG;
-	if (out == NULL) {
-		pt_seterr(b->err, "no place for the snapshot");
-		return PTRUST_ERR_ARG;
-	}
+	*out = NULL;
 	if ((s = pt_calloc(1, sizeof(*s))) == NULL)
 		goto nomem;
 	atomic_init(&s->refs, 1);
-	if ((s->name = OPENSSL_strdup(b->name)) == NULL)
+	if ((s->name = OPENSSL_strdup(name)) == NULL ||
+	    (s->anchors = pt_calloc(n, sizeof(*s->anchors))) == NULL ||
+	    (s->x509_store = X509_STORE_new()) == NULL)
 		goto nomem;
-	if (b->n_anchors > 0 &&
-	    (s->anchors = pt_calloc(b->n_anchors, sizeof(*s->anchors))) == NULL)
-		goto nomem;
-	if ((s->x509_store = X509_STORE_new()) == NULL)
-		goto nomem;
-	for (i = 0; i < b->n_anchors; i++) {
-		s->anchors[i] = pt_anchor_ref(b->anchors[i]);
+	for (i = 0; i < n; i++) {
+		s->anchors[i] = pt_anchor_ref(anchors[i]);
 		s->n_anchors++;
-		if (!X509_STORE_add_cert(s->x509_store, b->anchors[i]->x509)) {
-			pt_seterr_ssl(b->err, "cannot add %s to the snapshot",
-			    b->anchors[i]->alias);
+		if (!X509_STORE_add_cert(s->x509_store, anchors[i]->x509)) {
+			pt_seterr_ssl(err, "cannot add %s to the snapshot",
+			    anchors[i]->alias);
 			ptrust_store_unref(s);
 			return PTRUST_ERR_INTERNAL;
 		}
@@ -52,8 +44,22 @@ ptrust_builder_build(ptrust_builder *b, ptrust_store **out)
 	return PTRUST_OK;
 nomem:
 	ptrust_store_unref(s);
-	pt_seterr(b->err, "out of memory");
+	pt_seterr(err, "out of memory");
 	return PTRUST_ERR_NOMEM;
+}
+
+ptrust_status
+ptrust_builder_build(ptrust_builder *b, ptrust_store **out)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (b == NULL)
+		return PTRUST_ERR_ARG;
+	if (out == NULL) {
+		pt_seterr(b->err, "no place for the snapshot");
+		return PTRUST_ERR_ARG;
+	}
+	return pt_store_build(b->name, b->anchors, b->n_anchors, out, b->err);
 }
 
 ptrust_store *

@@ -449,6 +449,9 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	check_decodable(&vs, chain->certs);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	ret = X509_verify_cert(ctx);
+	/* OpenSSL may run out of memory without calling us back */
+	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM)
+		vs.nomem = 1;
 	if (vs.nomem || !collect_chain(r, ctx, store)) {
 		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
 		goto done;
@@ -479,4 +482,33 @@ done:
 	X509_STORE_CTX_free(ctx);
 	ptrust_options_free(own);
 	return st;
+}
+
+/* One more reason on a finished result (identity binding, say). */
+int
+pt_result_add_reason(ptrust_result *r, ptrust_reason_code code, int depth,
+    X509 *cert, const char *message)
+{
+	struct pt_reason *rs;
+
+	rs = OPENSSL_realloc(r->reasons, (r->n_reasons + 1) * sizeof(*rs));
+	if (rs == NULL)
+		return 0;
+	r->reasons = rs;
+	rs = &r->reasons[r->n_reasons];
+	rs->code = code;
+	rs->depth = cert != NULL ? depth : -1;
+	rs->subject = cert != NULL ?
+	    pt_name_string(X509_get_subject_name(cert)) : OPENSSL_strdup("");
+	rs->message = OPENSSL_strdup(message != NULL ? message :
+	    ptrust_reason_message(code));
+	if (rs->subject == NULL || rs->message == NULL) {
+		OPENSSL_free(rs->subject);
+		OPENSSL_free(rs->message);
+		return 0;
+	}
+	r->n_reasons++;
+	r->trusted = 0;
+	r->alert = pt_alert_for_reasons(r->reasons, r->n_reasons);
+	return 1;
 }

@@ -56,7 +56,8 @@ reason_names(void **state)
 		"path-length-exceeded", "wrong-purpose", "revoked",
 		"crl-missing", "crl-expired", "unhandled-critical-extension",
 		"self-signed-leaf", "invalid-time-encoding", "malformed",
-		"chain-too-long", "name-mismatch",
+		"chain-too-long", "name-mismatch", "identity-mismatch",
+		"no-certificate",
 	};
 	size_t i;
 	int c, d;
@@ -70,7 +71,8 @@ reason_names(void **state)
 	/* the first codes keep their numbers: append-only */
 	assert_int_equal(PTRUST_REASON_UNKNOWN_CA, 1);
 	assert_int_equal(PTRUST_REASON_NAME_MISMATCH, 18);
-	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_OTHER; c++) {
+	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_NO_CERTIFICATE;
+	    c++) {
 		assert_non_null(ptrust_reason_name(c));
 		assert_non_null(ptrust_reason_message(c));
 		assert_true(strlen(ptrust_reason_message(c)) > 10);

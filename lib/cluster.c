@@ -1,0 +1,640 @@
+/*
+ * A Cisco cluster: named stores (callmanager-trust, capf-trust,
+ * manufacturing-ca and any an administrator adds), which store each purpose
+ * validates against, and whether the manufacturing CAs count as members of
+ * CallManager-trust and CAPF-trust, as CUCM makes them by default.
+ *
+ * On disk: DIR/cluster.conf (the settings and the list of stores) and one
+ * directory per store, DIR/<store>/ALIAS.pem.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define CM_TRUST	"callmanager-trust"
+#define CAPF_TRUST	"capf-trust"
+#define MFG_CA		"manufacturing-ca"
+#define CONF_FILE	"cluster.conf"
+
+struct pt_cstore {
+	char		*name;
+	ptrust_builder	*builder;
+};
+
+struct ptrust_cluster {
+	struct pt_cstore *stores;
+	size_t		 n_stores;
+	int		 manufacturing_trusted;
+	char		*dot1x_store;	/* NULL: not set */
+	char		*vpn_store;
+	char		 err[PT_ERRLEN];
+};
+
+const char *
+ptrust_cluster_purpose_name(ptrust_cluster_purpose p)
+{
+	switch (p) {
+	case PTRUST_CLUSTER_CALLMANAGER_TLS:	return "callmanager-tls";
+	case PTRUST_CLUSTER_CAPF:		return "capf";
+	case PTRUST_CLUSTER_8021X:		return "802.1x";
+	case PTRUST_CLUSTER_VPN:		return "vpn";
+	}
+	return NULL;
+}
+
+int
+ptrust_cluster_purpose_from_name(const char *name, ptrust_cluster_purpose *p)
+{
+	int i;
+
+	if (name == NULL || p == NULL)
+		return -1;
+	for (i = PTRUST_CLUSTER_CALLMANAGER_TLS; i <= PTRUST_CLUSTER_VPN; i++)
+		if (strcmp(name, ptrust_cluster_purpose_name(i)) == 0) {
+			*p = (ptrust_cluster_purpose)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+free_stores(struct pt_cstore *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		OPENSSL_free(s[i].name);
+		ptrust_builder_free(s[i].builder);
+	}
+	OPENSSL_free(s);
+}
+
+static struct pt_cstore *
+find_store(const ptrust_cluster *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_stores; i++)
+		if (strcmp(c->stores[i].name, name) == 0)
+			return &c->stores[i];
+	return NULL;
+}
+
+/* Appends an empty store; NULL when out of memory. */
+static struct pt_cstore *
+append_store(ptrust_cluster *c, const char *name)
+{
+	struct pt_cstore *s, *tmp;
+
+	tmp = OPENSSL_realloc(c->stores, (c->n_stores + 1) * sizeof(*tmp));
+	if (tmp == NULL)
+		return NULL;
+	c->stores = tmp;
+	s = &c->stores[c->n_stores];
+	if ((s->name = OPENSSL_strdup(name)) == NULL)
+		return NULL;
+	if ((s->builder = ptrust_builder_new(name)) == NULL) {
+		OPENSSL_free(s->name);
+		return NULL;
+	}
+	c->n_stores++;
+	return s;
+}
+
+/* Cisco's public CAs (cisco_cas.c) into a manufacturing-ca builder. */
+static ptrust_status
+add_builtin_cas(ptrust_builder *b)
+{
+	ptrust_status st = PTRUST_OK;
+	size_t i;
+
+	for (i = 0; i < pt_cisco_ca_count && st == PTRUST_OK; i++)
+		st = ptrust_builder_add_mem(b, pt_cisco_cas[i].pem,
+		    strlen(pt_cisco_cas[i].pem), NULL,
+		    PTRUST_ROLE_MANUFACTURING);
+	return st;
+}
+
+static ptrust_cluster *
+cluster_empty(void)
+{
+	ptrust_cluster *c = pt_calloc(1, sizeof(*c));
+
+	if (c != NULL)
+		c->manufacturing_trusted = 1;
+	return c;
+}
+
+ptrust_cluster *
+ptrust_cluster_new(void)
+{
+	ptrust_cluster *c;
+	struct pt_cstore *mfg;
+
+	if ((c = cluster_empty()) == NULL)
+		return NULL;
+	if (append_store(c, CM_TRUST) == NULL ||
+	    append_store(c, CAPF_TRUST) == NULL ||
+	    (mfg = append_store(c, MFG_CA)) == NULL ||
+	    add_builtin_cas(mfg->builder) != PTRUST_OK) {
+		ptrust_cluster_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+ptrust_cluster_free(ptrust_cluster *c)
+{
+	if (c == NULL)
+		return;
+	free_stores(c->stores, c->n_stores);
+	OPENSSL_free(c->dot1x_store);
+	OPENSSL_free(c->vpn_store);
+	OPENSSL_free(c);
+}
+
+const char *
+ptrust_cluster_error(const ptrust_cluster *c)
+{
+	return c != NULL ? c->err : "no cluster";
+}
+
+size_t
+ptrust_cluster_store_count(const ptrust_cluster *c)
+{
+	return c != NULL ? c->n_stores : 0;
+}
+
+const char *
+ptrust_cluster_store_name(const ptrust_cluster *c, size_t i)
+{
+	return c != NULL && i < c->n_stores ? c->stores[i].name : NULL;
+}
+
+ptrust_builder *
+ptrust_cluster_store(ptrust_cluster *c, const char *name, int create)
+{
+	struct pt_cstore *s;
+
+	if (c == NULL || !pt_alias_valid(name))
+		return NULL;
+	if ((s = find_store(c, name)) == NULL && create)
+		s = append_store(c, name);
+	return s != NULL ? s->builder : NULL;
+}
+
+static int
+is_builtin_store(const char *name)
+{
+	return strcmp(name, CM_TRUST) == 0 || strcmp(name, CAPF_TRUST) == 0 ||
+	    strcmp(name, MFG_CA) == 0;
+}
+
+ptrust_status
+ptrust_cluster_remove_store(ptrust_cluster *c, const char *name)
+{
+	struct pt_cstore *s;
+	size_t i;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (name == NULL || is_builtin_store(name)) {
+		pt_seterr(c->err, "store %s cannot be removed: CUCM always has "
+		    "callmanager-trust, capf-trust and manufacturing-ca",
+		    name != NULL ? name : "(null)");
+		return PTRUST_ERR_ARG;
+	}
+	if ((s = find_store(c, name)) == NULL) {
+		pt_seterr(c->err, "no store named %s", name);
+		return PTRUST_ERR_NOT_FOUND;
+	}
+	i = (size_t)(s - c->stores);
+	OPENSSL_free(s->name);
+	ptrust_builder_free(s->builder);
+	memmove(s, s + 1, (c->n_stores - i - 1) * sizeof(*s));
+	c->n_stores--;
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_cluster_set_manufacturing_trusted(ptrust_cluster *c, int trusted)
+{
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	c->manufacturing_trusted = trusted != 0;
+	return PTRUST_OK;
+}
+
+int
+ptrust_cluster_manufacturing_trusted(const ptrust_cluster *c)
+{
+	return c != NULL && c->manufacturing_trusted;
+}
+
+static char **
+purpose_slot(ptrust_cluster *c, ptrust_cluster_purpose p)
+{
+	switch (p) {
+	case PTRUST_CLUSTER_8021X:
+		return &c->dot1x_store;
+	case PTRUST_CLUSTER_VPN:
+		return &c->vpn_store;
+	default:
+		return NULL;
+	}
+}
+
+ptrust_status
+ptrust_cluster_set_purpose_store(ptrust_cluster *c, ptrust_cluster_purpose p,
+    const char *store)
+{
+	char **slot, *copy = NULL;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if ((slot = purpose_slot(c, p)) == NULL) {
+		pt_seterr(c->err, "the store of %s is fixed",
+		    ptrust_cluster_purpose_name(p) != NULL ?
+		    ptrust_cluster_purpose_name(p) : "this purpose");
+		return PTRUST_ERR_ARG;
+	}
+	if (store != NULL && !pt_alias_valid(store)) {
+		pt_seterr(c->err, "invalid store name \"%s\"", store);
+		return PTRUST_ERR_ARG;
+	}
+	if (store != NULL && (copy = OPENSSL_strdup(store)) == NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	OPENSSL_free(*slot);
+	*slot = copy;
+	return PTRUST_OK;
+}
+
+const char *
+ptrust_cluster_purpose_store(const ptrust_cluster *c, ptrust_cluster_purpose p)
+{
+	if (c == NULL)
+		return NULL;
+	switch (p) {
+	case PTRUST_CLUSTER_CALLMANAGER_TLS:	return CM_TRUST;
+	case PTRUST_CLUSTER_CAPF:		return CAPF_TRUST;
+	case PTRUST_CLUSTER_8021X:		return c->dot1x_store;
+	case PTRUST_CLUSTER_VPN:		return c->vpn_store;
+	}
+	return NULL;
+}
+
+ptrust_status
+ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
+    ptrust_store **out)
+{
+	const char *name;
+	struct pt_cstore *s, *mfg = NULL;
+	ptrust_anchor **all = NULL;
+	size_t n = 0, i, j;
+	ptrust_status st;
+
+	if (out != NULL)
+		*out = NULL;
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (out == NULL || ptrust_cluster_purpose_name(p) == NULL) {
+		pt_seterr(c->err, "need a valid purpose and a place for the "
+		    "snapshot");
+		return PTRUST_ERR_ARG;
+	}
+	if ((name = ptrust_cluster_purpose_store(c, p)) == NULL) {
+		pt_seterr(c->err, "no store is set for %s: name one with "
+		    "ptrust_cluster_set_purpose_store",
+		    ptrust_cluster_purpose_name(p));
+		return PTRUST_ERR_ARG;
+	}
+	if ((s = find_store(c, name)) == NULL) {
+		pt_seterr(c->err, "%s uses store %s, which does not exist",
+		    ptrust_cluster_purpose_name(p), name);
+		return PTRUST_ERR_NOT_FOUND;
+	}
+	if (c->manufacturing_trusted && (p == PTRUST_CLUSTER_CALLMANAGER_TLS ||
+	    p == PTRUST_CLUSTER_CAPF))
+		mfg = find_store(c, MFG_CA);
+	/* The store's own anchors, then the manufacturing CAs it lacks. */
+	if ((all = pt_calloc(s->builder->n_anchors +
+	    (mfg != NULL ? mfg->builder->n_anchors : 0),
+	    sizeof(*all))) == NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	for (i = 0; i < s->builder->n_anchors; i++)
+		all[n++] = s->builder->anchors[i];
+	for (i = 0; mfg != NULL && i < mfg->builder->n_anchors; i++) {
+		for (j = 0; j < s->builder->n_anchors; j++)
+			if (strcmp(s->builder->anchors[j]->sha256,
+			    mfg->builder->anchors[i]->sha256) == 0)
+				break;
+		if (j == s->builder->n_anchors)
+			all[n++] = mfg->builder->anchors[i];
+	}
+	st = pt_store_build(name, all, n, out, c->err);
+	OPENSSL_free(all);
+	return st;
+}
+
+/* ------------------------------------------------------------ on disk */
+
+static int
+join(char *buf, size_t len, const char *dir, const char *name)
+{
+	return snprintf(buf, len, "%s/%s", dir, name) < (int)len;
+}
+
+/*
+ * cluster.conf: "key = value" lines, '#' comments.  Keys: store (one line
+ * per store, in order), manufacturing-trusted (yes/no), 802.1x, vpn.
+ */
+static ptrust_status
+read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
+{
+	char path[4096], *line, *save = NULL, *text;
+	unsigned char *data;
+	size_t len;
+	ptrust_status st;
+	int lineno = 0;
+
+	*found = 0;
+	if (!join(path, sizeof(path), dir, CONF_FILE)) {
+		pt_seterr(err, "%s: path too long", dir);
+		return PTRUST_ERR_ARG;
+	}
+	if (access(path, F_OK) != 0)
+		return PTRUST_OK;	/* a hand-made directory: no settings */
+	if ((st = pt_read_file(path, &data, &len, err)) != PTRUST_OK)
+		return st;
+	*found = 1;
+	text = (char *)data;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char key[64], value[256];
+
+		lineno++;
+		if (line[0] == '#' || line[strspn(line, " \t\r")] == '\0')
+			continue;
+		if (sscanf(line, " %63[^= \t] = %255s", key, value) != 2) {
+			pt_seterr(err, "%s line %d: expected \"key = value\"",
+			    path, lineno);
+			st = PTRUST_ERR_PARSE;
+			break;
+		}
+		if (strcmp(key, "store") == 0) {
+			if (!pt_alias_valid(value) || find_store(c, value) != NULL) {
+				pt_seterr(err, "%s line %d: bad or repeated store "
+				    "name \"%s\"", path, lineno, value);
+				st = PTRUST_ERR_PARSE;
+				break;
+			}
+			if (append_store(c, value) == NULL) {
+				pt_seterr(err, "out of memory");
+				st = PTRUST_ERR_NOMEM;
+				break;
+			}
+		} else if (strcmp(key, "manufacturing-trusted") == 0) {
+			if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+				pt_seterr(err, "%s line %d: manufacturing-trusted "
+				    "is yes or no, not \"%s\"", path, lineno,
+				    value);
+				st = PTRUST_ERR_PARSE;
+				break;
+			}
+			c->manufacturing_trusted = strcmp(value, "yes") == 0;
+		} else if (strcmp(key, "802.1x") == 0 || strcmp(key, "vpn") == 0) {
+			st = ptrust_cluster_set_purpose_store(c,
+			    key[0] == '8' ? PTRUST_CLUSTER_8021X :
+			    PTRUST_CLUSTER_VPN, value);
+			if (st != PTRUST_OK) {
+				pt_seterr(err, "%s line %d: %s", path, lineno,
+				    c->err);
+				st = PTRUST_ERR_PARSE;
+				break;
+			}
+		} else {
+			pt_seterr(err, "%s line %d: unknown setting \"%s\"",
+			    path, lineno, key);
+			st = PTRUST_ERR_PARSE;
+			break;
+		}
+	}
+	OPENSSL_free(data);
+	return st;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Without cluster.conf: every sub-directory with a store-like name. */
+static ptrust_status
+list_subdirs(ptrust_cluster *c, const char *dir, char *err)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char path[4096];
+	char **names = NULL, **tmp;
+	size_t n = 0, i;
+	ptrust_status rc = PTRUST_OK;
+
+	if ((d = opendir(dir)) == NULL) {
+		pt_seterr(err, "%s: %s", dir, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!pt_alias_valid(de->d_name) ||
+		    !join(path, sizeof(path), dir, de->d_name) ||
+		    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if ((tmp = OPENSSL_realloc(names, (n + 1) * sizeof(*tmp))) ==
+		    NULL || (tmp[n] = OPENSSL_strdup(de->d_name)) == NULL) {
+			if (tmp != NULL)
+				names = tmp;
+			rc = PTRUST_ERR_NOMEM;
+			break;
+		}
+		names = tmp;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	/* CUCM's stores first, then the others by name */
+	for (i = 0; rc == PTRUST_OK && i < n; i++)
+		if (is_builtin_store(names[i]) && append_store(c, names[i]) ==
+		    NULL)
+			rc = PTRUST_ERR_NOMEM;
+	for (i = 0; rc == PTRUST_OK && i < n; i++)
+		if (!is_builtin_store(names[i]) &&
+		    append_store(c, names[i]) == NULL)
+			rc = PTRUST_ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		OPENSSL_free(names[i]);
+	OPENSSL_free(names);
+	if (rc != PTRUST_OK)
+		pt_seterr(err, "out of memory");
+	return rc;
+}
+
+ptrust_status
+ptrust_cluster_load_dir(ptrust_cluster *c, const char *dir)
+{
+	ptrust_cluster *n;
+	ptrust_status st;
+	char path[4096];
+	size_t i;
+	int found;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (dir == NULL) {
+		pt_seterr(c->err, "no directory");
+		return PTRUST_ERR_ARG;
+	}
+	if ((n = cluster_empty()) == NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	st = read_conf(n, dir, &found, c->err);
+	if (st == PTRUST_OK && !found)
+		st = list_subdirs(n, dir, c->err);
+	/* CUCM's three stores always exist, empty when absent on disk */
+	if (st == PTRUST_OK && ((find_store(n, CM_TRUST) == NULL &&
+	    append_store(n, CM_TRUST) == NULL) ||
+	    (find_store(n, CAPF_TRUST) == NULL &&
+	    append_store(n, CAPF_TRUST) == NULL) ||
+	    (find_store(n, MFG_CA) == NULL && append_store(n, MFG_CA) == NULL))) {
+		pt_seterr(c->err, "out of memory");
+		st = PTRUST_ERR_NOMEM;
+	}
+	for (i = 0; st == PTRUST_OK && i < n->n_stores; i++) {
+		if (!join(path, sizeof(path), dir, n->stores[i].name)) {
+			pt_seterr(c->err, "%s: path too long", dir);
+			st = PTRUST_ERR_ARG;
+			break;
+		}
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			continue;	/* listed but never saved: empty */
+		if ((st = ptrust_builder_load_dir(n->stores[i].builder, path)) !=
+		    PTRUST_OK)
+			pt_seterr(c->err, "%s",
+			    ptrust_builder_error(n->stores[i].builder));
+	}
+	if (st != PTRUST_OK) {
+		ptrust_cluster_free(n);
+		return st;
+	}
+	/* all or nothing: swap the loaded content in */
+	free_stores(c->stores, c->n_stores);
+	OPENSSL_free(c->dot1x_store);
+	OPENSSL_free(c->vpn_store);
+	c->stores = n->stores;
+	c->n_stores = n->n_stores;
+	c->manufacturing_trusted = n->manufacturing_trusted;
+	c->dot1x_store = n->dot1x_store;
+	c->vpn_store = n->vpn_store;
+	OPENSSL_free(n);
+	return PTRUST_OK;
+}
+
+static ptrust_status
+write_conf(ptrust_cluster *c, const char *dir)
+{
+	char path[4096], tmp[4096];
+	FILE *f;
+	size_t i;
+	int fd, ok;
+
+	if (!join(path, sizeof(path), dir, CONF_FILE) ||
+	    !join(tmp, sizeof(tmp), dir, ".ptrust-conf-XXXXXX")) {
+		pt_seterr(c->err, "%s: path too long", dir);
+		return PTRUST_ERR_ARG;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		pt_seterr(c->err, "%s: %s", dir, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return PTRUST_ERR_IO;
+	}
+	fprintf(f, "# libphonetrust cluster\nmanufacturing-trusted = %s\n",
+	    c->manufacturing_trusted ? "yes" : "no");
+	if (c->dot1x_store != NULL)
+		fprintf(f, "802.1x = %s\n", c->dot1x_store);
+	if (c->vpn_store != NULL)
+		fprintf(f, "vpn = %s\n", c->vpn_store);
+	for (i = 0; i < c->n_stores; i++)
+		fprintf(f, "store = %s\n", c->stores[i].name);
+	ok = fflush(f) == 0 && fchmod(fileno(f), 0644) == 0 &&
+	    fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		pt_seterr(c->err, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return PTRUST_ERR_IO;
+	}
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_cluster_save_dir(ptrust_cluster *c, const char *dir)
+{
+	char path[4096];
+	ptrust_status st;
+	size_t i;
+	int dfd;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (dir == NULL) {
+		pt_seterr(c->err, "no directory");
+		return PTRUST_ERR_ARG;
+	}
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		pt_seterr(c->err, "%s: %s", dir, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	for (i = 0; i < c->n_stores; i++) {
+		if (!join(path, sizeof(path), dir, c->stores[i].name)) {
+			pt_seterr(c->err, "%s: path too long", dir);
+			return PTRUST_ERR_ARG;
+		}
+		if ((st = ptrust_builder_save_dir(c->stores[i].builder, path)) !=
+		    PTRUST_OK) {
+			pt_seterr(c->err, "%s",
+			    ptrust_builder_error(c->stores[i].builder));
+			return st;
+		}
+	}
+	/* The list of stores goes last: it is what a load trusts. */
+	if ((st = write_conf(c, dir)) != PTRUST_OK)
+		return st;
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(dfd) == -1) {
+		pt_seterr(c->err, "%s: %s", dir, strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return PTRUST_ERR_IO;
+	}
+	close(dfd);
+	return PTRUST_OK;
+}
