@@ -26,24 +26,6 @@ static const char *const cisco_manufacturing_sha256[] = {
 	"cd85167b3935e27bcc3b0f5fa24c8457882d0bb994f88269a7f72829d957eae9",
 };
 
-static int
-sha256_hex(const unsigned char *der, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	int i;
-
-	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen != sizeof(md))
-		return 0;
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0x0f];
-	}
-	out[64] = '\0';
-	return 1;
-}
 
 static int
 is_capf_cn(const char *cn)
@@ -125,7 +107,7 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 		goto err;
 	a->der = der;
 	a->der_len = (size_t)len;
-	if (!sha256_hex(a->der, a->der_len, a->sha256))
+	if (!pt_sha256_hex(a->der, a->der_len, a->sha256))
 		goto err;
 	if (!X509_up_ref(x509))
 		goto err;

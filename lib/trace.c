@@ -187,24 +187,6 @@ drain_errors_oom(void)
 	return oom;
 }
 
-static int
-sha256_hex(const unsigned char *der, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	int i;
-
-	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen != sizeof(md))
-		return 0;
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0x0f];
-	}
-	out[64] = '\0';
-	return 1;
-}
 
 static void
 cert_clear(struct pt_trace_cert *c)
@@ -271,7 +253,7 @@ found(struct pt_scan *sc, long der_len, size_t line, size_t off)
 	}
 	c = &t->certs[t->n];
 	memset(c, 0, sizeof(*c));
-	if (!sha256_hex(sc->der, (size_t)der_len, c->sha256))
+	if (!pt_sha256_hex(sc->der, (size_t)der_len, c->sha256))
 		goto nomem;
 	c->x509 = x;
 	c->line = line;

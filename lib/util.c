@@ -13,6 +13,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "internal.h"
@@ -433,4 +434,24 @@ pt_normalize_sha256(const char *in, char out[65])
 	}
 	out[n] = '\0';
 	return n == 64;
+}
+
+/* SHA-256 of DER as 64 lower-case hex digits; 0 when the digest failed. */
+int
+pt_sha256_hex(const unsigned char *der, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	int i;
+
+	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen != sizeof(md))
+		return 0;
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[64] = '\0';
+	return 1;
 }
