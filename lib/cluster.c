@@ -437,12 +437,6 @@ read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
 	return st;
 }
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Without cluster.conf: every sub-directory with a store-like name. */
 static ptrust_status
 list_subdirs(ptrust_cluster *c, const char *dir, char *err)
@@ -476,7 +470,7 @@ list_subdirs(ptrust_cluster *c, const char *dir, char *err)
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
+		qsort(names, n, sizeof(*names), pt_cmp_strings);
 	/* CUCM's stores first, then the others by name */
 	for (i = 0; rc == PTRUST_OK && i < n; i++)
 		if (is_builtin_store(names[i]) && append_store(c, names[i]) ==

@@ -152,6 +152,7 @@ X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 int	 pt_alias_valid(const char *alias);
 int	 pt_alias_from_text(const char *text, char *out);
 int	 pt_normalize_sha256(const char *in, char out[65]);
+int	 pt_cmp_strings(const void *a, const void *b);
 int	 pt_sha256_hex(const unsigned char *der, size_t len, char out[65]);
 
 /* anchor.c */

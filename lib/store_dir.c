@@ -88,12 +88,6 @@ pt_items_from_file(const char *path, const char *alias, ptrust_role role,
 	return st;
 }
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Certificate files of a directory, sorted, hidden files skipped. */
 static ptrust_status
 list_cert_files(const char *dir, char ***out, size_t *n, char *err)
@@ -126,7 +120,7 @@ list_cert_files(const char *dir, char ***out, size_t *n, char *err)
 	}
 	closedir(d);
 	if (*n > 0)
-		qsort(names, *n, sizeof(*names), cmp_names);
+		qsort(names, *n, sizeof(*names), pt_cmp_strings);
 	*out = names;
 	return PTRUST_OK;
 nomem:

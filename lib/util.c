@@ -455,3 +455,10 @@ pt_sha256_hex(const unsigned char *der, size_t len, char out[65])
 	out[64] = '\0';
 	return 1;
 }
+
+/* qsort comparison of two (char *) elements. */
+int
+pt_cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

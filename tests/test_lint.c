@@ -72,35 +72,6 @@ static EVP_PKEY *ec_key, *ec_key2, *rsa1024_key;
 
 /* ------------------------------------------------------------ helpers */
 
-/* An allocator that fails the n-th allocation: the OOM sweep. */
-static long fail_at;	/* 0: never fail */
-static long allocs;
-
-static void *
-t_malloc(size_t n, const char *file, int line)
-{
-	(void)file; (void)line;
-	if (fail_at != 0 && ++allocs == fail_at)
-		return NULL;
-	return malloc(n);
-}
-
-static void *
-t_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file; (void)line;
-	if (fail_at != 0 && ++allocs == fail_at)
-		return NULL;
-	return realloc(p, n);
-}
-
-static void
-t_free(void *p, const char *file, int line)
-{
-	(void)file; (void)line;
-	free(p);
-}
-
 static void
 spec_init(struct lab_spec *s, const char *cn)
 {
@@ -1152,12 +1123,12 @@ lint_under_oom(void **state)
 
 	for (k = 1; k < 1000000; k++) {
 		ptrust_status st;
+		int reached;
 
 		l = (ptrust_lint *)&l;
-		allocs = 0;
-		fail_at = k;
+		test_oom_fail_at(k);
 		st = ptrust_cluster_lint(c, LAB_T0, 1300, &l);
-		fail_at = 0;
+		reached = test_oom_stop();
 		if (st != PTRUST_OK) {
 			/*
 			 * Nothing half-done.  A snapshot whose X509_STORE
@@ -1176,7 +1147,7 @@ lint_under_oom(void **state)
 			assert_string_equal(ptrust_lint_finding_message(l, i),
 			    ptrust_lint_finding_message(ref, i));
 		ptrust_lint_free(l);
-		if (allocs < k)
+		if (!reached)
 			break;	/* the failure was never reached: done */
 	}
 	print_message("lint: %ld injected failures handled\n", failures);
@@ -1231,7 +1202,7 @@ main(void)
 	};
 
 	/* before any allocation, so that every one goes through the hook */
-	if (!CRYPTO_set_mem_functions(t_malloc, t_realloc, t_free))
+	if (!test_oom_hook())
 		return 2;
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

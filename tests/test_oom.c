@@ -11,49 +11,17 @@
 
 #include "testutil.h"
 
-static long fail_at;	/* 0: never fail */
-static long allocs;
-
-static void *
-t_malloc(size_t n, const char *file, int line)
-{
-	(void)file; (void)line;
-	if (fail_at != 0 && ++allocs == fail_at)
-		return NULL;
-	return malloc(n);
-}
-
-static void *
-t_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file; (void)line;
-	if (fail_at != 0 && ++allocs == fail_at)
-		return NULL;
-	return realloc(p, n);
-}
-
-static void
-t_free(void *p, const char *file, int line)
-{
-	(void)file; (void)line;
-	free(p);
-}
-
 static void
 inject(long at)
 {
-	allocs = 0;
-	fail_at = at;
+	test_oom_fail_at(at);
 }
 
 /* 1 when the injected failure was never reached: the sweep is over. */
 static int
 sweep_done(void)
 {
-	int done = fail_at != 0 && allocs < fail_at;
-
-	fail_at = 0;
-	return done;
+	return !test_oom_stop();
 }
 
 static void
@@ -235,7 +203,7 @@ main(void)
 	int rc;
 
 	/* Before OpenSSL allocates anything. */
-	if (!CRYPTO_set_mem_functions(t_malloc, t_realloc, t_free)) {
+	if (!test_oom_hook()) {
 		fprintf(stderr, "cannot hook OpenSSL's allocator\n");
 		return 1;
 	}

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ftw.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +189,54 @@ test_srcpath(const char *rel)
 
 	snprintf(buf, sizeof(buf), "%s/%s", SRCDIR, rel);
 	return buf;
+}
+
+static long oom_fail_at;	/* 0: never fail */
+static long oom_allocs;
+
+static void *
+oom_malloc(size_t n, const char *file, int line)
+{
+	(void)file; (void)line;
+	if (oom_fail_at != 0 && ++oom_allocs == oom_fail_at)
+		return NULL;
+	return malloc(n);
+}
+
+static void *
+oom_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file; (void)line;
+	if (oom_fail_at != 0 && ++oom_allocs == oom_fail_at)
+		return NULL;
+	return realloc(p, n);
+}
+
+static void
+oom_free(void *p, const char *file, int line)
+{
+	(void)file; (void)line;
+	free(p);
+}
+
+int
+test_oom_hook(void)
+{
+	return CRYPTO_set_mem_functions(oom_malloc, oom_realloc, oom_free);
+}
+
+void
+test_oom_fail_at(long n)
+{
+	oom_allocs = 0;
+	oom_fail_at = n;
+}
+
+int
+test_oom_stop(void)
+{
+	int reached = oom_fail_at != 0 && oom_allocs >= oom_fail_at;
+
+	oom_fail_at = 0;
+	return reached;
 }

@@ -52,6 +52,17 @@ int	 test_has_reason(const ptrust_result *r, ptrust_reason_code code,
 /* A fresh empty directory under $TMPDIR; remove with test_rmtree. */
 char	*test_tmpdir(void);
 void	 test_rmtree(const char *path);
+/*
+ * Out-of-memory injection through OpenSSL's allocator, which every
+ * library allocation goes through.  test_oom_hook() first thing in main;
+ * test_oom_fail_at(n) makes the n-th allocation from then on fail (0:
+ * none); test_oom_stop() ends injection and says whether the n-th was
+ * reached (0 means the sweep has passed the last allocation).
+ */
+int	 test_oom_hook(void);
+void	 test_oom_fail_at(long n);
+int	 test_oom_stop(void);
+
 /* Path of a file under the source tree: data/cisco/x.pem etc. */
 const char *test_srcpath(const char *rel);
 
