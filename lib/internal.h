@@ -168,6 +168,9 @@ void	 pt_builder_clear_changes(ptrust_builder *b);
 int	 pt_role_from_comment(const unsigned char *data, size_t len,
 	    ptrust_role *role);
 
+/* options.c */
+extern const ptrust_options pt_options_defaults;
+
 /* store.c */
 ptrust_status pt_store_build(const char *name, ptrust_anchor *const *anchors,
 	    size_t n, ptrust_store **out, char *err);

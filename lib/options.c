@@ -10,6 +10,14 @@
 
 #include "internal.h"
 
+/* The documented defaults; ptrust_verify reads them for NULL options. */
+const ptrust_options pt_options_defaults = {
+	.purpose = PTRUST_PURPOSE_TLS_CLIENT,
+	.max_depth = PT_DEFAULT_DEPTH,
+	.crl_check = -1,
+	.security_level = PT_DEFAULT_LEVEL,
+};
+
 ptrust_options *
 ptrust_options_new(void)
 {
@@ -17,10 +25,7 @@ ptrust_options_new(void)
 
 	if ((o = pt_calloc(1, sizeof(*o))) == NULL)
 		return NULL;
-	o->purpose = PTRUST_PURPOSE_TLS_CLIENT;
-	o->max_depth = PT_DEFAULT_DEPTH;
-	o->crl_check = -1;
-	o->security_level = PT_DEFAULT_LEVEL;
+	*o = pt_options_defaults;
 	return o;
 }
 

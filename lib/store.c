@@ -9,9 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/objects.h>
+
 #include "internal.h"
 
 static atomic_uint_fast64_t next_generation = 1;
+
+/*
+ * RFC 5280 policy processing with the default inputs, set once per
+ * snapshot rather than on every validation: the initial policy set is
+ * anyPolicy (not empty) and no explicit policy is required, so it refuses
+ * malformed policy extensions and honours a CA's requireExplicitPolicy.
+ */
+static int
+set_policy_defaults(X509_STORE *store)
+{
+	X509_VERIFY_PARAM *p = X509_STORE_get0_param(store);
+	STACK_OF(ASN1_OBJECT) *policies = sk_ASN1_OBJECT_new_null();
+	int ok;
+
+	ok = policies != NULL &&
+	    sk_ASN1_OBJECT_push(policies, OBJ_nid2obj(NID_any_policy)) &&
+	    X509_VERIFY_PARAM_set1_policies(p, policies) &&
+	    X509_VERIFY_PARAM_set_flags(p, X509_V_FLAG_POLICY_CHECK);
+	sk_ASN1_OBJECT_free(policies);	/* the object is static */
+	return ok;
+}
 
 /* A snapshot of these anchors (each referenced, not copied). */
 ptrust_status
@@ -27,7 +50,8 @@ pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
 	atomic_init(&s->refs, 1);
 	if ((s->name = OPENSSL_strdup(name)) == NULL ||
 	    (s->anchors = pt_calloc(n, sizeof(*s->anchors))) == NULL ||
-	    (s->x509_store = X509_STORE_new()) == NULL)
+	    (s->x509_store = X509_STORE_new()) == NULL ||
+	    !set_policy_defaults(s->x509_store))
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		s->anchors[i] = pt_anchor_ref(anchors[i]);

@@ -208,30 +208,12 @@ is_ip_address(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1;
 }
 
-/* The initial policy set is anyPolicy (RFC 5280 6.1.1 c), not empty. */
-static int
-set_any_policy(X509_VERIFY_PARAM *p)
-{
-	STACK_OF(ASN1_OBJECT) *policies = sk_ASN1_OBJECT_new_null();
-	int ok;
-
-	ok = policies != NULL &&
-	    sk_ASN1_OBJECT_push(policies, OBJ_nid2obj(NID_any_policy)) &&
-	    X509_VERIFY_PARAM_set1_policies(p, policies);
-	sk_ASN1_OBJECT_free(policies);	/* the object is static */
-	return ok;
-}
-
 static int
 setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 {
 	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
-	/*
-	 * RFC 5280 policy processing with the default inputs (any policy, no
-	 * explicit policy required): it refuses malformed policy extensions
-	 * and honours a CA's requireExplicitPolicy.
-	 */
-	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_POLICY_CHECK;
+	/* The policy settings come from the snapshot's store (store.c). */
+	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
 	int crl_check = o->crl_check;
 
 	/*
@@ -248,8 +230,6 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 	if (crl_check == PTRUST_CRL_CHECK_ALL)
 		flags |= X509_V_FLAG_CRL_CHECK_ALL;
 	X509_VERIFY_PARAM_set_flags(p, flags);
-	if (!set_any_policy(p))
-		return 0;
 	if (o->has_time)
 		X509_VERIFY_PARAM_set_time(p, o->at);
 	X509_VERIFY_PARAM_set_depth(p, o->max_depth);
@@ -406,7 +386,6 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 {
 	struct pt_verify_state vs;
 	X509_STORE_CTX *ctx = NULL;
-	ptrust_options *own = NULL;
 	ptrust_result *r;
 	ptrust_status st = PTRUST_OK;
 	int ret;
@@ -424,11 +403,8 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	if (sk_X509_num(chain->certs) == 0)
 		return fail(r, PTRUST_ERR_ARG, "the chain holds no certificate");
 	r->store = ptrust_store_ref((ptrust_store *)store);
-	if (options == NULL) {
-		if ((own = ptrust_options_new()) == NULL)
-			return fail(r, PTRUST_ERR_NOMEM, "out of memory");
-		options = own;
-	}
+	if (options == NULL)
+		options = &pt_options_defaults;	/* no allocation per call */
 	memset(&vs, 0, sizeof(vs));
 	vs.r = r;
 	vs.o = options;
@@ -480,7 +456,6 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	ERR_clear_error();
 done:
 	X509_STORE_CTX_free(ctx);
-	ptrust_options_free(own);
 	return st;
 }
 
