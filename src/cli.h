@@ -8,5 +8,7 @@
 #define CLI_USAGE	2
 
 int	cmd_demo(int argc, char **argv);
+/* cluster_dir: the global --cluster DIR, NULL when not given. */
+int	cmd_verify(int argc, char **argv, const char *cluster_dir);
 
 #endif

@@ -12,12 +12,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: phonetrust COMMAND [OPTIONS]\n"
+	    "usage: phonetrust [--cluster DIR] COMMAND [OPTIONS]\n"
 	    "\n"
 	    "commands:\n"
 	    "  demo        build a throwaway lab PKI and show how phones'\n"
 	    "              LSC and MIC chains are judged\n"
+	    "  verify      validate a phone's certificate chain against a\n"
+	    "              cluster's store or --trust anchors\n"
+	    "              (phonetrust verify --help for its options)\n"
 	    "\n"
+	    "  --cluster DIR  the cluster directory (default:\n"
+	    "              $PHONETRUST_CLUSTER)\n"
 	    "  --version   print the library version\n"
 	    "  --help      this text\n");
 }
@@ -25,6 +30,30 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	const char *cluster_dir = NULL;
+
+	/* global options, before the command */
+	while (argc >= 2 && strncmp(argv[1], "--cluster", 9) == 0 &&
+	    (argv[1][9] == '\0' || argv[1][9] == '=')) {
+		if (argv[1][9] == '=')
+			cluster_dir = argv[1] + 10;
+		else if (argc >= 3) {
+			cluster_dir = argv[2];
+			argc--;
+			argv++;
+		} else {
+			fprintf(stderr, "phonetrust: --cluster needs a "
+			    "directory\n");
+			return CLI_USAGE;
+		}
+		if (*cluster_dir == '\0') {
+			fprintf(stderr, "phonetrust: --cluster: empty "
+			    "directory name\n");
+			return CLI_USAGE;
+		}
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
@@ -40,6 +69,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1, cluster_dir);
 	fprintf(stderr, "phonetrust: unknown command \"%s\" (try --help)\n",
 	    argv[1]);
 	return CLI_USAGE;

@@ -1,0 +1,862 @@
+/*
+ * phonetrust verify: is this chain, presented by a phone, trusted?  Against
+ * a cluster's store for a purpose, or against ad-hoc anchors (--trust).
+ * Exit 0 trusted, 1 not trusted, 2 the input or command line is unusable.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+
+#include "cli.h"
+#include "json.h"
+
+#define CHAIN_MAX_BYTES	(16u * 1024 * 1024)
+#define MAX_FILES	64
+
+enum {
+	OPT_PURPOSE = 256, OPT_STORE, OPT_TRUST, OPT_UNTRUSTED, OPT_CRL,
+	OPT_AT, OPT_DEVICE, OPT_PEER_NAME, OPT_MAX_DEPTH, OPT_SECURITY_LEVEL,
+	OPT_ALLOW_SHA1, OPT_AUTH_MODE, OPT_JSON, OPT_QUIET, OPT_HELP
+};
+
+static const struct option longopts[] = {
+	{ "purpose",		required_argument, NULL, OPT_PURPOSE },
+	{ "store",		required_argument, NULL, OPT_STORE },
+	{ "trust",		required_argument, NULL, OPT_TRUST },
+	{ "untrusted",		required_argument, NULL, OPT_UNTRUSTED },
+	{ "crl",		required_argument, NULL, OPT_CRL },
+	{ "at",			required_argument, NULL, OPT_AT },
+	{ "device",		required_argument, NULL, OPT_DEVICE },
+	{ "peer-name",		required_argument, NULL, OPT_PEER_NAME },
+	{ "max-depth",		required_argument, NULL, OPT_MAX_DEPTH },
+	{ "security-level",	required_argument, NULL, OPT_SECURITY_LEVEL },
+	{ "allow-sha1",		no_argument,	   NULL, OPT_ALLOW_SHA1 },
+	{ "auth-mode",		required_argument, NULL, OPT_AUTH_MODE },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "quiet",		no_argument,	   NULL, OPT_QUIET },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The purposes verify knows: the cluster's four, then plain TLS ones. */
+static const struct {
+	const char	*name;
+	int		 cluster;	/* 1: a ptrust_cluster_purpose */
+	int		 value;
+} purposes[] = {
+	{ "callmanager-tls", 1, PTRUST_CLUSTER_CALLMANAGER_TLS },
+	{ "capf",	     1, PTRUST_CLUSTER_CAPF },
+	{ "802.1x",	     1, PTRUST_CLUSTER_8021X },
+	{ "vpn",	     1, PTRUST_CLUSTER_VPN },
+	{ "tls-client",	     0, PTRUST_PURPOSE_TLS_CLIENT },
+	{ "tls-server",	     0, PTRUST_PURPOSE_TLS_SERVER },
+	{ "any",	     0, PTRUST_PURPOSE_ANY }
+};
+#define NPURPOSES	(sizeof(purposes) / sizeof(purposes[0]))
+
+struct verify_args {
+	const char	*cluster_dir;
+	const char	*chain_path;
+	const char	*purpose;	/* NULL: the default */
+	const char	*store;
+	const char	*trust[MAX_FILES];
+	size_t		 ntrust;
+	const char	*untrusted[MAX_FILES];
+	size_t		 nuntrusted;
+	const char	*crl[MAX_FILES];
+	size_t		 ncrl;
+	const char	*device;
+	const char	*peer_name;
+	time_t		 at;
+	int		 has_at;
+	int		 max_depth;	/* -1: default */
+	int		 security_level; /* -1: default */
+	int		 allow_sha1;
+	int		 json;
+	int		 quiet;
+};
+
+/* What is printed: the library's result plus our own identity check. */
+struct verdict {
+	const ptrust_result	*r;
+	const char		*purpose;
+	const char		*device;	/* NULL: unknown */
+	const char		*leaf_subject;
+	int			 identity_mismatch;
+};
+
+static void
+verify_usage(FILE *f)
+{
+	fprintf(f, "usage: phonetrust [--cluster DIR] verify [--purpose "
+	    "PURPOSE] [--store NAME] [--trust FILE]\n"
+	    "    [--untrusted FILE] [--crl FILE] [--at TIME] [--device NAME] "
+	    "[--peer-name NAME]\n"
+	    "    [--max-depth N] [--security-level N] [--allow-sha1] "
+	    "[--auth-mode MODE]\n"
+	    "    [--json] [--quiet] CHAIN\n");
+}
+
+/* what: the file or option concerned, left out when msg starts with it. */
+static int
+fail(const char *what, const char *msg)
+{
+	if (what != NULL && strncmp(msg, what, strlen(what)) == 0 &&
+	    msg[strlen(what)] == ':')
+		what = NULL;
+	fprintf(stderr, "phonetrust verify: %s%s%s\n", what != NULL ? what : "",
+	    what != NULL ? ": " : "", msg);
+	return CLI_USAGE;
+}
+
+/* A decimal integer in [lo, hi], whole string; -1 otherwise. */
+static int
+parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* RFC 3339 (2026-01-31T00:00:00Z; fraction, offset allowed) or Unix seconds. */
+static int
+parse_time(const char *s, time_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh, om, off = 0;
+	const char *p;
+	char *end;
+	long long v;
+	time_t t;
+
+	if (*s != '\0' && strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || (long long)(time_t)v != v)
+			return -1;
+		*out = (time_t)v;
+		return 0;
+	}
+	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    digits(s + 17, 2, &sec))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)p[1]))
+			return -1;
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		off = 0;
+	else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
+	    !digits(p + 1, 2, &oh) && p[3] == ':' && !digits(p + 4, 2, &om) &&
+	    oh <= 23 && om <= 59)
+		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+	else
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
+		return -1;
+	*out = t - off;
+	return 0;
+}
+
+static int
+add_file(const char **list, size_t *n, const char *path, const char *opt)
+{
+	if (*n == MAX_FILES) {
+		fprintf(stderr, "phonetrust verify: %s: at most %d files\n",
+		    opt, MAX_FILES);
+		return -1;
+	}
+	list[(*n)++] = path;
+	return 0;
+}
+
+/* Options and operand into a; CLI_OK or CLI_USAGE (message printed). */
+static int
+parse_args(int argc, char **argv, struct verify_args *a)
+{
+	ptrust_auth_mode mode;
+	size_t i;
+	int c, lvl;
+
+	a->max_depth = a->security_level = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PURPOSE:
+			for (i = 0; i < NPURPOSES; i++)
+				if (strcmp(optarg, purposes[i].name) == 0)
+					break;
+			if (i == NPURPOSES)
+				return fail("--purpose", "must be callmanager-"
+				    "tls, capf, 802.1x, vpn, tls-client, "
+				    "tls-server or any");
+			a->purpose = purposes[i].name;
+			break;
+		case OPT_STORE:
+			a->store = optarg;
+			break;
+		case OPT_TRUST:
+			if (add_file(a->trust, &a->ntrust, optarg, "--trust"))
+				return CLI_USAGE;
+			break;
+		case OPT_UNTRUSTED:
+			if (add_file(a->untrusted, &a->nuntrusted, optarg,
+			    "--untrusted"))
+				return CLI_USAGE;
+			break;
+		case OPT_CRL:
+			if (add_file(a->crl, &a->ncrl, optarg, "--crl"))
+				return CLI_USAGE;
+			break;
+		case OPT_AT:
+			if (parse_time(optarg, &a->at) == -1)
+				return fail("--at", "expected RFC 3339 time "
+				    "(2026-01-31T00:00:00Z) or Unix seconds");
+			a->has_at = 1;
+			break;
+		case OPT_DEVICE:
+			a->device = optarg;
+			break;
+		case OPT_PEER_NAME:
+			a->peer_name = optarg;
+			break;
+		case OPT_MAX_DEPTH:
+			if (parse_int(optarg, 0, 64, &a->max_depth) == -1)
+				return fail("--max-depth", "expected 0..64");
+			break;
+		case OPT_SECURITY_LEVEL:
+			if (parse_int(optarg, 0, 5, &lvl) == -1)
+				return fail("--security-level",
+				    "expected 0..5");
+			a->security_level = lvl;
+			break;
+		case OPT_ALLOW_SHA1:
+			a->allow_sha1 = 1;
+			break;
+		case OPT_AUTH_MODE:
+			/* validated; verify checks as lsc-first (see man) */
+			if (ptrust_auth_mode_from_name(optarg, &mode) == -1)
+				return fail("--auth-mode", "must be lsc-first, "
+				    "mic-first, auth-string or null-string");
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		case OPT_QUIET:
+			a->quiet = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			verify_usage(stdout);
+			exit(CLI_OK);
+		case ':':
+			fprintf(stderr, "phonetrust verify: %s needs an "
+			    "argument\n", argv[optind - 1]);
+			return CLI_USAGE;
+		default:
+			fprintf(stderr, "phonetrust verify: unknown option "
+			    "\"%s\" (try --help)\n", argv[optind - 1]);
+			return CLI_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "phonetrust verify: %s (try --help)\n",
+		    argc == optind ? "no CHAIN file given" :
+		    "only one CHAIN file may be given");
+		return CLI_USAGE;
+	}
+	a->chain_path = argv[optind];
+	return CLI_OK;
+}
+
+/* The whole of a file or of standard input ("-"), NUL-terminated. */
+static int
+read_input(const char *path, unsigned char **data, size_t *len)
+{
+	unsigned char *buf;
+	struct stat st;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return fail(path, strerror(errno));
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode) ||
+	    (fd != STDIN_FILENO && !S_ISREG(st.st_mode))) {
+		fail(path, S_ISDIR(st.st_mode) ? "is a directory" :
+		    "not a regular file");
+		goto err;
+	}
+	if (fd != STDIN_FILENO &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		fail(path, strerror(errno));
+		goto err;
+	}
+	if ((buf = malloc(CHAIN_MAX_BYTES + 1)) == NULL) {
+		fail(path, "out of memory");
+		goto err;
+	}
+	for (;;) {
+		r = read(fd, buf + got, CHAIN_MAX_BYTES + 1 - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			fail(path, strerror(errno));
+			free(buf);
+			goto err;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > CHAIN_MAX_BYTES) {
+			fprintf(stderr, "phonetrust verify: %s: too large "
+			    "(limit %u bytes)\n", path, CHAIN_MAX_BYTES);
+			free(buf);
+			goto err;
+		}
+	}
+	buf[got] = '\0';
+	if (fd != STDIN_FILENO)
+		close(fd);
+	*data = buf;
+	*len = got;
+	return CLI_OK;
+err:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return CLI_USAGE;
+}
+
+static int
+is_pem(const unsigned char *data, size_t len)
+{
+	return memmem(data, len, "-----BEGIN ", 11) != NULL;
+}
+
+/*
+ * A PEM bundle or one DER certificate, appended to ch.  With keep, the
+ * bytes read are handed back (to be freed by the caller).
+ */
+static int
+load_certs(ptrust_chain *ch, const char *path, unsigned char **keep,
+    size_t *keeplen)
+{
+	unsigned char *data;
+	size_t len = 0, before = ptrust_chain_count(ch);
+	ptrust_status st;
+
+	if (read_input(path, &data, &len) != CLI_OK)
+		return CLI_USAGE;
+	st = is_pem(data, len) ? ptrust_chain_add_pem(ch, data, len) :
+	    ptrust_chain_add_der(ch, data, len);
+	if (st == PTRUST_OK && keep != NULL) {
+		*keep = data;
+		*keeplen = len;
+	} else
+		free(data);
+	if (st != PTRUST_OK)
+		return fail(strcmp(path, "-") == 0 ? "standard input" : path,
+		    ptrust_chain_error(ch));
+	if (ptrust_chain_count(ch) == before)
+		return fail(path, "no certificate in it");
+	return CLI_OK;
+}
+
+/* The last CN of the leaf, in UTF-8; NULL when none (or unreadable). */
+static char *
+leaf_cn(const unsigned char *data, size_t len)
+{
+	unsigned char *utf8 = NULL;
+	const unsigned char *p;
+	X509_NAME *name;
+	X509 *x = NULL;
+	BIO *bio;
+	char *cn = NULL;
+	int i, last = -1, n;
+
+	if (is_pem(data, len)) {
+		if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL)
+			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else {
+		p = data;
+		x = d2i_X509(NULL, &p, (long)len);
+	}
+	if (x == NULL)
+		return NULL;
+	name = X509_get_subject_name(x);
+	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, last)) >=
+	    0)
+		last = i;
+	if (last >= 0 && (n = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)))) >= 0) {
+		/* a NUL inside the name must not shorten it */
+		if (memchr(utf8, '\0', (size_t)n) == NULL &&
+		    (cn = malloc((size_t)n + 1)) != NULL) {
+			memcpy(cn, utf8, (size_t)n);
+			cn[n] = '\0';
+		}
+		OPENSSL_free(utf8);
+	}
+	X509_free(x);
+	return cn;
+}
+
+/* The CN names the device: DEVICE or CP-<model>-DEVICE, any case. */
+static int
+cn_names_device(const char *cn, const char *device)
+{
+	size_t cl, dl = strlen(device);
+
+	if (cn == NULL)
+		return 0;
+	if (strcasecmp(cn, device) == 0)
+		return 1;
+	cl = strlen(cn);
+	return cl > dl + 4 && strncasecmp(cn, "CP-", 3) == 0 &&
+	    cn[cl - dl - 1] == '-' && cl - dl - 1 > 3 &&
+	    strcasecmp(cn + cl - dl, device) == 0;
+}
+
+#define IDENTITY_FIX	"the certificate names another device: install " \
+	"this phone's own certificate, or check the device name"
+
+/* The administrator's fix: the library's, else one for the first reason. */
+static const char *
+verdict_fix(const struct verdict *v)
+{
+	const char *fix;
+
+	if (ptrust_result_trusted(v->r) && !v->identity_mismatch)
+		return NULL;
+	if ((fix = ptrust_result_fix(v->r)) != NULL)
+		return fix;
+	if (ptrust_result_reason_count(v->r) == 0)
+		return v->identity_mismatch ? IDENTITY_FIX : NULL;
+	switch (ptrust_result_reason_code(v->r, 0)) {
+	case PTRUST_REASON_UNKNOWN_CA:
+		return "import the CA certificate that issued this chain "
+		    "into the trust store, or reissue the certificate from "
+		    "a CA the store trusts";
+	case PTRUST_REASON_EXPIRED:
+		return "renew the certificate (a MIC is never renewed: "
+		    "install an LSC instead)";
+	case PTRUST_REASON_NOT_YET_VALID:
+		return "check the clock of the validating host, or wait "
+		    "until the certificate becomes valid";
+	case PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM:
+		return "reissue the certificate with SHA-256, or accept SHA-1 "
+		    "explicitly with --allow-sha1";
+	case PTRUST_REASON_KEY_TOO_SMALL:
+		return "reissue the certificate with a larger key, or lower "
+		    "the level explicitly with --security-level";
+	case PTRUST_REASON_IDENTITY_MISMATCH:
+		return IDENTITY_FIX;
+	default:
+		return NULL;
+	}
+}
+
+static int
+verdict_trusted(const struct verdict *v)
+{
+	return ptrust_result_trusted(v->r) && !v->identity_mismatch;
+}
+
+static const char *
+verdict_alert(const struct verdict *v)
+{
+	ptrust_tls_alert alert = ptrust_result_tls_alert(v->r);
+
+	if (verdict_trusted(v))
+		return NULL;
+	if (alert == PTRUST_ALERT_NONE)
+		alert = v->identity_mismatch ? PTRUST_ALERT_ACCESS_DENIED :
+		    PTRUST_ALERT_BAD_CERTIFICATE;
+	return ptrust_tls_alert_name(alert);
+}
+
+static void
+print_json(const struct verdict *v)
+{
+	const ptrust_result *r = v->r;
+	const ptrust_anchor *a = ptrust_result_anchor(r);
+	struct json j;
+	size_t i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "trusted");
+	json_bool(&j, verdict_trusted(v));
+	json_key(&j, "purpose");
+	json_string(&j, v->purpose);
+	json_key(&j, "kind");
+	json_string(&j, ptrust_kind_name(ptrust_result_kind(r)));
+	json_key(&j, "anchor");
+	if (a == NULL)
+		json_null(&j);
+	else {
+		json_object_begin(&j);
+		json_key(&j, "store");
+		json_string(&j, ptrust_result_store_name(r));
+		json_key(&j, "alias");
+		json_string(&j, ptrust_anchor_alias(a));
+		json_key(&j, "sha256");
+		json_string(&j, ptrust_anchor_sha256(a));
+		json_key(&j, "role");
+		json_string(&j, ptrust_role_name(ptrust_anchor_role(a)));
+		json_object_end(&j);
+	}
+	json_key(&j, "reasons");
+	json_array_begin(&j);
+	for (i = 0; i < ptrust_result_reason_count(r); i++) {
+		json_object_begin(&j);
+		json_key(&j, "code");
+		json_string(&j, ptrust_reason_name(
+		    ptrust_result_reason_code(r, i)));
+		json_key(&j, "depth");
+		json_number(&j, ptrust_result_reason_depth(r, i));
+		json_key(&j, "subject");
+		json_string(&j, ptrust_result_reason_subject(r, i));
+		json_key(&j, "message");
+		json_string(&j, ptrust_result_reason_message(r, i));
+		json_object_end(&j);
+	}
+	if (v->identity_mismatch) {
+		json_object_begin(&j);
+		json_key(&j, "code");
+		json_string(&j, ptrust_reason_name(
+		    PTRUST_REASON_IDENTITY_MISMATCH));
+		json_key(&j, "depth");
+		json_number(&j, 0);
+		json_key(&j, "subject");
+		json_string(&j, v->leaf_subject);
+		json_key(&j, "message");
+		json_string(&j, ptrust_reason_message(
+		    PTRUST_REASON_IDENTITY_MISMATCH));
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_key(&j, "tls_alert");
+	json_string(&j, verdict_alert(v));
+	json_key(&j, "fix");
+	json_string(&j, verdict_fix(v));
+	json_key(&j, "chain");
+	json_array_begin(&j);
+	for (i = 0; i < ptrust_result_chain_length(r); i++)
+		json_string(&j, ptrust_result_chain_subject(r, i));
+	json_array_end(&j);
+	json_object_end(&j);
+	fputc('\n', stdout);
+}
+
+static void
+print_human(const struct verdict *v)
+{
+	const ptrust_result *r = v->r;
+	const ptrust_anchor *a = ptrust_result_anchor(r);
+	const char *store = ptrust_result_store_name(r), *fix;
+	const char *kind = ptrust_kind_name(ptrust_result_kind(r));
+	const char *device = v->device != NULL ? v->device : "-";
+	size_t i;
+
+	if (verdict_trusted(v))
+		printf("TRUSTED %s %s via %s/%s\n", kind, device,
+		    store != NULL ? store : "-",
+		    a != NULL ? ptrust_anchor_alias(a) : "-");
+	else
+		printf("REFUSED %s %s by %s (TLS alert %s)\n", kind, device,
+		    store != NULL ? store : "-", verdict_alert(v));
+	for (i = 0; i < ptrust_result_reason_count(r); i++)
+		printf("  - %s (depth %d): %s\n",
+		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
+		    ptrust_result_reason_depth(r, i),
+		    ptrust_result_reason_message(r, i));
+	if (v->identity_mismatch)
+		printf("  - %s (depth 0): %s\n",
+		    ptrust_reason_name(PTRUST_REASON_IDENTITY_MISMATCH),
+		    ptrust_reason_message(PTRUST_REASON_IDENTITY_MISMATCH));
+	if ((fix = verdict_fix(v)) != NULL)
+		printf("  fix: %s\n", fix);
+}
+
+/* The options of the validation; CLI_OK or CLI_USAGE (message printed). */
+static int
+make_options(const struct verify_args *a, int tls_purpose,
+    ptrust_options **out)
+{
+	ptrust_options *o;
+	ptrust_status st = PTRUST_OK;
+	size_t i;
+
+	if ((o = *out = ptrust_options_new()) == NULL)
+		return fail(NULL, "out of memory");
+	if (a->has_at)
+		st = ptrust_options_set_time(o, a->at);
+	if (st == PTRUST_OK && tls_purpose >= 0)
+		st = ptrust_options_set_purpose(o, (ptrust_purpose)tls_purpose);
+	if (st == PTRUST_OK && a->max_depth >= 0)
+		st = ptrust_options_set_max_depth(o, a->max_depth);
+	if (st == PTRUST_OK && a->peer_name != NULL)
+		st = ptrust_options_set_peer_name(o, a->peer_name);
+	if (st == PTRUST_OK && a->security_level >= 2)
+		st = ptrust_options_set_security_level(o, a->security_level);
+	else if (st == PTRUST_OK && a->security_level >= 0)
+		st = ptrust_options_insecure_set_security_level(o,
+		    a->security_level);
+	if (st == PTRUST_OK && a->allow_sha1)
+		st = ptrust_options_allow_sha1(o, 1);
+	if (st != PTRUST_OK)
+		return fail(NULL, ptrust_options_error(o));
+	for (i = 0; i < a->ncrl; i++)
+		if (ptrust_options_add_crl_file(o, a->crl[i]) != PTRUST_OK)
+			return fail(a->crl[i], ptrust_options_error(o));
+	return CLI_OK;
+}
+
+int
+cmd_verify(int argc, char **argv, const char *cluster_dir)
+{
+	struct verify_args a;
+	struct verdict v;
+	ptrust_cluster *c = NULL;
+	ptrust_builder *b = NULL, *own = NULL;
+	ptrust_store *store = NULL;
+	ptrust_options *o = NULL;
+	ptrust_chain *ch = NULL;
+	ptrust_phone *ph = NULL;
+	ptrust_result *r = NULL;
+	ptrust_status st;
+	unsigned char *data = NULL;
+	char *cn = NULL;
+	size_t i, len = 0, pi;
+	int rc, cluster_purpose;
+
+	memset(&a, 0, sizeof(a));
+	memset(&v, 0, sizeof(v));
+	if ((rc = parse_args(argc, argv, &a)) != CLI_OK)
+		return rc;
+	a.cluster_dir = cluster_dir;
+	if (a.cluster_dir == NULL || *a.cluster_dir == '\0')
+		a.cluster_dir = getenv("PHONETRUST_CLUSTER");
+	if (a.cluster_dir != NULL && *a.cluster_dir == '\0')
+		a.cluster_dir = NULL;
+	if (a.ntrust > 0)
+		a.cluster_dir = NULL;	/* --trust replaces the cluster */
+	if (a.purpose == NULL)
+		a.purpose = a.cluster_dir != NULL ? "callmanager-tls" :
+		    "tls-client";
+	for (pi = 0; strcmp(purposes[pi].name, a.purpose) != 0; pi++)
+		;
+	cluster_purpose = purposes[pi].cluster;
+	if (a.ntrust == 0 && a.cluster_dir == NULL && cluster_purpose)
+		return fail("--purpose", "a cluster purpose needs a cluster "
+		    "(--cluster DIR or PHONETRUST_CLUSTER)");
+	if (a.ntrust > 0 && a.store != NULL)
+		return fail("--store", "cannot be used with --trust");
+	if (a.ntrust > 0 && cluster_purpose)
+		return fail("--purpose", "a cluster purpose cannot be used "
+		    "with --trust (use tls-client, tls-server or any)");
+	if (a.ntrust == 0 && a.cluster_dir == NULL)
+		return fail(NULL, "no trust anchors: give --trust FILE, "
+		    "--cluster DIR or PHONETRUST_CLUSTER");
+	if (a.device != NULL) {
+		if ((ph = ptrust_phone_new(a.device)) == NULL)
+			return fail("--device", "not a valid device name");
+	}
+	rc = CLI_USAGE;
+	if ((ch = ptrust_chain_new()) == NULL) {
+		fail(NULL, "out of memory");
+		goto done;
+	}
+	if (load_certs(ch, a.chain_path, &data, &len) != CLI_OK)
+		goto done;
+	for (i = 0; i < a.nuntrusted; i++)
+		if (load_certs(ch, a.untrusted[i], NULL, NULL) != CLI_OK)
+			goto done;
+	if (make_options(&a, cluster_purpose ? -1 : purposes[pi].value, &o) !=
+	    CLI_OK)
+		goto done;
+
+	if (a.ntrust > 0) {
+		if ((b = own = ptrust_builder_new("trust")) == NULL) {
+			fail(NULL, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < a.ntrust; i++)
+			if (ptrust_builder_add_file(b, a.trust[i], NULL,
+			    PTRUST_ROLE_AUTO) != PTRUST_OK) {
+				fail(NULL, ptrust_builder_error(b));
+				goto done;
+			}
+	} else {
+		if ((c = ptrust_cluster_new()) == NULL) {
+			fail(NULL, "out of memory");
+			goto done;
+		}
+		if (ptrust_cluster_load_dir(c, a.cluster_dir) != PTRUST_OK) {
+			fail(a.cluster_dir, ptrust_cluster_error(c));
+			goto done;
+		}
+		if (a.store != NULL || !cluster_purpose) {
+			const char *name = a.store != NULL ? a.store :
+			    "callmanager-trust";
+
+			if ((b = ptrust_cluster_store(c, name, 0)) == NULL) {
+				fprintf(stderr, "phonetrust verify: %s: no "
+				    "store \"%s\" in this cluster\n",
+				    a.cluster_dir, name);
+				goto done;
+			}
+		}
+	}
+
+	if (c != NULL && cluster_purpose && a.store == NULL &&
+	    ptrust_cluster_purpose_store(c,
+	    (ptrust_cluster_purpose)purposes[pi].value) == NULL) {
+		fprintf(stderr, "phonetrust verify: %s: no store is set for "
+		    "%s in cluster.conf (or give --store)\n", a.cluster_dir,
+		    a.purpose);
+		goto done;
+	}
+	if (ph != NULL && c != NULL && cluster_purpose && a.store == NULL) {
+		/*
+		 * The cluster binds the certificate to the device itself.  Hand
+		 * the chain to the phone as what its anchor says it is, so the
+		 * diagnosis speaks of an LSC or a MIC correctly.
+		 */
+		ptrust_store *probe_store = NULL;
+		ptrust_result *probe = NULL;
+		ptrust_kind kind = PTRUST_KIND_UNKNOWN;
+
+		if (ptrust_cluster_snapshot(c,
+		    (ptrust_cluster_purpose)purposes[pi].value, &probe_store) ==
+		    PTRUST_OK && ptrust_verify(probe_store, ch, o, &probe) ==
+		    PTRUST_OK)
+			kind = ptrust_result_kind(probe);
+		ptrust_result_free(probe);
+		ptrust_store_unref(probe_store);
+		if ((kind == PTRUST_KIND_MIC ? ptrust_phone_set_mic(ph, ch) :
+		    ptrust_phone_set_lsc(ph, ch)) != PTRUST_OK) {
+			fail(NULL, "out of memory");
+			goto done;
+		}
+		st = ptrust_cluster_verify_phone(c, ph,
+		    (ptrust_cluster_purpose)purposes[pi].value, o, 0, &r);
+	} else {
+		if (b != NULL)
+			st = ptrust_builder_build(b, &store);
+		else
+			st = ptrust_cluster_snapshot(c,
+			    (ptrust_cluster_purpose)purposes[pi].value, &store);
+		if (st != PTRUST_OK) {
+			fail(a.cluster_dir, b != NULL ?
+			    ptrust_builder_error(b) : ptrust_cluster_error(c));
+			goto done;
+		}
+		st = ptrust_verify(store, ch, o, &r);
+		if (st == PTRUST_OK && a.device != NULL) {
+			cn = leaf_cn(data, len);
+			v.identity_mismatch = !cn_names_device(cn, a.device);
+		}
+	}
+	if (st != PTRUST_OK) {
+		fail(a.chain_path, r != NULL ? ptrust_result_error(r) :
+		    "out of memory");
+		goto done;
+	}
+	v.r = r;
+	v.purpose = a.purpose;
+	v.device = a.device;
+	if (v.device == NULL && (v.device = ptrust_result_device(r)) == NULL)
+		v.device = cn = leaf_cn(data, len);
+	v.leaf_subject = ptrust_result_chain_length(r) > 0 ?
+	    ptrust_result_chain_subject(r, 0) : NULL;
+	if (!a.quiet && a.json)
+		print_json(&v);
+	else if (!a.quiet)
+		print_human(&v);
+	rc = verdict_trusted(&v) ? CLI_OK : CLI_REFUSED;
+done:
+	free(cn);
+	free(data);
+	ptrust_result_free(r);
+	ptrust_store_unref(store);
+	ptrust_builder_free(own);
+	ptrust_cluster_free(c);
+	ptrust_options_free(o);
+	ptrust_chain_free(ch);
+	ptrust_phone_free(ph);
+	if (rc != CLI_USAGE && fflush(stdout) == EOF) {
+		fprintf(stderr, "phonetrust verify: standard output: %s\n",
+		    strerror(errno));
+		rc = CLI_USAGE;
+	}
+	return rc;
+}
