@@ -8,6 +8,8 @@
 #define CLI_USAGE	2
 
 int	cmd_demo(int argc, char **argv);
+int	cmd_init(int argc, char **argv);
+int	cmd_store(int argc, char **argv, const char *cluster_dir);
 /* cluster_dir: the global --cluster DIR, NULL when not given. */
 int	cmd_verify(int argc, char **argv, const char *cluster_dir);
 

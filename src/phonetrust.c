@@ -17,6 +17,8 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  demo        build a throwaway lab PKI and show how phones'\n"
 	    "              LSC and MIC chains are judged\n"
+	    "  init DIR    create a cluster directory with Cisco's CAs\n"
+	    "  store       list, show, add and remove anchors of a store\n"
 	    "  verify      validate a phone's certificate chain against a\n"
 	    "              cluster's store or --trust anchors\n"
 	    "              (phonetrust verify --help for its options)\n"
@@ -71,6 +73,10 @@ main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1, cluster_dir);
+	if (strcmp(argv[1], "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(argv[1], "store") == 0)
+		return cmd_store(argc - 1, argv + 1, cluster_dir);
 	fprintf(stderr, "phonetrust: unknown command \"%s\" (try --help)\n",
 	    argv[1]);
 	return CLI_USAGE;

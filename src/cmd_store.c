@@ -1,0 +1,240 @@
+/*
+ * phonetrust init and phonetrust store: create a cluster directory and
+ * manage the anchors of its stores.  Every change is made on the loaded
+ * cluster and saved only when it all worked, so a refused command writes
+ * nothing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+
+#include "cli.h"
+
+static const char *
+cluster_or_env(const char *cluster_dir)
+{
+	return cluster_dir != NULL ? cluster_dir : getenv("PHONETRUST_CLUSTER");
+}
+
+int
+cmd_init(int argc, char **argv)
+{
+	ptrust_cluster *c;
+	struct stat st;
+	int rc = CLI_USAGE;
+
+	if (argc != 2 || strcmp(argv[1], "--help") == 0) {
+		fprintf(argc == 2 ? stdout : stderr,
+		    "usage: phonetrust init DIR\n"
+		    "  create a cluster directory holding callmanager-trust, "
+		    "capf-trust and\n  manufacturing-ca with Cisco's public "
+		    "manufacturing CAs\n");
+		return argc == 2 ? CLI_OK : CLI_USAGE;
+	}
+	if (stat(argv[1], &st) == 0) {
+		fprintf(stderr, "phonetrust init: %s: already exists\n",
+		    argv[1]);
+		return CLI_USAGE;
+	}
+	if ((c = ptrust_cluster_new()) == NULL) {
+		fprintf(stderr, "phonetrust init: out of memory\n");
+		return CLI_USAGE;
+	}
+	if (ptrust_cluster_save_dir(c, argv[1]) != PTRUST_OK)
+		fprintf(stderr, "phonetrust init: %s\n",
+		    ptrust_cluster_error(c));
+	else {
+		printf("created cluster %s\n", argv[1]);
+		rc = CLI_OK;
+	}
+	ptrust_cluster_free(c);
+	return rc;
+}
+
+static void
+print_anchor(const char *store, const ptrust_anchor *a, int details)
+{
+	char nb[32], na[32];
+	time_t t;
+	struct tm tm;
+
+	t = ptrust_anchor_not_after(a);
+	gmtime_r(&t, &tm);
+	strftime(na, sizeof(na), "%Y-%m-%d", &tm);
+	if (!details) {
+		printf("%-18s %-28s %-13s %s %d  until %s\n", store,
+		    ptrust_anchor_alias(a),
+		    ptrust_role_name(ptrust_anchor_role(a)),
+		    ptrust_anchor_key_type(a), ptrust_anchor_key_bits(a), na);
+		return;
+	}
+	t = ptrust_anchor_not_before(a);
+	gmtime_r(&t, &tm);
+	strftime(nb, sizeof(nb), "%Y-%m-%d", &tm);
+	printf("store:    %s\nalias:    %s\nrole:     %s\nsubject:  %s\n"
+	    "issuer:   %s\nvalidity: %s to %s\nkey:      %s %d\n"
+	    "sha256:   %s\n", store, ptrust_anchor_alias(a),
+	    ptrust_role_name(ptrust_anchor_role(a)), ptrust_anchor_subject(a),
+	    ptrust_anchor_issuer(a), nb, na, ptrust_anchor_key_type(a),
+	    ptrust_anchor_key_bits(a), ptrust_anchor_sha256(a));
+}
+
+static int
+store_usage(FILE *f)
+{
+	fprintf(f, "usage: phonetrust [--cluster DIR] store list [STORE]\n"
+	    "       phonetrust [--cluster DIR] store show STORE ALIAS|SHA256\n"
+	    "       phonetrust [--cluster DIR] store add STORE FILE... "
+	    "[--alias NAME]\n"
+	    "              [--role capf|manufacturing|external-ca|other]\n"
+	    "       phonetrust [--cluster DIR] store remove STORE "
+	    "ALIAS|SHA256\n");
+	return f == stdout ? CLI_OK : CLI_USAGE;
+}
+
+static int
+store_add(ptrust_cluster *c, int argc, char **argv, int *changed)
+{
+	static const struct option longopts[] = {
+		{ "alias", required_argument, NULL, 'a' },
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *alias = NULL;
+	ptrust_role role = PTRUST_ROLE_AUTO;
+	ptrust_builder *b;
+	int ch, i;
+	size_t k;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'a')
+			alias = optarg;
+		else if (ch == 'r' && ptrust_role_from_name(optarg, &role) == 0)
+			continue;
+		else {
+			if (ch == 'r')
+				fprintf(stderr, "phonetrust store add: unknown "
+				    "role \"%s\"\n", optarg);
+			return store_usage(stderr);
+		}
+	}
+	if (argc - optind < 2)
+		return store_usage(stderr);
+	if ((b = ptrust_cluster_store(c, argv[optind], 1)) == NULL) {
+		fprintf(stderr, "phonetrust store add: invalid store name "
+		    "\"%s\"\n", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (alias != NULL && argc - optind > 2) {
+		fprintf(stderr, "phonetrust store add: --alias names one "
+		    "file\n");
+		return CLI_USAGE;
+	}
+	for (i = optind + 1; i < argc; i++) {
+		if (ptrust_builder_add_file(b, argv[i], alias, role) !=
+		    PTRUST_OK) {
+			fprintf(stderr, "phonetrust store add: %s\n",
+			    ptrust_builder_error(b));
+			return CLI_USAGE;
+		}
+		for (k = 0; k < ptrust_builder_change_count(b); k++) {
+			const char *a, *other;
+			ptrust_change_kind kind = ptrust_builder_change(b, k,
+			    &a, &other);
+
+			printf("%s %s%s%s\n", ptrust_change_kind_name(kind), a,
+			    other != NULL ? " " : "",
+			    other != NULL ? other : "");
+		}
+	}
+	*changed = 1;
+	return CLI_OK;
+}
+
+int
+cmd_store(int argc, char **argv, const char *cluster_dir)
+{
+	ptrust_cluster *c = NULL;
+	const ptrust_anchor *a;
+	ptrust_builder *b;
+	int rc = CLI_USAGE, changed = 0;
+	size_t i, j;
+
+	if (argc < 2)
+		return store_usage(stderr);
+	if (strcmp(argv[1], "--help") == 0)
+		return store_usage(stdout);
+	if ((cluster_dir = cluster_or_env(cluster_dir)) == NULL) {
+		fprintf(stderr, "phonetrust store: no cluster (give --cluster "
+		    "DIR or set PHONETRUST_CLUSTER)\n");
+		return CLI_USAGE;
+	}
+	if ((c = ptrust_cluster_new()) == NULL) {
+		fprintf(stderr, "phonetrust store: out of memory\n");
+		return CLI_USAGE;
+	}
+	if (ptrust_cluster_load_dir(c, cluster_dir) != PTRUST_OK) {
+		fprintf(stderr, "phonetrust store: %s\n",
+		    ptrust_cluster_error(c));
+		goto done;
+	}
+	if (strcmp(argv[1], "list") == 0 && argc <= 3) {
+		for (i = 0; i < ptrust_cluster_store_count(c); i++) {
+			const char *name = ptrust_cluster_store_name(c, i);
+
+			if (argc == 3 && strcmp(argv[2], name) != 0)
+				continue;
+			b = ptrust_cluster_store(c, name, 0);
+			for (j = 0; j < ptrust_builder_anchor_count(b); j++)
+				print_anchor(name, ptrust_builder_anchor(b, j),
+				    0);
+		}
+		if (argc == 3 && ptrust_cluster_store(c, argv[2], 0) == NULL) {
+			fprintf(stderr, "phonetrust store list: no store "
+			    "\"%s\"\n", argv[2]);
+			goto done;
+		}
+		rc = CLI_OK;
+	} else if ((strcmp(argv[1], "show") == 0 ||
+	    strcmp(argv[1], "remove") == 0) && argc == 4) {
+		if ((b = ptrust_cluster_store(c, argv[2], 0)) == NULL) {
+			fprintf(stderr, "phonetrust store: no store \"%s\"\n",
+			    argv[2]);
+			goto done;
+		}
+		if ((a = ptrust_builder_find(b, argv[3])) == NULL) {
+			fprintf(stderr, "phonetrust store: store %s has no "
+			    "anchor \"%s\"\n", argv[2], argv[3]);
+			goto done;
+		}
+		if (argv[1][0] == 's') {
+			print_anchor(argv[2], a, 1);
+			rc = CLI_OK;
+		} else if (ptrust_builder_remove(b, argv[3]) == PTRUST_OK) {
+			printf("removed %s from %s\n", argv[3], argv[2]);
+			changed = 1;
+			rc = CLI_OK;
+		}
+	} else if (strcmp(argv[1], "add") == 0)
+		rc = store_add(c, argc - 1, argv + 1, &changed);
+	else
+		rc = store_usage(stderr);
+	if (rc == CLI_OK && changed &&
+	    ptrust_cluster_save_dir(c, cluster_dir) != PTRUST_OK) {
+		fprintf(stderr, "phonetrust store: %s\n",
+		    ptrust_cluster_error(c));
+		rc = CLI_USAGE;
+	}
+done:
+	ptrust_cluster_free(c);
+	return rc;
+}
