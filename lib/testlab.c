@@ -371,6 +371,17 @@ anchor_text(const ptrust_lab_ca *ca, size_t *len)
 	return text;
 }
 
+/* The ending of the *_pem calls: the status, and the length when asked. */
+static ptrust_status
+pem_result(const char *pem, size_t n, size_t *len)
+{
+	if (pem == NULL)
+		return PTRUST_ERR_NOMEM;
+	if (len != NULL)
+		*len = n;
+	return PTRUST_OK;
+}
+
 ptrust_status
 ptrust_lab_ca_anchor_pem(const ptrust_lab_ca *ca, char **pem, size_t *len)
 {
@@ -386,11 +397,7 @@ ptrust_lab_ca_anchor_pem(const ptrust_lab_ca *ca, char **pem, size_t *len)
 	marked = err_mark();
 	*pem = anchor_text(ca, &n);
 	err_unmark(marked);
-	if (*pem == NULL)
-		return PTRUST_ERR_NOMEM;
-	if (len != NULL)
-		*len = n;
-	return PTRUST_OK;
+	return pem_result(*pem, n, len);
 }
 
 ptrust_status
@@ -542,11 +549,7 @@ ptrust_lab_cert_chain_pem(const ptrust_lab_cert *cert, char **pem,
 	marked = err_mark();
 	*pem = lab_pem_openssl(certs, cert_chain_certs(cert, certs), &n);
 	err_unmark(marked);
-	if (*pem == NULL)
-		return PTRUST_ERR_NOMEM;
-	if (len != NULL)
-		*len = n;
-	return PTRUST_OK;
+	return pem_result(*pem, n, len);
 }
 
 ptrust_status
