@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake libtool pkg-config openssl \
-libssl-dev libcmocka-dev mandoc valgrind"
+libssl-dev libcmocka-dev mandoc valgrind jq"
 
 install_missing() {
 	missing=""

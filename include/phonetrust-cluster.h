@@ -110,6 +110,13 @@ ptrust_status ptrust_phone_set_mic(ptrust_phone *phone,
 void ptrust_phone_delete_lsc(ptrust_phone *phone);
 int ptrust_phone_has_lsc(const ptrust_phone *phone);
 int ptrust_phone_has_mic(const ptrust_phone *phone);
+/*
+ * Whether the first certificate of chain names device, as the phone's
+ * certificate must: its last CN is the device name or CP-<model>-<device>,
+ * in any case.  1 yes, 0 no (or an invalid device name, or no
+ * certificate), -1 out of memory.
+ */
+int ptrust_chain_names_device(const ptrust_chain *chain, const char *device);
 
 /* Flags of ptrust_cluster_verify_phone. */
 #define PTRUST_PHONE_WITHOUT_LSC	0x01	/* the Q&A's quick test */

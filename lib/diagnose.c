@@ -144,7 +144,8 @@ diagnose_mic(ptrust_result *r, ptrust_cluster_purpose purpose,
 		    "MIC chains through a SHA-1 signed manufacturing CA (such as "
 		    "Cisco Manufacturing CA), which the security policy "
 		    "refuses. Install an LSC (recommended), or accept SHA-1 "
-		    "explicitly with ptrust_options_allow_sha1.");
+		    "explicitly (allow_sha1 in the library, --allow-sha1 in "
+		    "phonetrust).");
 	if (purpose == PTRUST_CLUSTER_CAPF)
 		return set_fix(r, PTRUST_DIAG_INVALID_MIC, "CAPF cannot "
 		    "authenticate the phone with its MIC (Invalid MIC)%s. Add "
@@ -179,9 +180,11 @@ pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
 	}
 	if (r->diagnosis == PTRUST_DIAG_NO_STORE_FOR_PURPOSE)
 		return set_fix(r, r->diagnosis, "Name an existing store to "
-		    "validate %s with ptrust_cluster_set_purpose_store, and "
-		    "load into it the CAPF certificate and the manufacturing "
-		    "CAs it must trust.", ptrust_cluster_purpose_name(purpose));
+		    "validate %s (a %s line in cluster.conf, or "
+		    "ptrust_cluster_set_purpose_store), and load into it the "
+		    "CAPF certificate and the manufacturing CAs it must trust.",
+		    ptrust_cluster_purpose_name(purpose),
+		    ptrust_cluster_purpose_name(purpose));
 	if (r->presented == PTRUST_PRESENTED_NONE)
 		return set_fix(r, PTRUST_DIAG_NO_CERTIFICATE, "The phone has "
 		    "neither an LSC nor a MIC. Install an LSC with CAPF "

@@ -157,6 +157,15 @@ names_device(X509 *leaf, const char *device)
 	return match;
 }
 
+int
+ptrust_chain_names_device(const ptrust_chain *chain, const char *device)
+{
+	if (chain == NULL || !device_valid(device) ||
+	    sk_X509_num(chain->certs) == 0)
+		return 0;
+	return names_device(sk_X509_value(chain->certs, 0), device);
+}
+
 /* A result that records a refusal made before any chain was checked. */
 static ptrust_result *
 result_without_chain(ptrust_reason_code code, const char *message)

@@ -257,6 +257,19 @@ pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
 		pt_seterr(err, "%s: too large", what);
 		return -1;
 	}
+	/*
+	 * RFC 7468 lets text surround the blocks, and it is ignored; control
+	 * bytes are not text but a damaged file or a binary one with PEM
+	 * inside, and are refused rather than skipped.
+	 */
+	for (off = 0; off < len; off++)
+		if ((data[off] < 0x20 && data[off] != '\t' && data[off] != '\n' &&
+		    data[off] != '\r' && data[off] != '\f' && data[off] != '\v') ||
+		    data[off] == 0x7f) {
+			pt_seterr(err, "%s: binary data on line %d: not a PEM "
+			    "text", what, line_of(data, off));
+			return -1;
+		}
 	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL) {
 		pt_seterr(err, "%s: out of memory", what);
 		return -1;

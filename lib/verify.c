@@ -148,6 +148,66 @@ sha1_exempt(const struct pt_verify_state *vs, X509_STORE_CTX *ctx)
 	    vs->o->allow_sha1 && cert != NULL && signed_with_sha1(cert);
 }
 
+/*
+ * X509_STRICT is on for what it adds to RFC 5280 (empty CA subjects,
+ * missing SKI on intermediates, malformed extensions, ...).  These of its
+ * checks are waived:
+ *  - non-critical basicConstraints, CA without keyUsage, keyCertSign in a
+ *    non-CA: RFC 5280 path validation does not require them (PKITS 4.6.4
+ *    accepts the first), and a real defect is caught by the CA check;
+ *  - the anchor's own form (not a CA, no SKI): every certificate in a
+ *    store is an anchor as the administrator put it there, and a CAPF
+ *    certificate from before CUCM 14SU2 need not be a proper CA;
+ *  - a leaf without AKI: phones' certificates are never reissued, and the
+ *    identifier plays no part in the signature check.
+ */
+static int
+strict_exempt(const struct pt_verify_state *vs, X509_STORE_CTX *ctx)
+{
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
+	int top = sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) - 1;
+
+	(void)vs;
+	switch (X509_STORE_CTX_get_error(ctx)) {
+	case X509_V_ERR_CA_BCONS_NOT_CRITICAL:
+	case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
+	case X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA:
+		return 1;
+	case X509_V_ERR_INVALID_CA:
+	case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
+		return depth == top;
+	case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+		return depth == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * RFC 5280 4.1.2.5: the validity period includes notAfter itself, but
+ * OpenSSL 3.0 calls a certificate expired at exactly that second.
+ */
+static int
+expired_on_last_second(X509_STORE_CTX *ctx)
+{
+	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+	X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
+	ASN1_TIME *at;
+	time_t t;
+	int same;
+
+	if (X509_STORE_CTX_get_error(ctx) != X509_V_ERR_CERT_HAS_EXPIRED ||
+	    cert == NULL)
+		return 0;
+	t = X509_VERIFY_PARAM_get_flags(param) & X509_V_FLAG_USE_CHECK_TIME ?
+	    X509_VERIFY_PARAM_get_time(param) : time(NULL);
+	if ((at = ASN1_TIME_set(NULL, t)) == NULL)
+		return 0;	/* stays expired: fail closed */
+	same = ASN1_TIME_compare(X509_get0_notAfter(cert), at) == 0;
+	ASN1_TIME_free(at);
+	return same;
+}
+
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
@@ -168,6 +228,8 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 		return vs != NULL && sha1_exempt(vs, ctx);
 	}
 	if (sha1_exempt(vs, ctx))
+		return 1;
+	if (strict_exempt(vs, ctx) || expired_on_last_second(ctx))
 		return 1;
 	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM) {
 		vs->nomem = 1;	/* an operational error, not a verdict */
@@ -208,12 +270,69 @@ is_ip_address(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1;
 }
 
+/*
+ * OpenSSL applies name constraints to the names in the certificates, not to
+ * the peer name: a leaf for *.example.com is accepted for bar.example.com
+ * even below a CA that excludes bar.example.com.  Check the peer name itself
+ * against every CA's constraints (x509-limbo cve::cve-2025-61727).
+ */
+static void
+check_peer_name_constraints(struct pt_verify_state *vs, X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	const char *name = vs->o->peer_name;
+	GENERAL_NAMES *gens = NULL;
+	GENERAL_NAME *gen = NULL;
+	ASN1_IA5STRING *ia5 = NULL;
+	X509 *probe = NULL;
+	int i, rv, n = chain != NULL ? sk_X509_num(chain) : 0;
+
+	if (name == NULL || is_ip_address(name) || n < 2)
+		return;
+	if ((probe = X509_new()) == NULL || (gens = GENERAL_NAMES_new()) == NULL ||
+	    (gen = GENERAL_NAME_new()) == NULL ||
+	    (ia5 = ASN1_IA5STRING_new()) == NULL ||
+	    !ASN1_STRING_set(ia5, name, -1)) {
+		vs->nomem = 1;
+		goto done;
+	}
+	GENERAL_NAME_set0_value(gen, GEN_DNS, ia5);
+	ia5 = NULL;
+	if (!sk_GENERAL_NAME_push(gens, gen)) {
+		vs->nomem = 1;
+		goto done;
+	}
+	gen = NULL;
+	if (!X509_add1_ext_i2d(probe, NID_subject_alt_name, gens, 0, 0)) {
+		vs->nomem = 1;
+		goto done;
+	}
+	(void)X509_get_extension_flags(probe);	/* caches the SAN */
+	for (i = 1; i < n; i++) {
+		NAME_CONSTRAINTS *nc = X509_get_ext_d2i(sk_X509_value(chain, i),
+		    NID_name_constraints, NULL, NULL);
+
+		if (nc == NULL)
+			continue;
+		rv = NAME_CONSTRAINTS_check(probe, nc);
+		NAME_CONSTRAINTS_free(nc);
+		if (rv != X509_V_OK)
+			record(vs, PTRUST_REASON_NAME_CONSTRAINTS, rv, 0,
+			    sk_X509_value(chain, 0));
+	}
+done:
+	ASN1_IA5STRING_free(ia5);
+	GENERAL_NAME_free(gen);
+	GENERAL_NAMES_free(gens);
+	X509_free(probe);
+}
+
 static int
 setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 {
 	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
 	/* The policy settings come from the snapshot's store (store.c). */
-	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
+	unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_X509_STRICT;
 	int crl_check = o->crl_check;
 
 	/*
@@ -428,6 +547,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	/* OpenSSL may run out of memory without calling us back */
 	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM)
 		vs.nomem = 1;
+	check_peer_name_constraints(&vs, ctx);
 	if (vs.nomem || !collect_chain(r, ctx, store)) {
 		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
 		goto done;

@@ -17,20 +17,16 @@
 #include <phonetrust-cluster.h>
 
 #include "cli.h"
-
-static const char *
-cluster_or_env(const char *cluster_dir)
-{
-	return cluster_dir != NULL ? cluster_dir : getenv("PHONETRUST_CLUSTER");
-}
+#include "input.h"
 
 int
-cmd_init(int argc, char **argv)
+cmd_init(int argc, char **argv, const char *cluster_dir)
 {
 	ptrust_cluster *c;
 	struct stat st;
 	int rc = CLI_USAGE;
 
+	(void)cluster_dir;	/* init names its directory itself */
 	if (argc != 2 || strcmp(argv[1], "--help") == 0) {
 		fprintf(argc == 2 ? stdout : stderr,
 		    "usage: phonetrust init DIR\n"
@@ -173,20 +169,9 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 		return store_usage(stderr);
 	if (strcmp(argv[1], "--help") == 0)
 		return store_usage(stdout);
-	if ((cluster_dir = cluster_or_env(cluster_dir)) == NULL) {
-		fprintf(stderr, "phonetrust store: no cluster (give --cluster "
-		    "DIR or set PHONETRUST_CLUSTER)\n");
+	if (cli_open_cluster("store", cluster_dir, &c, &cluster_dir) !=
+	    CLI_OK)
 		return CLI_USAGE;
-	}
-	if ((c = ptrust_cluster_new()) == NULL) {
-		fprintf(stderr, "phonetrust store: out of memory\n");
-		return CLI_USAGE;
-	}
-	if (ptrust_cluster_load_dir(c, cluster_dir) != PTRUST_OK) {
-		fprintf(stderr, "phonetrust store: %s\n",
-		    ptrust_cluster_error(c));
-		goto done;
-	}
 	if (strcmp(argv[1], "list") == 0 && argc <= 3) {
 		for (i = 0; i < ptrust_cluster_store_count(c); i++) {
 			const char *name = ptrust_cluster_store_name(c, i);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,14 +25,16 @@
 #include <phonetrust-cluster.h>
 
 #include "cli.h"
+#include "input.h"
 #include "json.h"
+#include "names.h"
+#include "output.h"
 
-#define CHAIN_MAX_BYTES	(16u * 1024 * 1024)
 #define MAX_FILES	64
 
 enum {
 	OPT_PURPOSE = 256, OPT_STORE, OPT_TRUST, OPT_UNTRUSTED, OPT_CRL,
-	OPT_AT, OPT_DEVICE, OPT_PEER_NAME, OPT_MAX_DEPTH, OPT_SECURITY_LEVEL,
+	OPT_CRL_CHECK, OPT_AT, OPT_DEVICE, OPT_PEER_NAME, OPT_MAX_DEPTH, OPT_SECURITY_LEVEL,
 	OPT_ALLOW_SHA1, OPT_AUTH_MODE, OPT_JSON, OPT_QUIET, OPT_HELP
 };
 
@@ -43,6 +44,7 @@ static const struct option longopts[] = {
 	{ "trust",		required_argument, NULL, OPT_TRUST },
 	{ "untrusted",		required_argument, NULL, OPT_UNTRUSTED },
 	{ "crl",		required_argument, NULL, OPT_CRL },
+	{ "crl-check",		required_argument, NULL, OPT_CRL_CHECK },
 	{ "at",			required_argument, NULL, OPT_AT },
 	{ "device",		required_argument, NULL, OPT_DEVICE },
 	{ "peer-name",		required_argument, NULL, OPT_PEER_NAME },
@@ -83,6 +85,7 @@ struct verify_args {
 	size_t		 nuntrusted;
 	const char	*crl[MAX_FILES];
 	size_t		 ncrl;
+	int		 crl_check;	/* -1: the library's default */
 	const char	*device;
 	const char	*peer_name;
 	time_t		 at;
@@ -90,6 +93,7 @@ struct verify_args {
 	int		 max_depth;	/* -1: default */
 	int		 security_level; /* -1: default */
 	int		 allow_sha1;
+	const char	*auth_mode;	/* NULL: not given */
 	int		 json;
 	int		 quiet;
 };
@@ -108,115 +112,17 @@ verify_usage(FILE *f)
 {
 	fprintf(f, "usage: phonetrust [--cluster DIR] verify [--purpose "
 	    "PURPOSE] [--store NAME] [--trust FILE]\n"
-	    "    [--untrusted FILE] [--crl FILE] [--at TIME] [--device NAME] "
-	    "[--peer-name NAME]\n"
-	    "    [--max-depth N] [--security-level N] [--allow-sha1] "
-	    "[--auth-mode MODE]\n"
-	    "    [--json] [--quiet] CHAIN\n");
+	    "    [--untrusted FILE] [--crl FILE] [--crl-check none|leaf|all] "
+	    "[--at TIME]\n    [--device NAME] [--peer-name NAME] "
+	    "[--max-depth N] [--security-level N]\n    [--allow-sha1] "
+	    "[--auth-mode MODE]"
+	    " [--json] [--quiet] CHAIN\n");
 }
 
-/* what: the file or option concerned, left out when msg starts with it. */
 static int
 fail(const char *what, const char *msg)
 {
-	if (what != NULL && strncmp(msg, what, strlen(what)) == 0 &&
-	    msg[strlen(what)] == ':')
-		what = NULL;
-	fprintf(stderr, "phonetrust verify: %s%s%s\n", what != NULL ? what : "",
-	    what != NULL ? ": " : "", msg);
-	return CLI_USAGE;
-}
-
-/* A decimal integer in [lo, hi], whole string; -1 otherwise. */
-static int
-parse_int(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v;
-
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int
-digits(const char *s, int n, int *out)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* RFC 3339 (2026-01-31T00:00:00Z; fraction, offset allowed) or Unix seconds. */
-static int
-parse_time(const char *s, time_t *out)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh, om, off = 0;
-	const char *p;
-	char *end;
-	long long v;
-	time_t t;
-
-	if (*s != '\0' && strspn(s, "0123456789") == strlen(s)) {
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (errno != 0 || (long long)(time_t)v != v)
-			return -1;
-		*out = (time_t)v;
-		return 0;
-	}
-	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
-	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    digits(s + 17, 2, &sec))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || sec > 60)
-		return -1;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)p[1]))
-			return -1;
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	}
-	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-		off = 0;
-	else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
-	    !digits(p + 1, 2, &oh) && p[3] == ':' && !digits(p + 4, 2, &om) &&
-	    oh <= 23 && om <= 59)
-		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-	else
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec == 60 ? 59 : sec;
-	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
-		return -1;
-	*out = t - off;
-	return 0;
+	return cli_fail("verify", what, msg);
 }
 
 static int
@@ -239,7 +145,7 @@ parse_args(int argc, char **argv, struct verify_args *a)
 	size_t i;
 	int c, lvl;
 
-	a->max_depth = a->security_level = -1;
+	a->max_depth = a->security_level = a->crl_check = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -270,8 +176,19 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			if (add_file(a->crl, &a->ncrl, optarg, "--crl"))
 				return CLI_USAGE;
 			break;
+		case OPT_CRL_CHECK:
+			if (strcmp(optarg, "none") == 0)
+				a->crl_check = PTRUST_CRL_CHECK_NONE;
+			else if (strcmp(optarg, "leaf") == 0)
+				a->crl_check = PTRUST_CRL_CHECK_LEAF;
+			else if (strcmp(optarg, "all") == 0)
+				a->crl_check = PTRUST_CRL_CHECK_ALL;
+			else
+				return fail("--crl-check", "must be none, "
+				    "leaf or all");
+			break;
 		case OPT_AT:
-			if (parse_time(optarg, &a->at) == -1)
+			if (cli_parse_time(optarg, &a->at) == -1)
 				return fail("--at", "expected RFC 3339 time "
 				    "(2026-01-31T00:00:00Z) or Unix seconds");
 			a->has_at = 1;
@@ -283,11 +200,11 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			a->peer_name = optarg;
 			break;
 		case OPT_MAX_DEPTH:
-			if (parse_int(optarg, 0, 64, &a->max_depth) == -1)
+			if (cli_parse_int(optarg, 0, 64, &a->max_depth) == -1)
 				return fail("--max-depth", "expected 0..64");
 			break;
 		case OPT_SECURITY_LEVEL:
-			if (parse_int(optarg, 0, 5, &lvl) == -1)
+			if (cli_parse_int(optarg, 0, 5, &lvl) == -1)
 				return fail("--security-level",
 				    "expected 0..5");
 			a->security_level = lvl;
@@ -296,10 +213,21 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			a->allow_sha1 = 1;
 			break;
 		case OPT_AUTH_MODE:
-			/* validated; verify checks as lsc-first (see man) */
 			if (ptrust_auth_mode_from_name(optarg, &mode) == -1)
 				return fail("--auth-mode", "must be lsc-first, "
 				    "mic-first, auth-string or null-string");
+			/*
+			 * By existing certificate, CAPF checks whichever one
+			 * the phone presents, LSC or MIC alike: that is
+			 * purpose capf.  By string, no certificate is
+			 * checked at all, so there is nothing to verify.
+			 */
+			if (mode == PTRUST_AUTH_STRING ||
+			    mode == PTRUST_AUTH_NULL_STRING)
+				return fail("--auth-mode", "CAPF checks no "
+				    "certificate in this mode (see phonetrust "
+				    "capf)");
+			a->auth_mode = optarg;
 			break;
 		case OPT_JSON:
 			a->json = 1;
@@ -331,116 +259,16 @@ parse_args(int argc, char **argv, struct verify_args *a)
 	return CLI_OK;
 }
 
-/* The whole of a file or of standard input ("-"), NUL-terminated. */
-static int
-read_input(const char *path, unsigned char **data, size_t *len)
-{
-	unsigned char *buf;
-	struct stat st;
-	size_t got = 0;
-	ssize_t r;
-	int fd;
-
-	*data = NULL;
-	*len = 0;
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return fail(path, strerror(errno));
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode) ||
-	    (fd != STDIN_FILENO && !S_ISREG(st.st_mode))) {
-		fail(path, S_ISDIR(st.st_mode) ? "is a directory" :
-		    "not a regular file");
-		goto err;
-	}
-	if (fd != STDIN_FILENO &&
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
-		fail(path, strerror(errno));
-		goto err;
-	}
-	if ((buf = malloc(CHAIN_MAX_BYTES + 1)) == NULL) {
-		fail(path, "out of memory");
-		goto err;
-	}
-	for (;;) {
-		r = read(fd, buf + got, CHAIN_MAX_BYTES + 1 - got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			fail(path, strerror(errno));
-			free(buf);
-			goto err;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > CHAIN_MAX_BYTES) {
-			fprintf(stderr, "phonetrust verify: %s: too large "
-			    "(limit %u bytes)\n", path, CHAIN_MAX_BYTES);
-			free(buf);
-			goto err;
-		}
-	}
-	buf[got] = '\0';
-	if (fd != STDIN_FILENO)
-		close(fd);
-	*data = buf;
-	*len = got;
-	return CLI_OK;
-err:
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return CLI_USAGE;
-}
-
-static int
-is_pem(const unsigned char *data, size_t len)
-{
-	return memmem(data, len, "-----BEGIN ", 11) != NULL;
-}
-
-/*
- * A PEM bundle or one DER certificate, appended to ch.  With keep, the
- * bytes read are handed back (to be freed by the caller).
- */
-static int
-load_certs(ptrust_chain *ch, const char *path, unsigned char **keep,
-    size_t *keeplen)
-{
-	unsigned char *data;
-	size_t len = 0, before = ptrust_chain_count(ch);
-	ptrust_status st;
-
-	if (read_input(path, &data, &len) != CLI_OK)
-		return CLI_USAGE;
-	st = is_pem(data, len) ? ptrust_chain_add_pem(ch, data, len) :
-	    ptrust_chain_add_der(ch, data, len);
-	if (st == PTRUST_OK && keep != NULL) {
-		*keep = data;
-		*keeplen = len;
-	} else
-		free(data);
-	if (st != PTRUST_OK)
-		return fail(strcmp(path, "-") == 0 ? "standard input" : path,
-		    ptrust_chain_error(ch));
-	if (ptrust_chain_count(ch) == before)
-		return fail(path, "no certificate in it");
-	return CLI_OK;
-}
-
 /* The last CN of the leaf, in UTF-8; NULL when none (or unreadable). */
 static char *
 leaf_cn(const unsigned char *data, size_t len)
 {
-	unsigned char *utf8 = NULL;
 	const unsigned char *p;
-	X509_NAME *name;
 	X509 *x = NULL;
 	BIO *bio;
 	char *cn = NULL;
-	int i, last = -1, n;
 
-	if (is_pem(data, len)) {
+	if (cli_is_pem(data, len)) {
 		if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL)
 			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 		BIO_free(bio);
@@ -448,40 +276,10 @@ leaf_cn(const unsigned char *data, size_t len)
 		p = data;
 		x = d2i_X509(NULL, &p, (long)len);
 	}
-	if (x == NULL)
-		return NULL;
-	name = X509_get_subject_name(x);
-	while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, last)) >=
-	    0)
-		last = i;
-	if (last >= 0 && (n = ASN1_STRING_to_UTF8(&utf8,
-	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)))) >= 0) {
-		/* a NUL inside the name must not shorten it */
-		if (memchr(utf8, '\0', (size_t)n) == NULL &&
-		    (cn = malloc((size_t)n + 1)) != NULL) {
-			memcpy(cn, utf8, (size_t)n);
-			cn[n] = '\0';
-		}
-		OPENSSL_free(utf8);
-	}
+	if (x != NULL)
+		(void)name_entry(X509_get_subject_name(x), NID_commonName, &cn);
 	X509_free(x);
 	return cn;
-}
-
-/* The CN names the device: DEVICE or CP-<model>-DEVICE, any case. */
-static int
-cn_names_device(const char *cn, const char *device)
-{
-	size_t cl, dl = strlen(device);
-
-	if (cn == NULL)
-		return 0;
-	if (strcasecmp(cn, device) == 0)
-		return 1;
-	cl = strlen(cn);
-	return cl > dl + 4 && strncasecmp(cn, "CP-", 3) == 0 &&
-	    cn[cl - dl - 1] == '-' && cl - dl - 1 > 3 &&
-	    strcasecmp(cn + cl - dl, device) == 0;
 }
 
 #define IDENTITY_FIX	"the certificate names another device: install " \
@@ -627,12 +425,13 @@ print_human(const struct verdict *v)
 	size_t i;
 
 	if (verdict_trusted(v))
-		printf("TRUSTED %s %s via %s/%s\n", kind, device,
-		    store != NULL ? store : "-",
+		cli_verdict(stdout, "TRUSTED", 1, "%s %s via %s/%s", kind,
+		    device, store != NULL ? store : "-",
 		    a != NULL ? ptrust_anchor_alias(a) : "-");
 	else
-		printf("REFUSED %s %s by %s (TLS alert %s)\n", kind, device,
-		    store != NULL ? store : "-", verdict_alert(v));
+		cli_verdict(stdout, "REFUSED", 0, "%s %s by %s (TLS alert %s)",
+		    kind, device, store != NULL ? store : "-",
+		    verdict_alert(v));
 	for (i = 0; i < ptrust_result_reason_count(r); i++)
 		printf("  - %s (depth %d): %s\n",
 		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
@@ -677,6 +476,9 @@ make_options(const struct verify_args *a, int tls_purpose,
 	for (i = 0; i < a->ncrl; i++)
 		if (ptrust_options_add_crl_file(o, a->crl[i]) != PTRUST_OK)
 			return fail(a->crl[i], ptrust_options_error(o));
+	if (a->crl_check >= 0 && ptrust_options_set_crl_check(o,
+	    (ptrust_crl_check)a->crl_check) != PTRUST_OK)
+		return fail("--crl-check", ptrust_options_error(o));
 	return CLI_OK;
 }
 
@@ -702,11 +504,7 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 	memset(&v, 0, sizeof(v));
 	if ((rc = parse_args(argc, argv, &a)) != CLI_OK)
 		return rc;
-	a.cluster_dir = cluster_dir;
-	if (a.cluster_dir == NULL || *a.cluster_dir == '\0')
-		a.cluster_dir = getenv("PHONETRUST_CLUSTER");
-	if (a.cluster_dir != NULL && *a.cluster_dir == '\0')
-		a.cluster_dir = NULL;
+	a.cluster_dir = cli_cluster_dir(cluster_dir);
 	if (a.ntrust > 0)
 		a.cluster_dir = NULL;	/* --trust replaces the cluster */
 	if (a.purpose == NULL)
@@ -715,6 +513,8 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 	for (pi = 0; strcmp(purposes[pi].name, a.purpose) != 0; pi++)
 		;
 	cluster_purpose = purposes[pi].cluster;
+	if (a.auth_mode != NULL && strcmp(a.purpose, "capf") != 0)
+		return fail("--auth-mode", "only with --purpose capf");
 	if (a.ntrust == 0 && a.cluster_dir == NULL && cluster_purpose)
 		return fail("--purpose", "a cluster purpose needs a cluster "
 		    "(--cluster DIR or PHONETRUST_CLUSTER)");
@@ -735,10 +535,10 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		fail(NULL, "out of memory");
 		goto done;
 	}
-	if (load_certs(ch, a.chain_path, &data, &len) != CLI_OK)
+	if (cli_load_chain("verify", ch, a.chain_path, &data, &len) != CLI_OK)
 		goto done;
 	for (i = 0; i < a.nuntrusted; i++)
-		if (load_certs(ch, a.untrusted[i], NULL, NULL) != CLI_OK)
+		if (cli_load_chain("verify", ch, a.untrusted[i], NULL, NULL) != CLI_OK)
 			goto done;
 	if (make_options(&a, cluster_purpose ? -1 : purposes[pi].value, &o) !=
 	    CLI_OK)
@@ -822,8 +622,11 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		}
 		st = ptrust_verify(store, ch, o, &r);
 		if (st == PTRUST_OK && a.device != NULL) {
-			cn = leaf_cn(data, len);
-			v.identity_mismatch = !cn_names_device(cn, a.device);
+			int named = ptrust_chain_names_device(ch, a.device);
+
+			if (named < 0)
+				st = PTRUST_ERR_NOMEM;
+			v.identity_mismatch = named == 0;
 		}
 	}
 	if (st != PTRUST_OK) {

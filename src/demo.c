@@ -1,9 +1,10 @@
 /*
- * phonetrust demo: the README's first command.  A lab cluster is built in
- * a temporary directory (a throwaway PKI made in memory, the built-in Cisco
- * CAs, saved and loaded back as an administrator's cluster would be), then
- * phones present their certificates and the tool prints what CallManager
- * and CAPF decide, and the fix for every refusal.
+ * phonetrust demo: the README's first command.  The lab world of
+ * `phonetrust lab` (a throwaway PKI, Cisco's CAs, a cluster directory and
+ * phones' certificates) is written to a temporary directory and read back
+ * as an administrator's files would be; then phones present their
+ * certificates and the tool prints what CallManager and CAPF decide, and
+ * the fix for every refusal.
  */
 #include "config.h"
 
@@ -14,107 +15,37 @@
 
 #include <phonetrust.h>
 #include <phonetrust-cluster.h>
-#include <phonetrust-openssl.h>
 
 #include "cli.h"
+#include "input.h"
 #include "lab.h"
 
 /* A fixed moment, so the demonstration reads the same every time. */
 #define DEMO_NOW	(LAB_T0 + 30 * LAB_DAY)
 
-struct pki {
-	EVP_PKEY *root_key, *mfg_key, *sha1_key, *capf_key, *old_capf_key;
-	EVP_PKEY *phone_key;
-	X509 *root, *mfg_ca, *sha1_ca, *capf, *old_capf;
-};
-
-static int
-pki_build(struct pki *p)
-{
-	struct lab_spec s;
-
-	if ((p->root_key = lab_key_rsa(2048)) == NULL ||
-	    (p->mfg_key = lab_key_rsa(2048)) == NULL ||
-	    (p->sha1_key = lab_key_rsa(2048)) == NULL ||
-	    (p->capf_key = lab_key_ec("P-256")) == NULL ||
-	    (p->old_capf_key = lab_key_ec("P-256")) == NULL ||
-	    (p->phone_key = lab_key_rsa(2048)) == NULL)
-		return 0;
-	memset(&s, 0, sizeof(s));
-	s.cn = "Demo Root CA M2"; s.o = "Cisco"; s.ca = 1; s.pathlen = 1;
-	if ((p->root = lab_issue(&s, p->root_key, NULL, NULL)) == NULL)
-		return 0;
-	s.cn = "Demo Manufacturing CA SHA2"; s.pathlen = 0;
-	if ((p->mfg_ca = lab_issue(&s, p->mfg_key, p->root, p->root_key)) ==
-	    NULL)
-		return 0;
-	s.cn = "Demo Manufacturing CA"; s.md = EVP_sha1();
-	if ((p->sha1_ca = lab_issue(&s, p->sha1_key, p->root, p->root_key)) ==
-	    NULL)
-		return 0;
-	memset(&s, 0, sizeof(s));
-	s.cn = "CAPF-a6d4c572"; s.o = "Demo Cluster"; s.l = "Lisboa";
-	s.st = "Lisboa"; s.ca = 1; s.pathlen = 0;
-	s.key_usage = "critical,digitalSignature,keyCertSign";
-	if ((p->capf = lab_issue(&s, p->capf_key, NULL, NULL)) == NULL)
-		return 0;
-	s.cn = "CAPF-0badcafe"; s.o = "Old Cluster"; s.l = "Porto";
-	s.st = "Porto";
-	return (p->old_capf = lab_issue(&s, p->old_capf_key, NULL, NULL)) !=
-	    NULL;
-}
-
-static void
-pki_free(struct pki *p)
-{
-	EVP_PKEY_free(p->root_key);
-	EVP_PKEY_free(p->mfg_key);
-	EVP_PKEY_free(p->sha1_key);
-	EVP_PKEY_free(p->capf_key);
-	EVP_PKEY_free(p->old_capf_key);
-	EVP_PKEY_free(p->phone_key);
-	X509_free(p->root);
-	X509_free(p->mfg_ca);
-	X509_free(p->sha1_ca);
-	X509_free(p->capf);
-	X509_free(p->old_capf);
-}
-
-/* A phone with an LSC from lsc_ca and/or a MIC from mic_ca (NULL: none). */
+/*
+ * A phone named device holding the lab's certificates lsc and mic (file
+ * stems under phones/, NULL: none).  NULL when a file cannot be read.
+ */
 static ptrust_phone *
-make_phone(struct pki *p, const char *device, X509 *lsc_ca, EVP_PKEY *lsc_key,
-    X509 *mic_ca, EVP_PKEY *mic_key, time_t mic_not_after)
+lab_phone(const char *dir, const char *device, const char *lsc,
+    const char *mic)
 {
+	const char *stems[2] = { lsc, mic };
 	ptrust_phone *ph = ptrust_phone_new(device);
-	struct lab_spec s;
 	ptrust_chain *ch;
-	X509 *x;
-	int ok = ph != NULL;
+	char path[4200];
+	int i, ok = ph != NULL;
 
-	memset(&s, 0, sizeof(s));
-	s.cn = device;
-	s.pathlen = -1;
-	s.eku = "clientAuth,serverAuth";
-	if (ok && lsc_ca != NULL) {
-		x = lab_issue(&s, p->phone_key, lsc_ca, lsc_key);
-		ok = x != NULL && ptrust_chain_new_from_x509(x, NULL, &ch) ==
-		    PTRUST_OK;
-		ok = ok && ptrust_phone_set_lsc(ph, ch) == PTRUST_OK;
-		if (x != NULL && ok)
-			ptrust_chain_free(ch);
-		X509_free(x);
-	}
-	if (ok && mic_ca != NULL) {
-		s.o = "Cisco Systems Inc.";
-		s.not_after = mic_not_after;
-		x = lab_issue(&s, p->phone_key, mic_ca, mic_key);
-		ok = x != NULL && ptrust_chain_new_from_x509(x, NULL, &ch) ==
-		    PTRUST_OK;
-		ok = ok && ptrust_chain_add_x509(ch, mic_ca) == PTRUST_OK &&
-		    ptrust_phone_set_mic(ph, ch) == PTRUST_OK;
-		if (x != NULL && ok)
-			ptrust_chain_free(ch);
-		X509_free(x);
+	for (i = 0; i < 2 && ok; i++) {
+		if (stems[i] == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/phones/%s.pem", dir, stems[i]);
+		ok = cli_chain_from_file("demo", path, &ch) == CLI_OK;
+		if (ok)
+			ok = (i == 0 ? ptrust_phone_set_lsc(ph, ch) :
+			    ptrust_phone_set_mic(ph, ch)) == PTRUST_OK;
+		ptrust_chain_free(ch);
 	}
 	if (!ok) {
 		ptrust_phone_free(ph);
@@ -203,32 +134,6 @@ capf_upgrade(const char *title, ptrust_cluster *c, const ptrust_phone *ph,
 	return ok;
 }
 
-/* The lab cluster, saved to dir and loaded back as a server would. */
-static ptrust_cluster *
-lab_cluster(struct pki *p, const char *dir)
-{
-	ptrust_cluster *c = ptrust_cluster_new(), *loaded = NULL;
-
-	if (c == NULL ||
-	    ptrust_builder_add_x509(ptrust_cluster_store(c, "callmanager-trust",
-	    0), p->capf, NULL, PTRUST_ROLE_AUTO) != PTRUST_OK ||
-	    ptrust_builder_add_x509(ptrust_cluster_store(c, "capf-trust", 0),
-	    p->capf, NULL, PTRUST_ROLE_AUTO) != PTRUST_OK ||
-	    ptrust_builder_add_x509(ptrust_cluster_store(c, "manufacturing-ca",
-	    0), p->root, NULL, PTRUST_ROLE_MANUFACTURING) != PTRUST_OK ||
-	    ptrust_cluster_save_dir(c, dir) != PTRUST_OK ||
-	    (loaded = ptrust_cluster_new()) == NULL ||
-	    ptrust_cluster_load_dir(loaded, dir) != PTRUST_OK) {
-		fprintf(stderr, "phonetrust demo: %s%s\n",
-		    c != NULL ? ptrust_cluster_error(c) : "out of memory",
-		    loaded != NULL ? ptrust_cluster_error(loaded) : "");
-		ptrust_cluster_free(loaded);
-		loaded = NULL;
-	}
-	ptrust_cluster_free(c);
-	return loaded;
-}
-
 static void
 print_cluster(ptrust_cluster *c, const char *dir)
 {
@@ -259,29 +164,35 @@ remove_tree(const char *dir)
 }
 
 int
-cmd_demo(int argc, char **argv)
+cmd_demo(int argc, char **argv, const char *cluster_dir)
 {
-	struct pki p;
 	ptrust_cluster *c = NULL;
 	ptrust_options *o = NULL, *sha1 = NULL;
 	ptrust_phone *mic_phone = NULL, *lsc_phone = NULL, *migrated = NULL;
 	ptrust_phone *old_mic = NULL, *sha1_phone = NULL, *impostor = NULL;
-	char dir[] = "/tmp/phonetrust-demo-XXXXXX", when[32];
+	char dir[] = "/tmp/phonetrust-demo-XXXXXX", cdir[64], when[32];
+	const char *loaded;
 	int ok = 1, cases = 0, passed = 0;
 	time_t t = DEMO_NOW;
 	struct tm tm;
 
-	(void)argv;
+	(void)cluster_dir;	/* the demonstration makes its own */
 	if (argc > 1) {
-		fprintf(stderr, "usage: phonetrust demo\n");
-		return CLI_USAGE;
+		int help = strcmp(argv[1], "--help") == 0 && argc == 2;
+
+		fprintf(help ? stdout : stderr, "usage: phonetrust demo\n"
+		    "  build a throwaway lab cluster in a temporary directory "
+		    "and show what\n  CallManager and CAPF decide for phones "
+		    "presenting LSCs and MICs\n");
+		return help ? CLI_OK : CLI_USAGE;
 	}
-	memset(&p, 0, sizeof(p));
 	if (mkdtemp(dir) == NULL) {
 		perror("phonetrust demo: mkdtemp");
 		return CLI_USAGE;
 	}
-	if (!pki_build(&p) || (c = lab_cluster(&p, dir)) == NULL ||
+	snprintf(cdir, sizeof(cdir), "%s/cluster", dir);
+	if (lab_world_write("demo", dir) != CLI_OK ||
+	    cli_open_cluster("demo", cdir, &c, &loaded) != CLI_OK ||
 	    (o = ptrust_options_new()) == NULL ||
 	    (sha1 = ptrust_options_new()) == NULL) {
 		fprintf(stderr, "phonetrust demo: cannot build the lab\n");
@@ -291,46 +202,26 @@ cmd_demo(int argc, char **argv)
 	ptrust_options_set_time(o, DEMO_NOW);
 	ptrust_options_set_time(sha1, DEMO_NOW);
 	ptrust_options_allow_sha1(sha1, 1);
-	mic_phone = make_phone(&p, "SEP001122334455", NULL, NULL, p.mfg_ca,
-	    p.mfg_key, 0);
-	lsc_phone = make_phone(&p, "SEP001122334466", p.capf, p.capf_key,
-	    p.mfg_ca, p.mfg_key, 0);
-	migrated = make_phone(&p, "SEP00AABBCCDDEE", p.old_capf,
-	    p.old_capf_key, p.mfg_ca, p.mfg_key, 0);
-	old_mic = make_phone(&p, "SEP0011223344AA", NULL, NULL, p.mfg_ca,
-	    p.mfg_key, LAB_T0 - 2 * LAB_DAY);
-	sha1_phone = make_phone(&p, "SEP0011223344CC", NULL, NULL, p.sha1_ca,
-	    p.sha1_key, 0);
+	mic_phone = lab_phone(dir, "SEP001122334455", NULL, "mic");
+	lsc_phone = lab_phone(dir, "SEP001122334455", "lsc", "mic");
+	migrated = lab_phone(dir, "SEP00AABBCCDDEE", "migrated-lsc",
+	    "migrated-mic");
+	old_mic = lab_phone(dir, "SEP0011223344FF", NULL, "expired-mic");
+	sha1_phone = lab_phone(dir, "SEP00112233AA00", NULL, "sha1-mic");
 	/* presents the MIC of SEP001122334455 while registering as another */
-	impostor = make_phone(&p, "SEP0011223344EE", NULL, NULL, NULL, NULL, 0);
-	if (impostor != NULL && mic_phone != NULL) {
-		ptrust_chain *ch = NULL;
-		X509 *x;
-		struct lab_spec s;
-
-		memset(&s, 0, sizeof(s));
-		s.cn = "SEP001122334455"; s.o = "Cisco Systems Inc.";
-		s.pathlen = -1; s.eku = "clientAuth,serverAuth";
-		if ((x = lab_issue(&s, p.phone_key, p.mfg_ca, p.mfg_key)) !=
-		    NULL && ptrust_chain_new_from_x509(x, NULL, &ch) ==
-		    PTRUST_OK && ptrust_chain_add_x509(ch, p.mfg_ca) ==
-		    PTRUST_OK)
-			ptrust_phone_set_mic(impostor, ch);
-		ptrust_chain_free(ch);
-		X509_free(x);
-	}
+	impostor = lab_phone(dir, "SEP0011223344EE", NULL, "mic");
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	printf("libphonetrust %s demonstration: a lab cluster built just now "
 	    "(throwaway keys)\n", ptrust_version());
 	printf("validation time %s (fixed), security level 2\n", when);
-	print_cluster(c, dir);
+	print_cluster(c, cdir);
 
 #define CASE(call) do { cases++; if (call) passed++; else ok = 0; } while (0)
 	CASE(registers("1. A phone without LSC registers with its MIC",
 	    c, mic_phone, o, 0, 1));
-	CASE(registers("2. A phone with an LSC always presents it (never its "
-	    "MIC)", c, lsc_phone, o, 0, 1));
+	CASE(registers("2. The same phone once it has an LSC presents it "
+	    "(never its MIC)", c, lsc_phone, o, 0, 1));
 	CASE(registers("3. A phone migrated from another cluster keeps its "
 	    "old LSC", c, migrated, o, 0, 0));
 	CASE(registers("4. Quick test: the same phone as if its LSC were "
@@ -360,7 +251,6 @@ done:
 	ptrust_options_free(o);
 	ptrust_options_free(sha1);
 	ptrust_cluster_free(c);
-	pki_free(&p);
 	remove_tree(dir);
 	return ok ? CLI_OK : CLI_REFUSED;
 }

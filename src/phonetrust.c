@@ -8,31 +8,55 @@
 
 #include "cli.h"
 
+static const struct command {
+	const char	*name;
+	int		(*run)(int, char **, const char *);
+	const char	*summary;
+} commands[] = {
+	{ "demo",    cmd_demo,    "walk a throwaway lab cluster: what servers "
+	    "decide for LSC and MIC phones" },
+	{ "init",    cmd_init,    "create a cluster directory with Cisco's "
+	    "manufacturing CAs" },
+	{ "store",   cmd_store,   "list, show, add and remove anchors of a "
+	    "store" },
+	{ "verify",  cmd_verify,  "validate a certificate chain a phone "
+	    "presents" },
+	{ "inspect", cmd_inspect, "describe certificates: LSC, MIC, CAPF, "
+	    "manufacturing CA" },
+	{ "phone",   cmd_phone,   "validate a phone the way the cluster "
+	    "would (LSC or MIC)" },
+	{ "capf",    cmd_capf,    "CAPF's decision on an install, delete or "
+	    "troubleshoot" },
+	{ "lint",    cmd_lint,    "store hygiene findings" },
+	{ "extract", cmd_extract, "certificates found in a CAPF trace, "
+	    "classified" },
+	{ "lab",     cmd_lab,     "write a throwaway lab cluster and phone "
+	    "certificates (tests only)" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: phonetrust [--cluster DIR] COMMAND [OPTIONS]\n"
-	    "\n"
-	    "commands:\n"
-	    "  demo        build a throwaway lab PKI and show how phones'\n"
-	    "              LSC and MIC chains are judged\n"
-	    "  init DIR    create a cluster directory with Cisco's CAs\n"
-	    "  store       list, show, add and remove anchors of a store\n"
-	    "  verify      validate a phone's certificate chain against a\n"
-	    "              cluster's store or --trust anchors\n"
-	    "              (phonetrust verify --help for its options)\n"
-	    "\n"
-	    "  --cluster DIR  the cluster directory (default:\n"
-	    "              $PHONETRUST_CLUSTER)\n"
-	    "  --version   print the library version\n"
-	    "  --help      this text\n");
+	size_t i;
+
+	fprintf(f, "usage: phonetrust [--cluster DIR] COMMAND [OPTIONS] "
+	    "[ARGS]\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(f, "\n  --cluster DIR  the cluster directory (default: "
+	    "$PHONETRUST_CLUSTER,\n                 then "
+	    PHONETRUST_SYSTEM_CLUSTER ")\n"
+	    "  --version      print the version\n"
+	    "  --help         this text; COMMAND --help for a command's\n");
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *cluster_dir = NULL;
+	size_t i;
 
 	/* global options, before the command */
 	while (argc >= 2 && strncmp(argv[1], "--cluster", 9) == 0 &&
@@ -57,7 +81,7 @@ main(int argc, char **argv)
 		argv++;
 	}
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "phonetrust: no command (try --help)\n");
 		return CLI_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -69,14 +93,10 @@ main(int argc, char **argv)
 		    ptrust_version());
 		return CLI_OK;
 	}
-	if (strcmp(argv[1], "demo") == 0)
-		return cmd_demo(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return cmd_verify(argc - 1, argv + 1, cluster_dir);
-	if (strcmp(argv[1], "init") == 0)
-		return cmd_init(argc - 1, argv + 1);
-	if (strcmp(argv[1], "store") == 0)
-		return cmd_store(argc - 1, argv + 1, cluster_dir);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1,
+			    cluster_dir);
 	fprintf(stderr, "phonetrust: unknown command \"%s\" (try --help)\n",
 	    argv[1]);
 	return CLI_USAGE;

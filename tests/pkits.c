@@ -3,11 +3,16 @@
  * policy processing (libphonetrust has no policy inputs) through the public
  * API and compares the verdict with PKITS' expectation, and with what
  * OpenSSL 3.0.19 answered on the same row.  Passes when we do at least as
- * well as OpenSSL and no call failed.
+ * well as OpenSSL and no call failed.  With --cli, every row goes through
+ * the command-line tool instead (`phonetrust verify`, exit 0 or 1).
  *
- * usage: pkits [datadir]	(default SRCDIR/tests/data/pkits)
+ * usage: pkits [--cli PHONETRUST] [datadir]
+ *	(datadir defaults to SRCDIR/tests/data/pkits)
  */
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <spawn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +43,9 @@ struct cols {
 	size_t	pol_set, pol_explicit, pol_mapping, pol_any;
 	size_t	count;
 };
+
+/* NULL: the library; else the phonetrust program to run per row. */
+static const char *cli;
 
 struct tally {
 	int	pass, fail;
@@ -262,14 +270,14 @@ verdict_of(const char *s, int prefix)
 
 static void
 print_divergence(const struct strv *rec, const struct cols *c,
-    const ptrust_result *res)
+    const ptrust_result *res, int ours)
 {
 	size_t i, n = ptrust_result_reason_count(res);
 	int depth;
 
 	printf("DIVERGE %s \"%s\": expected %s, ours %s [", rec->v[c->id],
 	    rec->v[c->title], rec->v[c->expected],
-	    ptrust_result_trusted(res) ? "VALID" : "INVALID");
+	    ours ? "VALID" : "INVALID");
 	for (i = 0; i < n; i++) {
 		depth = ptrust_result_reason_depth(res, i);
 		printf("%s%s", i ? " " : "",
@@ -411,6 +419,75 @@ fail:
 	return -1;
 }
 
+/*
+ * The row through `phonetrust verify`: 1 trusted, 0 not, -1 when the tool
+ * could not run or called the input unusable (exit 2).
+ */
+static int
+cli_verdict(const char *dir, const struct strv *rec, const struct cols *c,
+    const struct strv *inter, const struct strv *crls)
+{
+	/* the same options as build_options(), said on the command line */
+	static const char *fixed[] = { "verify", "--quiet", "--purpose", "any",
+	    "--at", "2011-04-15T00:00:00Z", "--security-level", "0",
+	    "--allow-sha1" };
+	char *argv[64], paths[40][PATH_MAX];
+	size_t i, n = 0, np = 0;
+	pid_t pid;
+	int status, e;
+
+	if (inter->n + crls->n + 2 > 36) {
+		fprintf(stderr, "pkits: %s: too many files\n", rec->v[c->id]);
+		return -1;
+	}
+	argv[n++] = (char *)cli;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		argv[n++] = (char *)fixed[i];
+	if (data_path(paths[np], PATH_MAX, dir, "certs", rec->v[c->anchor],
+	    "crt") == -1)
+		return -1;
+	argv[n++] = "--trust";
+	argv[n++] = paths[np++];
+	for (i = 0; i < inter->n; i++) {
+		if (data_path(paths[np], PATH_MAX, dir, "certs", inter->v[i],
+		    "crt") == -1)
+			return -1;
+		argv[n++] = "--untrusted";
+		argv[n++] = paths[np++];
+	}
+	for (i = 0; i < crls->n; i++) {
+		if (data_path(paths[np], PATH_MAX, dir, "crls", crls->v[i],
+		    "crl") == -1)
+			return -1;
+		argv[n++] = "--crl";
+		argv[n++] = paths[np++];
+	}
+	if (crls->n > 0) {
+		argv[n++] = "--crl-check";
+		argv[n++] = "all";
+	}
+	if (data_path(paths[np], PATH_MAX, dir, "certs", rec->v[c->ee],
+	    "crt") == -1)
+		return -1;
+	argv[n++] = paths[np++];
+	argv[n] = NULL;
+	if ((e = posix_spawn(&pid, cli, NULL, NULL, argv, NULL)) != 0) {
+		fprintf(stderr, "pkits: %s: %s\n", cli, strerror(e));
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			perror("pkits: waitpid");
+			return -1;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1)
+		return WEXITSTATUS(status) == 0;
+	fprintf(stderr, "pkits: %s: phonetrust verify %s %d\n", rec->v[c->id],
+	    WIFEXITED(status) ? "exited with" : "killed by signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return -1;
+}
+
 /* One row.  0 when it ran (whatever the verdict), -1 on an error. */
 static int
 run_row(const char *dir, struct strv *rec, const struct cols *c,
@@ -435,6 +512,11 @@ run_row(const char *dir, struct strv *rec, const struct cols *c,
 	if (split_list(rec->v[c->inter], &inter) == -1 ||
 	    split_list(rec->v[c->crls], &crls) == -1)
 		goto done;
+	if (cli != NULL) {
+		if ((ours = cli_verdict(dir, rec, c, &inter, &crls)) == -1)
+			goto done;
+		goto tally;
+	}
 	if (build_store(dir, rec->v[c->anchor], &store) == -1 ||
 	    build_chain(dir, rec->v[c->ee], &inter, &chain) == -1 ||
 	    build_options(dir, &crls, &o) == -1)
@@ -446,11 +528,12 @@ run_row(const char *dir, struct strv *rec, const struct cols *c,
 		goto done;
 	}
 	ours = ptrust_result_trusted(res);
+tally:
 	if (ours == expected)
 		t->pass++;
 	else {
 		t->fail++;
-		print_divergence(rec, c, res);
+		print_divergence(rec, c, res, ours);
 	}
 	if (ossl == expected)
 		t->ossl_pass++;
@@ -470,7 +553,7 @@ done:
 int
 main(int argc, char *argv[])
 {
-	const char *dir = argc > 1 ? argv[1] : SRCDIR "/tests/data/pkits";
+	const char *dir;
 	char path[PATH_MAX], *buf = NULL, *p;
 	struct strv rec = { 0 };
 	struct tally t = { 0 };
@@ -478,6 +561,12 @@ main(int argc, char *argv[])
 	size_t len, line = 1, at;
 	int r, rows = 0, rc = 1;
 
+	if (argc > 2 && strcmp(argv[1], "--cli") == 0) {
+		cli = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	dir = argc > 1 ? argv[1] : SRCDIR "/tests/data/pkits";
 	/* Line by line, so a crash in the library still leaves the log. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -496,11 +585,12 @@ main(int argc, char *argv[])
 	}
 	if (find_cols(&rec, &c) == -1)
 		goto done;
-	printf("# NIST PKITS on libphonetrust %s: rows with needs_policy=no or "
-	    "default policy inputs, "
+	printf("# NIST PKITS on libphonetrust %s%s: rows with needs_policy=no "
+	    "or default policy inputs, "
 	    "at 2011-04-15T00:00:00Z, purpose any, all CRLs, "
 	    "security level 0 + SHA-1 allowed (PKITS uses RSA-1024 and "
-	    "SHA-1)\n", ptrust_version());
+	    "SHA-1)\n", ptrust_version(),
+	    cli != NULL ? " through phonetrust verify" : "");
 	for (;;) {
 		at = line;	/* where this record starts */
 		if ((r = csv_record(&p, buf + len, &rec, &line)) != 1)

@@ -90,6 +90,21 @@ pem_errors(void **state)
 	    PTRUST_ERR_PARSE);
 	assert_non_null(strstr(ptrust_chain_error(c), "only other PEM"));
 	BIO_free(bio);
+	/* text around the block is allowed (RFC 7468), binary bytes are not */
+	bad = malloc(len + 64);
+	memcpy(bad, "Subject: SEP001122334455\n", 25);
+	memcpy(bad + 25, pem, len);
+	memcpy(bad + 25 + len, "trailing words\n", 15);
+	assert_int_equal(ptrust_chain_add_pem(c, bad, 25 + len + 15),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_chain_count(c), 1);
+	ptrust_chain_free(c);
+	assert_non_null(c = ptrust_chain_new());
+	memcpy(bad + 25 + len, "\x01\x80\x00garbage", 10);
+	assert_int_equal(ptrust_chain_add_pem(c, bad, 25 + len + 10),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "binary data"));
+	free(bad);
 	/* nothing was added by any failure */
 	assert_int_equal(ptrust_chain_count(c), 0);
 	/* the failures left the chain usable */

@@ -299,6 +299,16 @@ identity_binding_accepts_model_prefix(void **state)
 	chain[0] = mic;
 	chain[1] = l->mfg_ca;
 	ch = test_chain(chain, 2);
+	/* the rule on its own: names only, any case, the leaf only */
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP001122334455"), 1);
+	assert_int_equal(ptrust_chain_names_device(ch, "sep001122334455"), 1);
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP0011223344FF"), 0);
+	assert_int_equal(ptrust_chain_names_device(ch, "8841-SEP001122334455"),
+	    0);
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP0011"), 0);
+	assert_int_equal(ptrust_chain_names_device(ch, NULL), 0);
+	assert_int_equal(ptrust_chain_names_device(NULL, "SEP001122334455"),
+	    0);
 	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
 	    "manufacturing-ca", 0), l->mfg_root, NULL,
 	    PTRUST_ROLE_MANUFACTURING), PTRUST_OK);

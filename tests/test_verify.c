@@ -295,6 +295,33 @@ reason_expired(void **state)
 	EVP_PKEY_free(k);
 }
 
+/* RFC 5280: notAfter is the last valid second (OpenSSL 3.0 says expired). */
+static void
+valid_through_not_after(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec s = leaf_spec("SEP0000000000E7");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	ptrust_options *o = test_options();
+	ptrust_result *r;
+	X509 *leaf;
+
+	(void)state;
+	s.not_after = LAB_T0 + 100 * LAB_DAY;
+	leaf = issue(&s, k, l->capf_a, l->capf_a_key);
+	assert_int_equal(ptrust_options_set_time(o, s.not_after), PTRUST_OK);
+	r = run(&l->capf_a, 1, &leaf, 1, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_options_set_time(o, s.not_after + 1),
+	    PTRUST_OK);
+	expect_refused(run(&l->capf_a, 1, &leaf, 1, o), PTRUST_REASON_EXPIRED,
+	    0, PTRUST_ALERT_CERTIFICATE_EXPIRED);
+	ptrust_options_free(o);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
 static void
 reason_not_yet_valid(void **state)
 {
@@ -849,6 +876,43 @@ reason_name_constraints(void **state)
 	EVP_PKEY_free(k);
 }
 
+/*
+ * A wildcard SAN must not carry a peer name out of the CA's constraints:
+ * *.example.net matches voice.example.net, which the CA excludes.
+ */
+static void
+name_constraints_bind_the_peer_name(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec cs = ca_spec("Lab Constrained CA", 0);
+	struct lab_spec ls = leaf_spec("cucm");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	ptrust_options *o = test_options();
+	X509 *ca, *leaf, *chain[2];
+	ptrust_result *r;
+
+	(void)state;
+	cs.name_constraints = "critical,excluded;DNS:voice.example.net";
+	ca = issue(&cs, k, l->mfg_root, l->root_key);
+	ls.san = "DNS:*.example.net";
+	leaf = issue(&ls, l->lsc_a_key, ca, k);
+	chain[0] = leaf;
+	chain[1] = ca;
+	assert_int_equal(ptrust_options_set_peer_name(o, "data.example.net"),
+	    PTRUST_OK);
+	r = run(&l->mfg_root, 1, chain, 2, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_options_set_peer_name(o, "voice.example.net"),
+	    PTRUST_OK);
+	expect_refused(run(&l->mfg_root, 1, chain, 2, o),
+	    PTRUST_REASON_NAME_CONSTRAINTS, 0, PTRUST_ALERT_NONE);
+	ptrust_options_free(o);
+	X509_free(ca);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
 /* Two policies with one OID: the extension is invalid (RFC 5280 4.2.1.4). */
 static void
 reason_policy(void **state)
@@ -1064,6 +1128,8 @@ main(void)
 		cmocka_unit_test(reason_chain_too_long),
 		cmocka_unit_test(reason_name_mismatch),
 		cmocka_unit_test(reason_name_constraints),
+		cmocka_unit_test(name_constraints_bind_the_peer_name),
+		cmocka_unit_test(valid_through_not_after),
 		cmocka_unit_test(reason_policy),
 		cmocka_unit_test(reason_other),
 		cmocka_unit_test(all_reasons_reported),

@@ -1,0 +1,457 @@
+/*
+ * phonetrust phone: would the cluster accept this phone?  The phone holds
+ * an LSC and/or a MIC and picks what it presents itself (its LSC whenever
+ * it has one); the chain is validated for a purpose and must name the
+ * device.  Exit 0 trusted, 1 refused, 2 the input or command line is
+ * unusable.
+ *
+ * The result printers here are shared with cmd_capf.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+
+#include "cli.h"
+#include "input.h"
+#include "json.h"
+#include "output.h"
+
+
+enum {
+	OPT_DEVICE = 256, OPT_LSC, OPT_MIC, OPT_PURPOSE, OPT_WITHOUT_LSC,
+	OPT_AT, OPT_ALLOW_SHA1, OPT_JSON, OPT_QUIET, OPT_HELP
+};
+
+static const struct option longopts[] = {
+	{ "device",		required_argument, NULL, OPT_DEVICE },
+	{ "lsc",		required_argument, NULL, OPT_LSC },
+	{ "mic",		required_argument, NULL, OPT_MIC },
+	{ "purpose",		required_argument, NULL, OPT_PURPOSE },
+	{ "without-lsc",	no_argument,	   NULL, OPT_WITHOUT_LSC },
+	{ "at",			required_argument, NULL, OPT_AT },
+	{ "allow-sha1",		no_argument,	   NULL, OPT_ALLOW_SHA1 },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "quiet",		no_argument,	   NULL, OPT_QUIET },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct phone_args {
+	const char		*device;
+	const char		*lsc;
+	const char		*mic;
+	ptrust_cluster_purpose	 purpose;
+	time_t			 at;
+	int			 has_at;
+	int			 without_lsc;
+	int			 allow_sha1;
+	int			 json;
+	int			 quiet;
+};
+
+static void
+phone_usage(FILE *f)
+{
+	fprintf(f, "usage: phonetrust [--cluster DIR] phone --device NAME "
+	    "[--lsc FILE] [--mic FILE]\n"
+	    "    [--purpose callmanager-tls|capf|802.1x|vpn] [--without-lsc] "
+	    "[--at TIME]\n"
+	    "    [--allow-sha1] [--json] [--quiet]\n"
+	    "  validate a phone the way the cluster would: it presents its "
+	    "LSC when it has\n  one, else its MIC, and the certificate must "
+	    "name the device\n");
+}
+
+static int
+fail(const char *what, const char *msg)
+{
+	return cli_fail("phone", what, msg);
+}
+
+/* A file option given once; a second one is a mistake, not an override. */
+static int
+set_file(const char **slot, const char *opt)
+{
+	if (*slot != NULL)
+		return fail(opt, "given twice");
+	if (*optarg == '\0')
+		return fail(opt, "empty file name");
+	*slot = optarg;
+	return CLI_OK;
+}
+
+static int
+parse_args(int argc, char **argv, struct phone_args *a)
+{
+	int c;
+
+	a->purpose = PTRUST_CLUSTER_CALLMANAGER_TLS;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DEVICE:
+			if (a->device != NULL)
+				return fail("--device", "given twice");
+			a->device = optarg;
+			break;
+		case OPT_LSC:
+			if (set_file(&a->lsc, "--lsc") != CLI_OK)
+				return CLI_USAGE;
+			break;
+		case OPT_MIC:
+			if (set_file(&a->mic, "--mic") != CLI_OK)
+				return CLI_USAGE;
+			break;
+		case OPT_PURPOSE:
+			if (ptrust_cluster_purpose_from_name(optarg,
+			    &a->purpose) == -1)
+				return fail("--purpose", "must be "
+				    "callmanager-tls, capf, 802.1x or vpn");
+			break;
+		case OPT_WITHOUT_LSC:
+			a->without_lsc = 1;
+			break;
+		case OPT_AT:
+			if (cli_parse_time(optarg, &a->at) == -1)
+				return fail("--at", "expected RFC 3339 time "
+				    "(2026-01-31T00:00:00Z) or Unix seconds");
+			a->has_at = 1;
+			break;
+		case OPT_ALLOW_SHA1:
+			a->allow_sha1 = 1;
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		case OPT_QUIET:
+			a->quiet = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			phone_usage(stdout);
+			exit(CLI_OK);
+		case ':':
+			fprintf(stderr, "phonetrust phone: %s needs an "
+			    "argument\n", argv[optind - 1]);
+			return CLI_USAGE;
+		default:
+			/* GNU getopt: optopt is the option's value then */
+			if (optopt >= 256) {
+				fprintf(stderr, "phonetrust phone: %.*s takes "
+				    "no argument\n", (int)strcspn(
+				    argv[optind - 1], "="), argv[optind - 1]);
+				return CLI_USAGE;
+			}
+			fprintf(stderr, "phonetrust phone: unknown option "
+			    "\"%s\" (try --help)\n", argv[optind - 1]);
+			return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "phonetrust phone: unexpected argument "
+		    "\"%s\" (try --help)\n", argv[optind]);
+		return CLI_USAGE;
+	}
+	if (a->device == NULL)
+		return fail(NULL, "no --device NAME given (try --help)");
+	return CLI_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Shared with cmd_capf.c.
+ */
+
+const char *
+phone_presented_name(ptrust_presented p)
+{
+	switch (p) {
+	case PTRUST_PRESENTED_LSC:	return "LSC";
+	case PTRUST_PRESENTED_MIC:	return "MIC";
+	case PTRUST_PRESENTED_NONE:	break;
+	}
+	return "none";
+}
+
+/*
+ * Give the phone the chains of the --lsc and --mic files (NULL: none;
+ * "-": standard input, for one of them).  Both are read before the
+ * cluster is opened, so a bad file is told in one line and nothing runs.
+ */
+int
+phone_load(const char *cmd, ptrust_phone *ph, const char *lsc,
+    const char *mic)
+{
+	ptrust_chain *ch;
+	ptrust_status st;
+
+	if (lsc != NULL && mic != NULL && strcmp(lsc, "-") == 0 &&
+	    strcmp(mic, "-") == 0)
+		return cli_fail(cmd, "--mic", "standard input is read for "
+		    "--lsc already");
+	if (lsc != NULL) {
+		if (cli_chain_from_file(cmd, lsc, &ch) != CLI_OK)
+			return CLI_USAGE;
+		st = ptrust_phone_set_lsc(ph, ch);
+		ptrust_chain_free(ch);
+		if (st != PTRUST_OK)
+			return cli_fail(cmd, lsc, ptrust_status_name(st));
+	}
+	if (mic != NULL) {
+		if (cli_chain_from_file(cmd, mic, &ch) != CLI_OK)
+			return CLI_USAGE;
+		st = ptrust_phone_set_mic(ph, ch);
+		ptrust_chain_free(ch);
+		if (st != PTRUST_OK)
+			return cli_fail(cmd, mic, ptrust_status_name(st));
+	}
+	return CLI_OK;
+}
+
+/*
+ * The members of phonetrust verify --json, then device, presented and
+ * diagnosis; purpose names where the chain was checked.
+ */
+void
+phone_result_json(struct json *j, const ptrust_result *r,
+    const char *purpose)
+{
+	const ptrust_anchor *a = ptrust_result_anchor(r);
+	ptrust_diagnosis d = ptrust_result_diagnosis(r);
+	int trusted = ptrust_result_trusted(r);
+	size_t i;
+
+	json_object_begin(j);
+	json_key(j, "trusted");
+	json_bool(j, trusted);
+	json_key(j, "purpose");
+	json_string(j, purpose);
+	json_key(j, "kind");
+	json_string(j, ptrust_kind_name(ptrust_result_kind(r)));
+	json_key(j, "anchor");
+	if (a == NULL)
+		json_null(j);
+	else {
+		json_object_begin(j);
+		json_key(j, "store");
+		json_string(j, ptrust_result_store_name(r));
+		json_key(j, "alias");
+		json_string(j, ptrust_anchor_alias(a));
+		json_key(j, "sha256");
+		json_string(j, ptrust_anchor_sha256(a));
+		json_key(j, "role");
+		json_string(j, ptrust_role_name(ptrust_anchor_role(a)));
+		json_object_end(j);
+	}
+	json_key(j, "reasons");
+	json_array_begin(j);
+	for (i = 0; i < ptrust_result_reason_count(r); i++) {
+		json_object_begin(j);
+		json_key(j, "code");
+		json_string(j, ptrust_reason_name(
+		    ptrust_result_reason_code(r, i)));
+		json_key(j, "depth");
+		json_number(j, ptrust_result_reason_depth(r, i));
+		json_key(j, "subject");
+		json_string(j, ptrust_result_reason_subject(r, i));
+		json_key(j, "message");
+		json_string(j, ptrust_result_reason_message(r, i));
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "tls_alert");
+	json_string(j, trusted ? NULL :
+	    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
+	json_key(j, "fix");
+	json_string(j, trusted ? NULL : ptrust_result_fix(r));
+	json_key(j, "chain");
+	json_array_begin(j);
+	for (i = 0; i < ptrust_result_chain_length(r); i++)
+		json_string(j, ptrust_result_chain_subject(r, i));
+	json_array_end(j);
+	json_key(j, "device");
+	json_string(j, ptrust_result_device(r));
+	json_key(j, "presented");
+	json_string(j, phone_presented_name(ptrust_result_presented(r)));
+	json_key(j, "diagnosis");
+	json_string(j, d == PTRUST_DIAG_NONE ? NULL : ptrust_diagnosis_name(d));
+	json_object_end(j);
+}
+
+/*
+ * The verdict on one presented certificate, as a line starting with
+ * prefix, then its reasons, indented under it.  The fix is the caller's:
+ * CAPF words its own.
+ */
+void
+phone_result_lines(const ptrust_result *r, const char *prefix)
+{
+	const ptrust_anchor *a = ptrust_result_anchor(r);
+	const char *store = ptrust_result_store_name(r);
+	const char *device = ptrust_result_device(r);
+	size_t i;
+
+	if (device == NULL)
+		device = "-";
+	if (store == NULL)
+		store = "-";
+	if (ptrust_result_trusted(r))
+		printf("%sTRUSTED %s %s via %s/%s\n", prefix,
+		    ptrust_kind_name(ptrust_result_kind(r)), device, store,
+		    a != NULL ? ptrust_anchor_alias(a) : "-");
+	else
+		printf("%sREFUSED %s %s by %s: %s (TLS alert %s)\n", prefix,
+		    phone_presented_name(ptrust_result_presented(r)), device,
+		    store, ptrust_diagnosis_name(ptrust_result_diagnosis(r)),
+		    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
+	for (i = 0; i < ptrust_result_reason_count(r); i++)
+		printf("%s  - %s (depth %d): %s\n", prefix,
+		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
+		    ptrust_result_reason_depth(r, i),
+		    ptrust_result_reason_message(r, i));
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Why the phone presented what it did: the selection rule, in words. */
+static const char *
+selection_why(const ptrust_phone *ph, ptrust_presented p, int without_lsc)
+{
+	switch (p) {
+	case PTRUST_PRESENTED_LSC:
+		return "a phone holding an LSC always presents it, never its "
+		    "MIC";
+	case PTRUST_PRESENTED_MIC:
+		if (without_lsc && ptrust_phone_has_lsc(ph))
+			return "as if its LSC were deleted (--without-lsc, "
+			    "the quick test)";
+		return "the phone has no LSC, so it presents its MIC";
+	case PTRUST_PRESENTED_NONE:
+		break;
+	}
+	if (without_lsc && ptrust_phone_has_lsc(ph))
+		return "as if its LSC were deleted (--without-lsc), and it "
+		    "has no MIC";
+	return "the phone has neither an LSC nor a MIC";
+}
+
+static void
+print_human(const ptrust_phone *ph, const ptrust_result *r,
+    const struct phone_args *a)
+{
+	const ptrust_anchor *an = ptrust_result_anchor(r);
+	const char *store = ptrust_result_store_name(r), *fix;
+	ptrust_presented p = ptrust_result_presented(r);
+	size_t i;
+
+	if (store == NULL)
+		store = "-";
+	/* the verdict line: what verify prints, plus the diagnosis */
+	if (ptrust_result_trusted(r))
+		cli_verdict(stdout, "TRUSTED", 1, "%s %s via %s/%s",
+		    ptrust_kind_name(ptrust_result_kind(r)), a->device, store,
+		    an != NULL ? ptrust_anchor_alias(an) : "-");
+	else
+		cli_verdict(stdout, "REFUSED", 0, "%s %s by %s: %s (TLS alert "
+		    "%s)", phone_presented_name(p), a->device, store,
+		    ptrust_diagnosis_name(ptrust_result_diagnosis(r)),
+		    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
+	printf("  presented: %s: %s\n", phone_presented_name(p),
+	    selection_why(ph, p, a->without_lsc));
+	printf("  purpose: %s\n", ptrust_cluster_purpose_name(a->purpose));
+	for (i = 0; i < ptrust_result_reason_count(r); i++)
+		printf("  - %s (depth %d): %s\n",
+		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
+		    ptrust_result_reason_depth(r, i),
+		    ptrust_result_reason_message(r, i));
+	if (!ptrust_result_trusted(r) && (fix = ptrust_result_fix(r)) != NULL)
+		printf("  fix: %s\n", fix);
+}
+
+static void
+print_json(const ptrust_result *r, const struct phone_args *a)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	phone_result_json(&j, r, ptrust_cluster_purpose_name(a->purpose));
+	fputc('\n', stdout);
+}
+
+int
+cmd_phone(int argc, char **argv, const char *cluster_dir)
+{
+	struct phone_args a;
+	ptrust_cluster *c = NULL;
+	ptrust_options *o = NULL;
+	ptrust_phone *ph = NULL;
+	ptrust_result *r = NULL;
+	ptrust_status st;
+	const char *dir = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = parse_args(argc, argv, &a)) != CLI_OK)
+		return rc;
+	rc = CLI_USAGE;
+	if ((ph = ptrust_phone_new(a.device)) == NULL) {
+		fail("--device", "not a valid device name (SEP + 12 hex "
+		    "digits, or 1..64 letters, digits, '-', '_', '.')");
+		goto done;
+	}
+	if (phone_load("phone", ph, a.lsc, a.mic) != CLI_OK)
+		goto done;
+	if ((o = ptrust_options_new()) == NULL) {
+		fail(NULL, "out of memory");
+		goto done;
+	}
+	st = PTRUST_OK;
+	if (a.has_at)
+		st = ptrust_options_set_time(o, a.at);
+	if (st == PTRUST_OK && a.allow_sha1)
+		st = ptrust_options_allow_sha1(o, 1);
+	if (st != PTRUST_OK) {
+		fail(NULL, ptrust_options_error(o));
+		goto done;
+	}
+	if (cli_open_cluster("phone", cluster_dir, &c, &dir) != CLI_OK)
+		goto done;
+	/* as verify does: a purpose without a store is the setup's fault */
+	if (ptrust_cluster_purpose_store(c, a.purpose) == NULL) {
+		fprintf(stderr, "phonetrust phone: %s: no store is set for %s "
+		    "in cluster.conf\n", dir,
+		    ptrust_cluster_purpose_name(a.purpose));
+		goto done;
+	}
+	st = ptrust_cluster_verify_phone(c, ph, a.purpose, o,
+	    a.without_lsc ? PTRUST_PHONE_WITHOUT_LSC : 0, &r);
+	if (st != PTRUST_OK) {
+		fail(dir, r != NULL && *ptrust_result_error(r) != '\0' ?
+		    ptrust_result_error(r) : ptrust_status_name(st));
+		goto done;
+	}
+	if (!a.quiet && a.json)
+		print_json(r, &a);
+	else if (!a.quiet)
+		print_human(ph, r, &a);
+	rc = ptrust_result_trusted(r) ? CLI_OK : CLI_REFUSED;
+done:
+	ptrust_result_free(r);
+	ptrust_cluster_free(c);
+	ptrust_options_free(o);
+	ptrust_phone_free(ph);
+	if (rc != CLI_USAGE && fflush(stdout) == EOF) {
+		fprintf(stderr, "phonetrust phone: standard output: %s\n",
+		    strerror(errno));
+		rc = CLI_USAGE;
+	}
+	return rc;
+}

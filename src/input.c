@@ -1,0 +1,269 @@
+/*
+ * Reading what commands are given: files, chains, numbers, times and the
+ * cluster, each failure told in one line naming the file or option.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+
+#include "cli.h"
+#include "input.h"
+
+int
+cli_fail(const char *cmd, const char *what, const char *msg)
+{
+	/* the library's messages often start with the file name already */
+	if (what != NULL && strncmp(msg, what, strlen(what)) == 0 &&
+	    msg[strlen(what)] == ':')
+		what = NULL;
+	fprintf(stderr, "phonetrust %s: %s%s%s\n", cmd,
+	    what != NULL ? what : "", what != NULL ? ": " : "", msg);
+	return CLI_USAGE;
+}
+
+/* A decimal integer in [lo, hi], whole string; -1 otherwise. */
+int
+cli_parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* RFC 3339 (2026-01-31T00:00:00Z; fraction, offset allowed) or Unix seconds. */
+int
+cli_parse_time(const char *s, time_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh, om, off = 0;
+	const char *p;
+	char *end;
+	long long v;
+	time_t t;
+
+	if (*s != '\0' && strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || (long long)(time_t)v != v)
+			return -1;
+		*out = (time_t)v;
+		return 0;
+	}
+	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    digits(s + 17, 2, &sec))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)p[1]))
+			return -1;
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		off = 0;
+	else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
+	    !digits(p + 1, 2, &oh) && p[3] == ':' && !digits(p + 4, 2, &om) &&
+	    oh <= 23 && om <= 59)
+		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+	else
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
+		return -1;
+	*out = t - off;
+	return 0;
+}
+
+/* The whole of a file or of standard input ("-"), NUL-terminated. */
+int
+cli_read_input(const char *cmd, const char *path, unsigned char **data,
+    size_t *len)
+{
+	unsigned char *buf;
+	struct stat st;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return cli_fail(cmd, path, strerror(errno));
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode) ||
+	    (fd != STDIN_FILENO && !S_ISREG(st.st_mode))) {
+		cli_fail(cmd, path, S_ISDIR(st.st_mode) ? "is a directory" :
+		    "not a regular file");
+		goto err;
+	}
+	if (fd != STDIN_FILENO &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		cli_fail(cmd, path, strerror(errno));
+		goto err;
+	}
+	if ((buf = malloc(CLI_INPUT_MAX_BYTES + 1)) == NULL) {
+		cli_fail(cmd, path, "out of memory");
+		goto err;
+	}
+	for (;;) {
+		r = read(fd, buf + got, CLI_INPUT_MAX_BYTES + 1 - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			cli_fail(cmd, path, strerror(errno));
+			free(buf);
+			goto err;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > CLI_INPUT_MAX_BYTES) {
+			fprintf(stderr, "phonetrust %s: %s: too large "
+			    "(limit %u bytes)\n", cmd, path,
+			    CLI_INPUT_MAX_BYTES);
+			free(buf);
+			goto err;
+		}
+	}
+	buf[got] = '\0';
+	if (fd != STDIN_FILENO)
+		close(fd);
+	*data = buf;
+	*len = got;
+	return CLI_OK;
+err:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return CLI_USAGE;
+}
+
+int
+cli_is_pem(const unsigned char *data, size_t len)
+{
+	return memmem(data, len, "-----BEGIN ", 11) != NULL;
+}
+
+int
+cli_load_chain(const char *cmd, ptrust_chain *ch, const char *path,
+    unsigned char **keep, size_t *keeplen)
+{
+	unsigned char *data;
+	size_t len = 0, before = ptrust_chain_count(ch);
+	ptrust_status st;
+
+	if (cli_read_input(cmd, path, &data, &len) != CLI_OK)
+		return CLI_USAGE;
+	st = cli_is_pem(data, len) ? ptrust_chain_add_pem(ch, data, len) :
+	    ptrust_chain_add_der(ch, data, len);
+	if (st == PTRUST_OK && keep != NULL) {
+		*keep = data;
+		*keeplen = len;
+	} else
+		free(data);
+	if (st != PTRUST_OK)
+		return cli_fail(cmd, strcmp(path, "-") == 0 ?
+		    "standard input" : path, ptrust_chain_error(ch));
+	if (ptrust_chain_count(ch) == before)
+		return cli_fail(cmd, path, "no certificate in it");
+	return CLI_OK;
+}
+
+int
+cli_chain_from_file(const char *cmd, const char *path, ptrust_chain **out)
+{
+	if ((*out = ptrust_chain_new()) == NULL)
+		return cli_fail(cmd, NULL, "out of memory");
+	if (cli_load_chain(cmd, *out, path, NULL, NULL) != CLI_OK) {
+		ptrust_chain_free(*out);
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+const char *
+cli_cluster_dir(const char *global)
+{
+	const char *env = getenv("PHONETRUST_CLUSTER");
+	struct stat st;
+
+	if (global != NULL && *global != '\0')
+		return global;
+	if (env != NULL && *env != '\0')
+		return env;
+	if (stat(PHONETRUST_SYSTEM_CLUSTER, &st) == 0)
+		return PHONETRUST_SYSTEM_CLUSTER;
+	return NULL;
+}
+
+int
+cli_open_cluster(const char *cmd, const char *global, ptrust_cluster **out,
+    const char **dir)
+{
+	*out = NULL;
+	if ((*dir = cli_cluster_dir(global)) == NULL)
+		return cli_fail(cmd, NULL, "no cluster (give --cluster DIR, set "
+		    "PHONETRUST_CLUSTER, or create " PHONETRUST_SYSTEM_CLUSTER
+		    " with phonetrust init)");
+	if ((*out = ptrust_cluster_new()) == NULL)
+		return cli_fail(cmd, NULL, "out of memory");
+	if (ptrust_cluster_load_dir(*out, *dir) != PTRUST_OK) {
+		cli_fail(cmd, *dir, ptrust_cluster_error(*out));
+		ptrust_cluster_free(*out);
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}

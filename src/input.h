@@ -1,0 +1,50 @@
+/*
+ * What every command reads from the command line: files and chains, numbers
+ * and times, the cluster.  Each failure prints one line on stderr,
+ * "phonetrust CMD: WHAT: what is wrong", and returns CLI_USAGE.
+ */
+#ifndef PHONETRUST_INPUT_H
+#define PHONETRUST_INPUT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+
+/* Inputs larger than this are refused before they are parsed. */
+#define CLI_INPUT_MAX_BYTES	(16u * 1024 * 1024)
+
+/* cmd: "verify", "store add", ...; what (may be NULL): the file or option. */
+int	cli_fail(const char *cmd, const char *what, const char *msg);
+
+/* The whole of a regular file, or standard input for "-"; NUL-terminated. */
+int	cli_read_input(const char *cmd, const char *path, unsigned char **data,
+	    size_t *len);
+int	cli_is_pem(const unsigned char *data, size_t len);
+/*
+ * Append the certificates of a PEM bundle or of one DER certificate to ch.
+ * With keep, the bytes read are handed back for the caller to free.
+ */
+int	cli_load_chain(const char *cmd, ptrust_chain *ch, const char *path,
+	    unsigned char **keep, size_t *keeplen);
+/* A new chain from one file; *out NULL on failure. */
+int	cli_chain_from_file(const char *cmd, const char *path,
+	    ptrust_chain **out);
+
+/* A decimal integer in [lo, hi], the whole string; -1 otherwise. */
+int	cli_parse_int(const char *s, int lo, int hi, int *out);
+/* RFC 3339 (2026-01-31T00:00:00Z, fraction and offset allowed) or Unix
+ * seconds; -1 when it is neither. */
+int	cli_parse_time(const char *s, time_t *out);
+
+/*
+ * The cluster directory: --cluster, else $PHONETRUST_CLUSTER, else the
+ * installed system directory when it exists; NULL when there is none.
+ */
+const char *cli_cluster_dir(const char *global);
+/* Load the cluster of cli_cluster_dir(global); *out NULL on failure. */
+int	cli_open_cluster(const char *cmd, const char *global,
+	    ptrust_cluster **out, const char **dir);
+
+#endif

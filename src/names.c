@@ -1,0 +1,69 @@
+/* Names out of certificates, and Cisco's name patterns (guesses only). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "names.h"
+
+int
+name_entry(const X509_NAME *name, int nid, char **out)
+{
+	unsigned char *utf8 = NULL;
+	int i, last = -1, n;
+
+	*out = NULL;
+	while ((i = X509_NAME_get_index_by_NID(name, nid, last)) >= 0)
+		last = i;
+	if (last < 0)
+		return 0;
+	n = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n < 0) {
+		ERR_clear_error();
+		return 0;
+	}
+	/* a NUL inside the name must not shorten it into another name */
+	if (memchr(utf8, '\0', (size_t)n) == NULL) {
+		if ((*out = malloc((size_t)n + 1)) == NULL) {
+			OPENSSL_free(utf8);
+			return -1;
+		}
+		memcpy(*out, utf8, (size_t)n);
+		(*out)[n] = '\0';
+	}
+	OPENSSL_free(utf8);
+	return 0;
+}
+
+int
+name_is_capf(const char *cn)
+{
+	size_t i;
+
+	if (cn == NULL || strncmp(cn, "CAPF-", 5) != 0 || strlen(cn) != 13)
+		return 0;
+	for (i = 5; i < 13; i++)
+		if (!isxdigit((unsigned char)cn[i]))
+			return 0;
+	return 1;
+}
+
+int
+name_is_cisco_org(const char *o)
+{
+	return o != NULL && (strcmp(o, "Cisco") == 0 ||
+	    strncmp(o, "Cisco Systems", 13) == 0);
+}
+
+int
+name_is_manufacturing_ca(const char *cn)
+{
+	return cn != NULL && (strstr(cn, "Manufacturing") != NULL ||
+	    strncmp(cn, "CAP-RTP-", 8) == 0 || strstr(cn, "SUDI") != NULL ||
+	    strstr(cn, "Root CA") != NULL);
+}
