@@ -348,6 +348,35 @@ size_t ptrust_result_chain_length(const ptrust_result *result);
 const char *ptrust_result_chain_subject(const ptrust_result *result,
     size_t index);
 
+/* ---------------------------------------------------------------------
+ * Verdict cache.  A phone presenting exactly the same bytes against the
+ * same snapshot with the same options gets the stored verdict without its
+ * certificates being parsed again.  A verdict is reused only while the
+ * validation time stays inside every validity period of its chain and
+ * between its CRLs' updates; a new snapshot never sees an old verdict.
+ * Safe for concurrent use by any number of threads.
+ */
+typedef struct ptrust_cache ptrust_cache;
+
+/* At most max_entries verdicts (1..16777216), least recently used out. */
+ptrust_cache *ptrust_cache_new(size_t max_entries);
+void ptrust_cache_free(ptrust_cache *cache);
+/*
+ * ptrust_verify on the chain given as DER certificates, leaf first:
+ * der[i] holds der_len[i] bytes, i < n.  *result is the caller's, as from
+ * ptrust_verify.
+ */
+ptrust_status ptrust_cache_verify(ptrust_cache *cache,
+    const ptrust_store *store, const unsigned char *const *der,
+    const size_t *der_len, size_t n, const ptrust_options *options,
+    ptrust_result **result);
+/* Drop every verdict (and the snapshots they hold). */
+void ptrust_cache_clear(ptrust_cache *cache);
+size_t ptrust_cache_count(ptrust_cache *cache);
+/* Verdicts served from the cache, and validations run, since creation. */
+void ptrust_cache_stats(ptrust_cache *cache, uint64_t *hits,
+    uint64_t *misses);
+
 #ifdef __cplusplus
 }
 #endif

@@ -109,6 +109,13 @@ struct ptrust_result {
 	char		*device;
 	ptrust_diagnosis diagnosis;
 	char		*fix;
+	/*
+	 * When this verdict holds (cache.c): the latest notBefore and the
+	 * earliest notAfter of the chain as built, and of the CRLs' update
+	 * times.  window_ok 0: unknown, never reused.
+	 */
+	int		 window_ok;
+	time_t		 valid_from, valid_until;
 	char		 err[PT_ERRLEN];
 };
 
@@ -132,6 +139,9 @@ struct ptrust_phone {
  * tests rely on it.
  */
 void	*pt_calloc(size_t n, size_t size);
+
+/* result.c: a deep copy of r, NULL when memory ran out. */
+ptrust_result *pt_result_dup(const ptrust_result *r);
 
 /* util.c */
 void	 pt_seterr(char *err, const char *fmt, ...)

@@ -103,3 +103,53 @@ ptrust_result_chain_subject(const ptrust_result *r, size_t i)
 {
 	return r != NULL && i < r->chain_len ? r->chain_subjects[i] : NULL;
 }
+
+/* A deep copy, holding its own reference to the snapshot; NULL on OOM. */
+ptrust_result *
+pt_result_dup(const ptrust_result *r)
+{
+	ptrust_result *d;
+	size_t i;
+
+	if ((d = pt_calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	*d = *r;
+	d->reasons = NULL;
+	d->n_reasons = 0;
+	d->chain_subjects = NULL;
+	d->chain_len = 0;
+	d->device = d->fix = NULL;
+	d->store = r->store != NULL ? ptrust_store_ref(r->store) : NULL;
+	if (r->n_reasons > 0 && (d->reasons = pt_calloc(r->n_reasons,
+	    sizeof(*d->reasons))) == NULL)
+		goto fail;
+	for (i = 0; i < r->n_reasons; i++) {
+		d->reasons[i] = r->reasons[i];
+		d->reasons[i].subject = d->reasons[i].message = NULL;
+		d->n_reasons++;
+		if ((r->reasons[i].subject != NULL &&
+		    (d->reasons[i].subject =
+		    OPENSSL_strdup(r->reasons[i].subject)) == NULL) ||
+		    (r->reasons[i].message != NULL &&
+		    (d->reasons[i].message =
+		    OPENSSL_strdup(r->reasons[i].message)) == NULL))
+			goto fail;
+	}
+	if (r->chain_len > 0 && (d->chain_subjects = pt_calloc(r->chain_len,
+	    sizeof(char *))) == NULL)
+		goto fail;
+	for (i = 0; i < r->chain_len; i++) {
+		if ((d->chain_subjects[i] =
+		    OPENSSL_strdup(r->chain_subjects[i])) == NULL)
+			goto fail;
+		d->chain_len++;
+	}
+	if ((r->device != NULL &&
+	    (d->device = OPENSSL_strdup(r->device)) == NULL) ||
+	    (r->fix != NULL && (d->fix = OPENSSL_strdup(r->fix)) == NULL))
+		goto fail;
+	return d;
+fail:
+	ptrust_result_free(d);
+	return NULL;
+}

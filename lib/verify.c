@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -426,14 +428,71 @@ kind_of(const ptrust_result *r)
 	}
 }
 
+/* t = the time of asn1 as time_t; 0 when it cannot be read. */
 static int
-collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s)
+asn1_time_t(const ASN1_TIME *asn1, time_t *t)
+{
+	struct tm tm;
+
+	if (asn1 == NULL || !ASN1_TIME_to_tm(asn1, &tm))
+		return 0;
+	*t = timegm(&tm);
+	return 1;
+}
+
+/*
+ * The span of time over which this verdict stays what it is: inside every
+ * validity period of the chain and between the CRLs' updates.  A verdict
+ * cached beyond it could turn an expired chain into a trusted one.
+ */
+static void
+verdict_window(ptrust_result *r, STACK_OF(X509) *chain,
+    const ptrust_options *o)
+{
+	time_t from = 0, until = (time_t)(UINT64_MAX >> 1), t;
+	int i;
+
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		X509 *x = sk_X509_value(chain, i);
+
+		if (!asn1_time_t(X509_get0_notBefore(x), &t))
+			return;
+		if (t > from)
+			from = t;
+		if (!asn1_time_t(X509_get0_notAfter(x), &t))
+			return;
+		if (t < until)
+			until = t;
+	}
+	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(o->crls, i);
+
+		if (!asn1_time_t(X509_CRL_get0_lastUpdate(crl), &t))
+			return;
+		if (t > from)
+			from = t;
+		if (X509_CRL_get0_nextUpdate(crl) == NULL)
+			continue;
+		if (!asn1_time_t(X509_CRL_get0_nextUpdate(crl), &t))
+			return;
+		if (t < until)
+			until = t;
+	}
+	r->valid_from = from;
+	r->valid_until = until;
+	r->window_ok = 1;
+}
+
+static int
+collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s,
+    const ptrust_options *o)
 {
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
 	int i, n = chain != NULL ? sk_X509_num(chain) : 0;
 
 	if (n == 0)
 		return 1;
+	verdict_window(r, chain, o);
 	if ((r->chain_subjects = pt_calloc((size_t)n, sizeof(char *))) == NULL)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -548,7 +607,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM)
 		vs.nomem = 1;
 	check_peer_name_constraints(&vs, ctx);
-	if (vs.nomem || !collect_chain(r, ctx, store)) {
+	if (vs.nomem || !collect_chain(r, ctx, store, options)) {
 		st = fail(r, PTRUST_ERR_NOMEM, "out of memory");
 		goto done;
 	}

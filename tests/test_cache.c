@@ -1,0 +1,496 @@
+/*
+ * The verdict cache: a hit serves the same verdict without parsing; the
+ * key covers the bytes, the snapshot and every option; a verdict is never
+ * served outside the time window it holds for (forwards or backwards, CRL
+ * nextUpdate included); memory is bounded (LRU); threads share it; and an
+ * allocation failure anywhere never yields a wrong verdict.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* The DER of each certificate, as a server holds what a phone sent. */
+struct presented {
+	unsigned char	*der[4];
+	size_t		 len[4];
+	size_t		 n;
+};
+
+static void
+present(struct presented *p, X509 *const *certs, size_t n)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < n; i++)
+		assert_non_null(p->der[i] = lab_der(certs[i], &p->len[i]));
+	p->n = n;
+}
+
+static void
+presented_free(struct presented *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->der[i]);
+}
+
+static ptrust_result *
+cached(ptrust_cache *c, const ptrust_store *s, const struct presented *p,
+    const ptrust_options *o)
+{
+	ptrust_result *r = NULL;
+
+	assert_int_equal(ptrust_cache_verify(c, s,
+	    (const unsigned char *const *)p->der, p->len, p->n, o, &r),
+	    PTRUST_OK);
+	assert_non_null(r);
+	return r;
+}
+
+static uint64_t
+hits(ptrust_cache *c)
+{
+	uint64_t h;
+
+	ptrust_cache_stats(c, &h, NULL);
+	return h;
+}
+
+/* Same bytes, same snapshot, same options: served, and the same verdict. */
+static void
+hit_serves_the_same_verdict(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(16);
+	struct presented lsc, other;
+	ptrust_result *a, *b;
+	uint64_t m;
+
+	(void)state;
+	present(&lsc, &l->lsc_a, 1);
+	present(&other, &l->lsc_b, 1);
+	a = cached(c, s, &lsc, o);
+	assert_int_equal(hits(c), 0);
+	b = cached(c, s, &lsc, o);
+	assert_int_equal(hits(c), 1);
+	assert_true(ptrust_result_trusted(a) && ptrust_result_trusted(b));
+	assert_int_equal(ptrust_result_kind(b), PTRUST_KIND_LSC);
+	assert_string_equal(ptrust_anchor_alias(ptrust_result_anchor(b)),
+	    ptrust_anchor_alias(ptrust_result_anchor(a)));
+	assert_int_equal(ptrust_result_chain_length(b),
+	    ptrust_result_chain_length(a));
+	assert_string_equal(ptrust_result_chain_subject(b, 1),
+	    ptrust_result_chain_subject(a, 1));
+	ptrust_result_free(a);
+	ptrust_result_free(b);
+	/* a refusal is kept too, reasons and alert included */
+	a = cached(c, s, &other, o);
+	b = cached(c, s, &other, o);
+	assert_int_equal(hits(c), 2);
+	assert_false(ptrust_result_trusted(b));
+	assert_true(test_has_reason(b, PTRUST_REASON_UNKNOWN_CA, -2));
+	assert_int_equal(ptrust_result_tls_alert(b), PTRUST_ALERT_UNKNOWN_CA);
+	ptrust_result_free(a);
+	ptrust_result_free(b);
+	ptrust_cache_stats(c, NULL, &m);
+	assert_int_equal(m, 2);
+	assert_int_equal(ptrust_cache_count(c), 2);
+	ptrust_cache_clear(c);
+	assert_int_equal(ptrust_cache_count(c), 0);
+	ptrust_cache_free(c);
+	presented_free(&lsc);
+	presented_free(&other);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+/* Other bytes, another snapshot, other options: validated again. */
+static void
+key_covers_bytes_snapshot_and_options(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *anchors[2] = { l->capf_a, l->mfg_root };
+	X509 *mic_chain[2] = { l->mic, l->mfg_ca };
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    anchors, 2);
+	ptrust_store *s2 = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    anchors, 2);
+	ptrust_options *o = test_options(), *o2 = test_options();
+	ptrust_cache *c = ptrust_cache_new(64);
+	struct presented leaf, chain;
+	ptrust_result *r;
+	uint64_t h;
+
+	(void)state;
+	present(&leaf, &l->mic, 1);
+	present(&chain, mic_chain, 2);
+	ptrust_result_free(cached(c, s, &chain, o));
+	/* the leaf alone is other bytes, and cannot reach the root */
+	r = cached(c, s, &leaf, o);
+	assert_int_equal(hits(c), 0);
+	assert_false(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	/* same anchors, but a snapshot published since */
+	assert_true(ptrust_store_generation(s2) != ptrust_store_generation(s));
+	ptrust_result_free(cached(c, s2, &chain, o));
+	assert_int_equal(hits(c), 0);
+	/* equal options in another object: a hit */
+	ptrust_result_free(cached(c, s, &chain, o2));
+	assert_int_equal(hits(c), 1);
+	/* each option that can change a verdict changes the key */
+	h = hits(c);
+	assert_int_equal(ptrust_options_set_peer_name(o2, "cucm.example.net"),
+	    PTRUST_OK);
+	r = cached(c, s, &chain, o2);
+	assert_false(ptrust_result_trusted(r));	/* the MIC names no host */
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_options_set_peer_name(o2, NULL), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_purpose(o2,
+	    PTRUST_PURPOSE_TLS_SERVER), PTRUST_OK);
+	ptrust_result_free(cached(c, s, &chain, o2));
+	assert_int_equal(ptrust_options_set_purpose(o2,
+	    PTRUST_PURPOSE_TLS_CLIENT), PTRUST_OK);
+	assert_int_equal(ptrust_options_allow_sha1(o2, 1), PTRUST_OK);
+	ptrust_result_free(cached(c, s, &chain, o2));
+	assert_int_equal(ptrust_options_set_max_depth(o2, 0), PTRUST_OK);
+	r = cached(c, s, &chain, o2);
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_options_set_security_level(o2, 3), PTRUST_OK);
+	ptrust_result_free(cached(c, s, &chain, o2));
+	assert_int_equal(hits(c), h);
+	ptrust_cache_free(c);
+	presented_free(&leaf);
+	presented_free(&chain);
+	ptrust_options_free(o);
+	ptrust_options_free(o2);
+	ptrust_store_unref(s);
+	ptrust_store_unref(s2);
+}
+
+/* A trusted verdict does not outlive notAfter, nor precede notBefore. */
+static void
+verdict_stays_inside_its_time_window(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(8);
+	struct lab_spec spec;
+	struct presented p;
+	ptrust_result *r;
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *leaf;
+
+	(void)state;
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "SEP0000000000C1";
+	spec.pathlen = -1;
+	spec.eku = "clientAuth";
+	spec.not_before = TEST_NOW - LAB_DAY;
+	spec.not_after = TEST_NOW + 10 * LAB_DAY;
+	assert_non_null(leaf = lab_issue(&spec, k, l->capf_a, l->capf_a_key));
+	present(&p, &leaf, 1);
+	ptrust_result_free(cached(c, s, &p, o));
+	ptrust_result_free(cached(c, s, &p, o));
+	assert_int_equal(hits(c), 1);
+	/* the last second of the validity: still served */
+	assert_int_equal(ptrust_options_set_time(o, spec.not_after),
+	    PTRUST_OK);
+	r = cached(c, s, &p, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	assert_int_equal(hits(c), 2);
+	/* one second later: validated again, and expired */
+	assert_int_equal(ptrust_options_set_time(o, spec.not_after + 1),
+	    PTRUST_OK);
+	r = cached(c, s, &p, o);
+	assert_int_equal(hits(c), 2);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_EXPIRED, 0));
+	ptrust_result_free(r);
+	/* the clock set back before notBefore: validated again */
+	assert_int_equal(ptrust_options_set_time(o, spec.not_before - 1),
+	    PTRUST_OK);
+	r = cached(c, s, &p, o);
+	assert_int_equal(hits(c), 2);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_NOT_YET_VALID, 0));
+	ptrust_result_free(r);
+	/* and back inside the window: trusted again */
+	assert_int_equal(ptrust_options_set_time(o, TEST_NOW), PTRUST_OK);
+	r = cached(c, s, &p, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	ptrust_cache_free(c);
+	presented_free(&p);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+/* A verdict checked against a CRL ends at the CRL's nextUpdate. */
+static void
+verdict_ends_at_crl_next_update(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(8);
+	X509_CRL *crl;
+	struct presented p;
+	ptrust_result *r;
+	size_t len;
+	char *pem;
+
+	(void)state;
+	crl = lab_crl(l->capf_a, l->capf_a_key, TEST_NOW - LAB_DAY,
+	    TEST_NOW + 5 * LAB_DAY, NULL, 0);
+	assert_non_null(pem = lab_crl_pem(crl, &len));
+	assert_int_equal(ptrust_options_add_crl_mem(o, pem, len), PTRUST_OK);
+	present(&p, &l->lsc_a, 1);
+	ptrust_result_free(cached(c, s, &p, o));
+	ptrust_result_free(cached(c, s, &p, o));
+	assert_int_equal(hits(c), 1);
+	assert_int_equal(ptrust_options_set_time(o, TEST_NOW + 6 * LAB_DAY),
+	    PTRUST_OK);
+	r = cached(c, s, &p, o);
+	assert_int_equal(hits(c), 1);
+	assert_false(ptrust_result_trusted(r));	/* the CRL is stale */
+	ptrust_result_free(r);
+	ptrust_cache_free(c);
+	presented_free(&p);
+	free(pem);
+	X509_CRL_free(crl);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+/* At most max entries; the least recently used goes first. */
+static void
+bounded_least_recently_used(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *anchors[2] = { l->capf_a, l->capf_b };
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    anchors, 2);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(2);
+	struct presented a, b, m;
+
+	(void)state;
+	present(&a, &l->lsc_a, 1);
+	present(&b, &l->lsc_b, 1);
+	present(&m, &l->mic, 1);
+	ptrust_result_free(cached(c, s, &a, o));
+	ptrust_result_free(cached(c, s, &b, o));
+	ptrust_result_free(cached(c, s, &a, o));	/* a is now recent */
+	assert_int_equal(hits(c), 1);
+	ptrust_result_free(cached(c, s, &m, o));	/* evicts b */
+	assert_int_equal(ptrust_cache_count(c), 2);
+	ptrust_result_free(cached(c, s, &a, o));
+	assert_int_equal(hits(c), 2);
+	ptrust_result_free(cached(c, s, &b, o));
+	assert_int_equal(hits(c), 2);
+	assert_int_equal(ptrust_cache_count(c), 2);
+	ptrust_cache_free(c);
+	presented_free(&a);
+	presented_free(&b);
+	presented_free(&m);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+static void
+bad_input(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_cache *c = ptrust_cache_new(4);
+	const unsigned char garbage[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	const unsigned char *der[1] = { garbage };
+	size_t len[1] = { sizeof(garbage) };
+	ptrust_result *r = NULL;
+
+	(void)state;
+	assert_null(ptrust_cache_new(0));
+	assert_null(ptrust_cache_new((size_t)1 << 40));
+	assert_int_equal(ptrust_cache_verify(c, s, der, len, 1, NULL, &r),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(r);
+	assert_false(ptrust_result_trusted(r));
+	assert_non_null(strstr(ptrust_result_error(r), "certificate 1"));
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_cache_count(c), 0);
+	assert_int_equal(ptrust_cache_verify(c, s, der, len, 0, NULL, &r),
+	    PTRUST_ERR_ARG);
+	assert_null(r);
+	assert_int_equal(ptrust_cache_verify(NULL, s, der, len, 1, NULL, &r),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_cache_verify(c, NULL, der, len, 1, NULL, &r),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_cache_verify(c, s, der, len, 1, NULL, NULL),
+	    PTRUST_ERR_ARG);
+	ptrust_cache_free(c);
+	ptrust_cache_free(NULL);
+	ptrust_cache_clear(NULL);
+	assert_int_equal(ptrust_cache_count(NULL), 0);
+	ptrust_store_unref(s);
+}
+
+/* Threads share one cache; every verdict stays right. */
+struct worker {
+	ptrust_cache		*c;
+	const ptrust_store	*s;
+	const struct presented	*p;
+	int			 failures;
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	ptrust_options *o = test_options();
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		const struct presented *p = &w->p[i % 3];
+		ptrust_result *r = NULL;
+
+		if (ptrust_cache_verify(w->c, w->s,
+		    (const unsigned char *const *)p->der, p->len, p->n, o,
+		    &r) != PTRUST_OK ||
+		    ptrust_result_trusted(r) != (i % 3 == 0))
+			w->failures++;
+		ptrust_result_free(r);
+	}
+	ptrust_options_free(o);
+	return NULL;
+}
+
+static void
+shared_by_threads(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_cache *c = ptrust_cache_new(2);	/* evictions all along */
+	struct presented p[3];
+	struct worker w[4];
+	pthread_t t[4];
+	int i;
+
+	(void)state;
+	present(&p[0], &l->lsc_a, 1);
+	present(&p[1], &l->lsc_b, 1);
+	present(&p[2], &l->mic, 1);
+	for (i = 0; i < 4; i++) {
+		w[i].c = c;
+		w[i].s = s;
+		w[i].p = p;
+		w[i].failures = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_true(ptrust_cache_count(c) <= 2);
+	assert_true(hits(c) > 0);
+	ptrust_cache_free(c);
+	for (i = 0; i < 3; i++)
+		presented_free(&p[i]);
+	ptrust_store_unref(s);
+}
+
+/* Every allocation failing in turn, on a miss and on a hit. */
+static void
+under_oom(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	struct presented good, bad;
+	long k;
+	int pass;
+
+	(void)state;
+	present(&good, &l->lsc_a, 1);
+	present(&bad, &l->lsc_b, 1);
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 1; k < 100000; k++) {
+			ptrust_cache *c;
+			ptrust_result *r = NULL;
+			ptrust_status st = PTRUST_ERR_NOMEM;
+
+			/* pass 1: warm the cache first, then fail on a hit */
+			c = ptrust_cache_new(4);
+			assert_non_null(c);
+			if (pass == 1) {
+				ptrust_result_free(cached(c, s, &good, o));
+				ptrust_result_free(cached(c, s, &bad, o));
+			}
+			test_oom_fail_at(k);
+			st = ptrust_cache_verify(c, s,
+			    (const unsigned char *const *)good.der, good.len,
+			    1, o, &r);
+			if (st != PTRUST_OK)
+				assert_false(ptrust_result_trusted(r));
+			ptrust_result_free(r);
+			r = NULL;
+			st = ptrust_cache_verify(c, s,
+			    (const unsigned char *const *)bad.der, bad.len, 1,
+			    o, &r);
+			assert_false(ptrust_result_trusted(r));
+			ptrust_result_free(r);
+			if (!test_oom_stop()) {
+				ptrust_cache_free(c);
+				break;
+			}
+			ptrust_cache_free(c);
+		}
+		assert_true(k > 3);
+	}
+	presented_free(&good);
+	presented_free(&bad);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hit_serves_the_same_verdict),
+		cmocka_unit_test(key_covers_bytes_snapshot_and_options),
+		cmocka_unit_test(verdict_stays_inside_its_time_window),
+		cmocka_unit_test(verdict_ends_at_crl_next_update),
+		cmocka_unit_test(bounded_least_recently_used),
+		cmocka_unit_test(bad_input),
+		cmocka_unit_test(shared_by_threads),
+		cmocka_unit_test(under_oom),
+	};
+	int rc;
+
+	if (!test_oom_hook()) {
+		fprintf(stderr, "cannot hook OpenSSL's allocator\n");
+		return 1;
+	}
+	test_lab();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	test_lab_free();
+	return rc;
+}
