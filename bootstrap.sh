@@ -14,7 +14,8 @@ top=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake libtool pkg-config openssl \
-libssl-dev libcmocka-dev mandoc valgrind jq"
+libssl-dev libcmocka-dev mandoc valgrind jq \
+tcpdump"
 
 install_missing() {
 	missing=""

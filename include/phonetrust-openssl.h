@@ -31,4 +31,71 @@ ptrust_status ptrust_options_add_crl_x509(ptrust_options *options,
 }
 #endif
 
+/* ---------------------------------------------------------------------
+ * TLS servers (links libssl): the server asks the phone for its
+ * certificate and validates the chain it presents through libphonetrust
+ * during the handshake.  A refused phone gets the fatal alert its result
+ * names (see ptrust_ssl_get_alert for the one exception), and the whole
+ * result stays on the SSL for the application.  See ptrust_ssl_ctx_attach(3).
+ */
+#include <openssl/ssl.h>
+#include <phonetrust-cluster.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Flag of ptrust_ssl_ctx_attach*: complete the handshake even when the
+ * phone is refused or sends no certificate, recording the refusal in the
+ * result and in SSL_get_verify_result().  Off by default; for diagnosis
+ * only, never to let phones in.
+ */
+#define PTRUST_SSL_INSECURE_COMPLETE_HANDSHAKE	0x01
+
+/*
+ * Attach once, before ctx is used: what the cluster trusts for purpose
+ * now (its snapshot), or the snapshot store (the attachment takes its own
+ * reference), options copied (NULL: defaults), flags above.  Sets the
+ * verify mode (peer certificate required unless insecure) and the
+ * certificate verification callback, and turns session resumption off.
+ * PTRUST_ERR_EXISTS when ctx is already attached.
+ */
+ptrust_status ptrust_ssl_ctx_attach(SSL_CTX *ctx, ptrust_cluster *cluster,
+    ptrust_cluster_purpose purpose, const ptrust_options *options,
+    int flags);
+ptrust_status ptrust_ssl_ctx_attach_store(SSL_CTX *ctx, ptrust_store *store,
+    ptrust_cluster_purpose purpose, const ptrust_options *options,
+    int flags);
+/*
+ * Reload, from any thread while handshakes run: new handshakes use the
+ * new snapshot, handshakes under way keep theirs.  reload takes the
+ * cluster's snapshot for the attached purpose (the cluster itself must not
+ * change meanwhile).
+ */
+ptrust_status ptrust_ssl_ctx_set_store(SSL_CTX *ctx, ptrust_store *store);
+ptrust_status ptrust_ssl_ctx_reload(SSL_CTX *ctx, ptrust_cluster *cluster);
+/* A new reference to the snapshot in use; NULL when not attached. */
+ptrust_store *ptrust_ssl_ctx_get1_store(SSL_CTX *ctx);
+
+/*
+ * Bind this connection to a device before its handshake: the certificate
+ * must name it (reason identity-mismatch otherwise).  NULL unbinds.
+ */
+ptrust_status ptrust_ssl_set_device(SSL *ssl, const char *device);
+/*
+ * The result of the last handshake of ssl, owned by ssl (valid until
+ * SSL_free or the next handshake); NULL before a certificate was judged.
+ */
+const ptrust_result *ptrust_ssl_get_result(const SSL *ssl);
+/*
+ * The alert this library made the server send (RFC 8446 numbering, 0:
+ * none); *name, when name is not NULL: "unknown_ca", ..., "none".
+ */
+int ptrust_ssl_get_alert(const SSL *ssl, const char **name);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* PHONETRUST_OPENSSL_H */

@@ -399,11 +399,12 @@ find_anchor(const ptrust_store *s, X509 *top)
 
 /* The kind counts only when the anchor's key really vouched for the chain. */
 static ptrust_kind
-kind_of(const ptrust_result *r)
+kind_of(const ptrust_result *r, X509 *leaf)
 {
 	size_t i;
 
-	if (r->anchor == NULL)
+	/* A CA (a CAPF or manufacturing CA sent as the leaf) is no phone's. */
+	if (r->anchor == NULL || X509_check_ca(leaf) != 0)
 		return PTRUST_KIND_UNKNOWN;
 	for (i = 0; i < r->n_reasons; i++) {
 		switch (r->reasons[i].code) {
@@ -629,7 +630,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	}
 	/* Fail closed: OpenSSL's yes, no reason at all, and a known anchor. */
 	r->trusted = ret == 1 && r->n_reasons == 0 && r->anchor != NULL;
-	r->kind = kind_of(r);
+	r->kind = kind_of(r, sk_X509_value(chain->certs, 0));
 	r->alert = r->trusted ? PTRUST_ALERT_NONE :
 	    pt_alert_for_reasons(r->reasons, r->n_reasons);
 	ERR_clear_error();

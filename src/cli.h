@@ -25,6 +25,9 @@ int	cmd_capf(int argc, char **argv, const char *cluster_dir);
 int	cmd_lint(int argc, char **argv, const char *cluster_dir);
 int	cmd_extract(int argc, char **argv, const char *cluster_dir);
 int	cmd_lab(int argc, char **argv, const char *cluster_dir);
+int	cmd_serve(int argc, char **argv, const char *cluster_dir);
+int	cmd_capture(int argc, char **argv, const char *cluster_dir);
+int	cmd_console(int argc, char **argv, const char *cluster_dir);
 
 /*
  * The lab world of `phonetrust lab` written into the existing directory

@@ -188,11 +188,6 @@ print_json(const struct found *fs, size_t n, const char *file,
 int
 cmd_extract(int argc, char **argv, const char *cluster_dir)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	ptrust_cluster *cl = NULL;
 	ptrust_trace *t = NULL;
 	struct found *fs = NULL;
@@ -201,31 +196,12 @@ cmd_extract(int argc, char **argv, const char *cluster_dir)
 	const char *path, *file, *dir = NULL;
 	size_t i, n = 0, len = 0, derlen;
 	ptrust_kind k;
-	int c, json = 0, rc = CLI_USAGE;
+	int json = 0, rc = CLI_USAGE;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			extract_usage(stdout);
-			return CLI_OK;
-		default:
-			fprintf(stderr, "phonetrust extract: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "phonetrust extract: %s (try --help)\n",
-		    argc == optind ? "no LOGFILE given" :
-		    "only one LOGFILE may be given");
-		return CLI_USAGE;
-	}
-	path = argv[optind];
+	if ((rc = cli_one_file_args("extract", argc, argv, extract_usage, "LOGFILE", &path,
+	    &json)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	rc = CLI_USAGE;
 	file = strcmp(path, "-") == 0 ? "standard input" : path;
 	if (cli_cluster_dir(cluster_dir) != NULL &&
 	    cli_open_cluster("extract", cluster_dir, &cl, &dir) != CLI_OK)

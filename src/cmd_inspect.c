@@ -375,10 +375,35 @@ path_words(const ptrust_result *r, const char *where)
 	    ptrust_role_name(ptrust_anchor_role(a)), where);
 }
 
+/*
+ * LSC or MIC from the role of the anchor that verified the chain.  The
+ * library calls a CA certificate no phone's (kind unknown), but inspect
+ * asks what kind of issuer it is: read the anchor's role directly.
+ */
+static ptrust_kind
+verified_kind(const struct cert *c, const ptrust_result *r)
+{
+	const ptrust_anchor *a = ptrust_result_anchor(r);
+
+	if (!c->is_ca)
+		return ptrust_result_kind(r);
+	if (a == NULL || ptrust_result_reason_count(r) > 0)
+		return PTRUST_KIND_UNKNOWN;
+	switch (ptrust_anchor_role(a)) {
+	case PTRUST_ROLE_CAPF:
+	case PTRUST_ROLE_EXTERNAL_CA:
+		return PTRUST_KIND_LSC;
+	case PTRUST_ROLE_MANUFACTURING:
+		return PTRUST_KIND_MIC;
+	default:
+		return PTRUST_KIND_UNKNOWN;
+	}
+}
+
 static int
 kind_from_result(struct cert *c, const ptrust_result *r, const char *where)
 {
-	ptrust_kind k = ptrust_result_kind(r);
+	ptrust_kind k = verified_kind(c, r);
 	char *words, *reason;
 
 	if ((words = path_words(r, where)) == NULL)
@@ -410,7 +435,7 @@ by_chain(struct cert *c, const struct judge *j)
 		if ((st = try_store(c, j, j->stores[i], &r)) != PTRUST_OK)
 			goto err;
 		/* the same anchor in several stores: name them all */
-		if (ptrust_result_kind(r) == PTRUST_KIND_UNKNOWN ||
+		if (verified_kind(c, r) == PTRUST_KIND_UNKNOWN ||
 		    (first != NULL && strcmp(ptrust_anchor_sha256(
 		    ptrust_result_anchor(r)), ptrust_anchor_sha256(
 		    ptrust_result_anchor(first))) != 0)) {
@@ -436,7 +461,7 @@ by_chain(struct cert *c, const struct judge *j)
 	else if (j->builtin != NULL) {
 		if ((st = try_store(c, j, j->builtin, &r)) != PTRUST_OK)
 			goto err;
-		if (ptrust_result_kind(r) == PTRUST_KIND_UNKNOWN) {
+		if (verified_kind(c, r) == PTRUST_KIND_UNKNOWN) {
 			ptrust_result_free(r);
 			return 0;
 		}

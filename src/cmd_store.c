@@ -27,14 +27,17 @@ cmd_init(int argc, char **argv, const char *cluster_dir)
 	int rc = CLI_USAGE;
 
 	(void)cluster_dir;	/* init names its directory itself */
-	if (argc != 2 || strcmp(argv[1], "--help") == 0) {
-		fprintf(argc == 2 ? stdout : stderr,
-		    "usage: phonetrust init DIR\n"
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("usage: phonetrust init DIR\n"
 		    "  create a cluster directory holding callmanager-trust, "
 		    "capf-trust and\n  manufacturing-ca with Cisco's public "
 		    "manufacturing CAs\n");
-		return argc == 2 ? CLI_OK : CLI_USAGE;
+		return CLI_OK;
 	}
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_fail("init", NULL, "usage: phonetrust init DIR "
+		    "(try --help)");
 	if (stat(argv[1], &st) == 0) {
 		fprintf(stderr, "phonetrust init: %s: already exists\n",
 		    argv[1]);
@@ -86,18 +89,23 @@ print_anchor(const char *store, const ptrust_anchor *a, int details)
 static int
 store_usage(FILE *f)
 {
-	fprintf(f, "usage: phonetrust [--cluster DIR] store list [STORE]\n"
+	if (f != stdout)
+		return cli_fail("store", NULL, "usage: phonetrust store list|"
+		    "show|add|remove ... (try --help)");
+	printf("usage: phonetrust [--cluster DIR] store list [STORE]\n"
 	    "       phonetrust [--cluster DIR] store show STORE ALIAS|SHA256\n"
 	    "       phonetrust [--cluster DIR] store add STORE FILE... "
 	    "[--alias NAME]\n"
 	    "              [--role capf|manufacturing|external-ca|other]\n"
 	    "       phonetrust [--cluster DIR] store remove STORE "
 	    "ALIAS|SHA256\n");
-	return f == stdout ? CLI_OK : CLI_USAGE;
+	return CLI_OK;
 }
 
+/* What changed is written to report, shown once the cluster is saved. */
 static int
-store_add(ptrust_cluster *c, int argc, char **argv, int *changed)
+store_add(ptrust_cluster *c, int argc, char **argv, FILE *report,
+    int *changed)
 {
 	static const struct option longopts[] = {
 		{ "alias", required_argument, NULL, 'a' },
@@ -111,17 +119,19 @@ store_add(ptrust_cluster *c, int argc, char **argv, int *changed)
 	size_t k;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (ch == 'a')
 			alias = optarg;
 		else if (ch == 'r' && ptrust_role_from_name(optarg, &role) == 0)
 			continue;
-		else {
-			if (ch == 'r')
-				fprintf(stderr, "phonetrust store add: unknown "
-				    "role \"%s\"\n", optarg);
-			return store_usage(stderr);
-		}
+		else if (ch == 'r')
+			return cli_fail("store add", "--role", "must be capf, "
+			    "manufacturing, external-ca or other");
+		else
+			return cli_fail("store add", argv[optind - 1],
+			    ch == ':' ? "needs an argument" :
+			    "unknown option (try --help)");
 	}
 	if (argc - optind < 2)
 		return store_usage(stderr);
@@ -147,7 +157,8 @@ store_add(ptrust_cluster *c, int argc, char **argv, int *changed)
 			ptrust_change_kind kind = ptrust_builder_change(b, k,
 			    &a, &other);
 
-			printf("%s %s%s%s\n", ptrust_change_kind_name(kind), a,
+			fprintf(report, "%s %s%s%s\n",
+			    ptrust_change_kind_name(kind), a,
 			    other != NULL ? " " : "",
 			    other != NULL ? other : "");
 		}
@@ -163,15 +174,19 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 	const ptrust_anchor *a;
 	ptrust_builder *b;
 	int rc = CLI_USAGE, changed = 0;
-	size_t i, j;
+	char *text = NULL;
+	size_t i, j, textlen = 0;
+	FILE *report;
 
 	if (argc < 2)
 		return store_usage(stderr);
-	if (strcmp(argv[1], "--help") == 0)
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return store_usage(stdout);
+	if ((report = open_memstream(&text, &textlen)) == NULL)
+		return cli_fail("store", NULL, strerror(errno));
 	if (cli_open_cluster("store", cluster_dir, &c, &cluster_dir) !=
 	    CLI_OK)
-		return CLI_USAGE;
+		goto done;
 	if (strcmp(argv[1], "list") == 0 && argc <= 3) {
 		for (i = 0; i < ptrust_cluster_store_count(c); i++) {
 			const char *name = ptrust_cluster_store_name(c, i);
@@ -205,12 +220,14 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 			print_anchor(argv[2], a, 1);
 			rc = CLI_OK;
 		} else if (ptrust_builder_remove(b, argv[3]) == PTRUST_OK) {
-			printf("removed %s from %s\n", argv[3], argv[2]);
+			fprintf(report, "removed %s from %s\n", argv[3],
+			    argv[2]);
 			changed = 1;
 			rc = CLI_OK;
-		}
+		} else
+			cli_fail("store remove", NULL, ptrust_builder_error(b));
 	} else if (strcmp(argv[1], "add") == 0)
-		rc = store_add(c, argc - 1, argv + 1, &changed);
+		rc = store_add(c, argc - 1, argv + 1, report, &changed);
 	else
 		rc = store_usage(stderr);
 	if (rc == CLI_OK && changed &&
@@ -220,6 +237,9 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 		rc = CLI_USAGE;
 	}
 done:
+	if (fclose(report) == 0 && rc == CLI_OK && textlen > 0)
+		fwrite(text, 1, textlen, stdout);
+	free(text);
 	ptrust_cluster_free(c);
 	return rc;
 }

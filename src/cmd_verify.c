@@ -585,23 +585,29 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		    a.purpose);
 		goto done;
 	}
-	if (ph != NULL && c != NULL && cluster_purpose && a.store == NULL) {
+	if (b != NULL)
+		st = ptrust_builder_build(b, &store);
+	else
+		st = ptrust_cluster_snapshot(c,
+		    (ptrust_cluster_purpose)purposes[pi].value, &store);
+	if (st != PTRUST_OK) {
+		fail(a.cluster_dir, b != NULL ? ptrust_builder_error(b) :
+		    ptrust_cluster_error(c));
+		goto done;
+	}
+	st = ptrust_verify(store, ch, o, &r);
+	if (st == PTRUST_OK && ph != NULL && c != NULL && cluster_purpose &&
+	    a.store == NULL && ptrust_result_kind(r) != PTRUST_KIND_UNKNOWN) {
 		/*
 		 * The cluster binds the certificate to the device itself.  Hand
 		 * the chain to the phone as what its anchor says it is, so the
-		 * diagnosis speaks of an LSC or a MIC correctly.
+		 * diagnosis speaks of an LSC or a MIC correctly.  A chain no
+		 * anchor vouches for is neither: it is judged as it is below.
 		 */
-		ptrust_store *probe_store = NULL;
-		ptrust_result *probe = NULL;
-		ptrust_kind kind = PTRUST_KIND_UNKNOWN;
+		ptrust_kind kind = ptrust_result_kind(r);
 
-		if (ptrust_cluster_snapshot(c,
-		    (ptrust_cluster_purpose)purposes[pi].value, &probe_store) ==
-		    PTRUST_OK && ptrust_verify(probe_store, ch, o, &probe) ==
-		    PTRUST_OK)
-			kind = ptrust_result_kind(probe);
-		ptrust_result_free(probe);
-		ptrust_store_unref(probe_store);
+		ptrust_result_free(r);
+		r = NULL;
 		if ((kind == PTRUST_KIND_MIC ? ptrust_phone_set_mic(ph, ch) :
 		    ptrust_phone_set_lsc(ph, ch)) != PTRUST_OK) {
 			fail(NULL, "out of memory");
@@ -609,25 +615,12 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		}
 		st = ptrust_cluster_verify_phone(c, ph,
 		    (ptrust_cluster_purpose)purposes[pi].value, o, 0, &r);
-	} else {
-		if (b != NULL)
-			st = ptrust_builder_build(b, &store);
-		else
-			st = ptrust_cluster_snapshot(c,
-			    (ptrust_cluster_purpose)purposes[pi].value, &store);
-		if (st != PTRUST_OK) {
-			fail(a.cluster_dir, b != NULL ?
-			    ptrust_builder_error(b) : ptrust_cluster_error(c));
-			goto done;
-		}
-		st = ptrust_verify(store, ch, o, &r);
-		if (st == PTRUST_OK && a.device != NULL) {
-			int named = ptrust_chain_names_device(ch, a.device);
+	} else if (st == PTRUST_OK && a.device != NULL) {
+		int named = ptrust_chain_names_device(ch, a.device);
 
-			if (named < 0)
-				st = PTRUST_ERR_NOMEM;
-			v.identity_mismatch = named == 0;
-		}
+		if (named < 0)
+			st = PTRUST_ERR_NOMEM;
+		v.identity_mismatch = named == 0;
 	}
 	if (st != PTRUST_OK) {
 		fail(a.chain_path, r != NULL ? ptrust_result_error(r) :

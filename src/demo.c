@@ -119,7 +119,8 @@ capf_upgrade(const char *title, ptrust_cluster *c, const ptrust_phone *ph,
 	printf("\n%s\n", title);
 	if (ph == NULL || ptrust_capf_decide(c, ph, PTRUST_CAPF_INSTALL, mode,
 	    NULL, NULL, o, &out) != PTRUST_OK) {
-		printf("  ERROR %s\n", ptrust_capf_outcome_error(out));
+		printf("  ERROR %s\n", out != NULL ?
+		    ptrust_capf_outcome_error(out) : "out of memory");
 		ptrust_capf_outcome_free(out);
 		return 0;
 	}
@@ -172,7 +173,7 @@ cmd_demo(int argc, char **argv, const char *cluster_dir)
 	ptrust_phone *old_mic = NULL, *sha1_phone = NULL, *impostor = NULL;
 	char dir[] = "/tmp/phonetrust-demo-XXXXXX", cdir[64], when[32];
 	const char *loaded;
-	int ok = 1, cases = 0, passed = 0;
+	int ok = 1, cases = 0, passed = 0, setup_failed = 0;
 	time_t t = DEMO_NOW;
 	struct tm tm;
 
@@ -195,8 +196,10 @@ cmd_demo(int argc, char **argv, const char *cluster_dir)
 	    cli_open_cluster("demo", cdir, &c, &loaded) != CLI_OK ||
 	    (o = ptrust_options_new()) == NULL ||
 	    (sha1 = ptrust_options_new()) == NULL) {
-		fprintf(stderr, "phonetrust demo: cannot build the lab\n");
-		ok = 0;
+		/* the lab's own failures were told already, in one line */
+		if (c != NULL)
+			fprintf(stderr, "phonetrust demo: out of memory\n");
+		setup_failed = 1;
 		goto done;
 	}
 	ptrust_options_set_time(o, DEMO_NOW);
@@ -252,5 +255,7 @@ done:
 	ptrust_options_free(sha1);
 	ptrust_cluster_free(c);
 	remove_tree(dir);
+	if (setup_failed)
+		return CLI_USAGE;
 	return ok ? CLI_OK : CLI_REFUSED;
 }

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,12 @@ cli_read_input(const char *cmd, const char *path, unsigned char **data,
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return cli_fail(cmd, path, strerror(errno));
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode) ||
+	if (fstat(fd, &st) == -1) {
+		cli_fail(cmd, strcmp(path, "-") == 0 ? "standard input" : path,
+		    strerror(errno));
+		goto err;
+	}
+	if (S_ISDIR(st.st_mode) ||
 	    (fd != STDIN_FILENO && !S_ISREG(st.st_mode))) {
 		cli_fail(cmd, path, S_ISDIR(st.st_mode) ? "is a directory" :
 		    "not a regular file");
@@ -216,7 +222,8 @@ cli_load_chain(const char *cmd, ptrust_chain *ch, const char *path,
 		return cli_fail(cmd, strcmp(path, "-") == 0 ?
 		    "standard input" : path, ptrust_chain_error(ch));
 	if (ptrust_chain_count(ch) == before)
-		return cli_fail(cmd, path, "no certificate in it");
+		return cli_fail(cmd, strcmp(path, "-") == 0 ?
+		    "standard input" : path, "no certificate in it");
 	return CLI_OK;
 }
 
@@ -265,5 +272,39 @@ cli_open_cluster(const char *cmd, const char *global, ptrust_cluster **out,
 		*out = NULL;
 		return CLI_USAGE;
 	}
+	return CLI_OK;
+}
+
+int
+cli_one_file_args(const char *cmd, int argc, char **argv,
+    void (*usage)(FILE *), const char *what, const char **path, int *json)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char msg[64];
+	int c;
+
+	*json = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'j')
+			*json = 1;
+		else if (c == 'h') {
+			usage(stdout);
+			return CLI_HELP;
+		} else
+			return cli_fail(cmd, argv[optind - 1],
+			    "unknown option (try --help)");
+	}
+	if (argc - optind != 1) {
+		snprintf(msg, sizeof(msg), "%s %s (try --help)",
+		    argc == optind ? "no" : "only one", what);
+		return cli_fail(cmd, NULL, msg);
+	}
+	*path = argv[optind];
 	return CLI_OK;
 }

@@ -7,6 +7,7 @@
 #define PHONETRUST_INPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <phonetrust.h>
@@ -31,6 +32,16 @@ int	cli_load_chain(const char *cmd, ptrust_chain *ch, const char *path,
 /* A new chain from one file; *out NULL on failure. */
 int	cli_chain_from_file(const char *cmd, const char *path,
 	    ptrust_chain **out);
+
+/*
+ * The command line of a command taking [--json] and one FILE: *path and
+ * *json set.  CLI_OK to go on; CLI_USAGE after a one-line error; or
+ * CLI_HELP when usage() printed the help, which is then the exit status 0.
+ */
+#define CLI_HELP	(-1)
+int	cli_one_file_args(const char *cmd, int argc, char **argv,
+	    void (*usage)(FILE *), const char *what, const char **path,
+	    int *json);
 
 /* A decimal integer in [lo, hi], the whole string; -1 otherwise. */
 int	cli_parse_int(const char *s, int lo, int hi, int *out);

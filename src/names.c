@@ -35,6 +35,14 @@ name_entry(const X509_NAME *name, int nid, char **out)
 		}
 		memcpy(*out, utf8, (size_t)n);
 		(*out)[n] = '\0';
+		/*
+		 * A name is printed on terminals and in logs: a newline or
+		 * an escape sequence in it could forge a verdict line.
+		 */
+		for (i = 0; i < n; i++)
+			if ((unsigned char)(*out)[i] < 0x20 ||
+			    (*out)[i] == 0x7f)
+				(*out)[i] = '?';
 	}
 	OPENSSL_free(utf8);
 	return 0;

@@ -1,8 +1,11 @@
 /* phonetrust: command-line front end of libphonetrust. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <phonetrust.h>
 
@@ -30,6 +33,12 @@ static const struct command {
 	{ "lint",    cmd_lint,    "store hygiene findings" },
 	{ "extract", cmd_extract, "certificates found in a CAPF trace, "
 	    "classified" },
+	{ "serve",   cmd_serve,   "a TLS listener that tells what the cluster "
+	    "decides for each phone" },
+	{ "capture", cmd_capture, "phones' certificates and verdicts from a "
+	    "packet capture" },
+	{ "console", cmd_console, "what a phone's console log says about its "
+	    "certificates" },
 	{ "lab",     cmd_lab,     "write a throwaway lab cluster and phone "
 	    "certificates (tests only)" },
 };
@@ -52,12 +61,28 @@ usage(FILE *f)
 	    "  --help         this text; COMMAND --help for a command's\n");
 }
 
+/*
+ * Output lost (a full disk, a closed pipe) must not pass for success: at
+ * exit, whatever path got there, a failed stdout turns the status into 2.
+ */
+static void
+check_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "phonetrust: standard output: %s\n",
+		    errno != 0 ? strerror(errno) : "write error");
+		_exit(CLI_USAGE);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *cluster_dir = NULL;
 	size_t i;
 
+	if (atexit(check_stdout) != 0)
+		return CLI_USAGE;
 	/* global options, before the command */
 	while (argc >= 2 && strncmp(argv[1], "--cluster", 9) == 0 &&
 	    (argv[1][9] == '\0' || argv[1][9] == '=')) {

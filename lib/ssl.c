@@ -1,0 +1,541 @@
+/*
+ * TLS servers: OpenSSL hands the chain a phone presents to libphonetrust
+ * during the handshake.
+ *
+ * The attachment (what is trusted, the options, the flags) hangs off the
+ * SSL_CTX as ex_data; the snapshot in use sits behind a lock so that a
+ * reload swaps it for new handshakes while others still hold the old one
+ * by reference.  Each SSL carries its own state (bound device, result,
+ * alert sent) as ex_data, freed with the SSL.  Validation runs in the
+ * certificate verification callback, which sees the whole chain and whose
+ * X509 error code decides the alert OpenSSL sends.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "internal.h"
+
+/* TLS 1.3's certificate_required (RFC 8446), not a ptrust_tls_alert. */
+#define PT_ALERT_CERTIFICATE_REQUIRED	116
+
+struct pt_ssl_attach {
+	CRYPTO_RWLOCK		*lock;		/* guards store */
+	ptrust_store		*store;
+	ptrust_cluster_purpose	 purpose;
+	ptrust_options		*options;	/* private copy, read only */
+	int			 flags;
+};
+
+struct pt_ssl_state {
+	char			*device;	/* NULL: not bound */
+	ptrust_result		*result;
+	int			 alert;		/* sent by us, 0: none */
+};
+
+static CRYPTO_ONCE pt_ssl_once = CRYPTO_ONCE_STATIC_INIT;
+static int pt_ctx_idx = -1;
+static int pt_ssl_idx = -1;
+
+static void
+attach_free(struct pt_ssl_attach *a)
+{
+	if (a == NULL)
+		return;
+	ptrust_store_unref(a->store);
+	ptrust_options_free(a->options);
+	CRYPTO_THREAD_lock_free(a->lock);
+	OPENSSL_free(a);
+}
+
+static void
+state_free(struct pt_ssl_state *ps)
+{
+	if (ps == NULL)
+		return;
+	ptrust_result_free(ps->result);
+	OPENSSL_free(ps->device);
+	OPENSSL_free(ps);
+}
+
+static void
+ctx_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	attach_free(ptr);
+}
+
+static void
+ssl_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	state_free(ptr);
+}
+
+/* SSL_dup: the copy starts without a device, result or alert. */
+static int
+ex_dup_none(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d,
+    int idx, long argl, void *argp)
+{
+	(void)to; (void)from; (void)idx; (void)argl; (void)argp;
+	*from_d = NULL;
+	return 1;
+}
+
+static void
+make_indexes(void)
+{
+	pt_ctx_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, ex_dup_none,
+	    ctx_ex_free);
+	pt_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, ex_dup_none,
+	    ssl_ex_free);
+}
+
+/* 1 when both indexes exist (created once, thread-safe). */
+static int
+indexes(void)
+{
+	return CRYPTO_THREAD_run_once(&pt_ssl_once, make_indexes) &&
+	    pt_ctx_idx >= 0 && pt_ssl_idx >= 0;
+}
+
+static struct pt_ssl_attach *
+attach_of(const SSL_CTX *ctx)
+{
+	if (ctx == NULL || !indexes())
+		return NULL;
+	return SSL_CTX_get_ex_data(ctx, pt_ctx_idx);
+}
+
+static struct pt_ssl_state *
+state_of(const SSL *ssl)
+{
+	if (ssl == NULL || !indexes())
+		return NULL;
+	return SSL_get_ex_data(ssl, pt_ssl_idx);
+}
+
+/* The state of ssl, created on first use; NULL when memory ran out. */
+static struct pt_ssl_state *
+state_get(SSL *ssl)
+{
+	struct pt_ssl_state *ps = state_of(ssl);
+
+	if (ps != NULL || !indexes())
+		return ps;
+	if ((ps = pt_calloc(1, sizeof(*ps))) == NULL)
+		return NULL;
+	if (!SSL_set_ex_data(ssl, pt_ssl_idx, ps)) {
+		OPENSSL_free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+/* A private copy of the options: the caller may change or free theirs. */
+static ptrust_options *
+options_copy(const ptrust_options *o)
+{
+	ptrust_options *c;
+	int i;
+
+	if ((c = ptrust_options_new()) == NULL || o == NULL)
+		return c;
+	c->at = o->at;
+	c->has_time = o->has_time;
+	c->purpose = o->purpose;
+	c->max_depth = o->max_depth;
+	c->security_level = o->security_level;
+	c->allow_sha1 = o->allow_sha1;
+	if (o->peer_name != NULL &&
+	    (c->peer_name = OPENSSL_strdup(o->peer_name)) == NULL)
+		goto fail;
+	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++)
+		if (ptrust_options_add_crl_x509(c, sk_X509_CRL_value(o->crls,
+		    i)) != PTRUST_OK)
+			goto fail;
+	c->crl_check = o->crl_check;
+	return c;
+fail:
+	ptrust_options_free(c);
+	return NULL;
+}
+
+static ptrust_store *
+attach_get1_store(struct pt_ssl_attach *a)
+{
+	ptrust_store *s = NULL;
+
+	if (!CRYPTO_THREAD_read_lock(a->lock))
+		return NULL;
+	if (a->store != NULL)
+		s = ptrust_store_ref(a->store);
+	CRYPTO_THREAD_unlock(a->lock);
+	return s;
+}
+
+/* The X509 error whose alert (OpenSSL's ssl_x509err2alert) is alert. */
+static int
+x509_error_for(ptrust_tls_alert alert, int *sent)
+{
+	*sent = alert;
+	switch (alert) {
+	case PTRUST_ALERT_UNKNOWN_CA:
+		return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+	case PTRUST_ALERT_CERTIFICATE_EXPIRED:
+		return X509_V_ERR_CERT_HAS_EXPIRED;
+	case PTRUST_ALERT_CERTIFICATE_REVOKED:
+		return X509_V_ERR_CERT_REVOKED;
+	case PTRUST_ALERT_UNSUPPORTED_CERTIFICATE:
+		return X509_V_ERR_INVALID_PURPOSE;
+	case PTRUST_ALERT_BAD_CERTIFICATE:
+		return X509_V_ERR_CERT_REJECTED;
+	case PTRUST_ALERT_INTERNAL_ERROR:
+		return X509_V_ERR_OUT_OF_MEM;
+	case PTRUST_ALERT_CERTIFICATE_UNKNOWN:
+		return X509_V_ERR_NO_EXPLICIT_POLICY;	/* OpenSSL's default */
+	case PTRUST_ALERT_HANDSHAKE_FAILURE:
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	case PTRUST_ALERT_ACCESS_DENIED:
+	case PTRUST_ALERT_NONE:
+	default:
+		/*
+		 * OpenSSL offers no way to send access_denied from certificate
+		 * verification: the application's refusal goes out as
+		 * handshake_failure.
+		 */
+		*sent = PTRUST_ALERT_HANDSHAKE_FAILURE;
+		return X509_V_ERR_APPLICATION_VERIFICATION;
+	}
+}
+
+/* "none", the names of ptrust_tls_alert_name, "certificate_required". */
+static const char *
+alert_name(int alert)
+{
+	const char *name;
+
+	if (alert == PT_ALERT_CERTIFICATE_REQUIRED)
+		return "certificate_required";
+	name = ptrust_tls_alert_name((ptrust_tls_alert)alert);
+	return name != NULL ? name : "unknown";
+}
+
+/*
+ * Judge the chain as the cluster would judge this phone: the kind the
+ * anchor gives tells LSC from MIC (an unknown issuer counts as an LSC, as
+ * a migrated phone's is), the certificate must name the bound device, and
+ * the diagnosis says what to do.
+ */
+static ptrust_status
+judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
+    STACK_OF(X509) *certs, ptrust_result **out)
+{
+	ptrust_store *s;
+	ptrust_chain *chain = NULL;
+	ptrust_result *r = NULL;
+	ptrust_status st;
+	char msg[PT_ERRLEN], *cn = NULL;
+	int named = 1;
+
+	*out = NULL;
+	if ((s = attach_get1_store(a)) == NULL)
+		return PTRUST_ERR_INTERNAL;
+	st = ptrust_chain_new_from_x509(leaf, certs, &chain);
+	if (st == PTRUST_OK)
+		st = ptrust_verify(s, chain, a->options, &r);
+	*out = r;
+	if (st != PTRUST_OK)
+		goto done;
+	r->presented = r->kind == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
+	    PTRUST_PRESENTED_LSC;
+	if (device != NULL) {
+		if ((named = ptrust_chain_names_device(chain, device)) < 0 ||
+		    (r->device = OPENSSL_strdup(device)) == NULL)
+			goto nomem;
+	} else {
+		if (pt_subject_cn(leaf, &cn) < 0)
+			goto nomem;
+		r->device = cn;
+	}
+	if (!named) {
+		snprintf(msg, sizeof(msg), "the certificate does not name "
+		    "device %s: a phone must present its own certificate",
+		    device);
+		if (!pt_result_add_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0,
+		    leaf, msg))
+			goto nomem;
+	}
+	if (!pt_diagnose(r, a->purpose, ptrust_store_name(s), leaf))
+		goto nomem;
+	goto done;
+nomem:
+	r->trusted = 0;
+	r->alert = PTRUST_ALERT_INTERNAL_ERROR;
+	pt_seterr(r->err, "out of memory");
+	st = PTRUST_ERR_NOMEM;
+done:
+	ptrust_chain_free(chain);
+	ptrust_store_unref(s);
+	return st;
+}
+
+/* SSL_CTX_set_cert_verify_callback: the whole chain the phone sent. */
+static int
+cert_verify_cb(X509_STORE_CTX *xctx, void *arg)
+{
+	struct pt_ssl_attach *a = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xctx,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct pt_ssl_state *ps;
+	ptrust_result *r = NULL;
+	ptrust_status st;
+	int err, sent, insecure = a->flags & PTRUST_SSL_INSECURE_COMPLETE_HANDSHAKE;
+
+	if (ssl == NULL || (ps = state_get(ssl)) == NULL) {
+		X509_STORE_CTX_set_error(xctx, X509_V_ERR_OUT_OF_MEM);
+		return 0;
+	}
+	ptrust_result_free(ps->result);
+	ps->result = NULL;
+	ps->alert = 0;
+	st = judge(a, ps->device, X509_STORE_CTX_get0_cert(xctx),
+	    X509_STORE_CTX_get0_untrusted(xctx), &r);
+	ps->result = r;
+	ERR_clear_error();
+	if (st != PTRUST_OK) {
+		/* no verdict at all: fail closed, even when insecure */
+		ps->alert = PTRUST_ALERT_INTERNAL_ERROR;
+		X509_STORE_CTX_set_error(xctx, X509_V_ERR_OUT_OF_MEM);
+		return 0;
+	}
+	if (ptrust_result_trusted(r)) {
+		X509_STORE_CTX_set_error(xctx, X509_V_OK);
+		return 1;
+	}
+	err = x509_error_for(ptrust_result_tls_alert(r), &sent);
+	/* SSL_get_verify_result() tells the refusal in either case. */
+	X509_STORE_CTX_set_error(xctx, err);
+	if (insecure)
+		return 1;
+	ps->alert = sent;
+	return 0;
+}
+
+/*
+ * A phone that sent an empty Certificate message never reaches the
+ * callback: OpenSSL refuses it itself (or, insecure, lets it through).
+ * Told by the state the handshake stopped in, or by a finished handshake
+ * without a peer certificate.
+ */
+static const ptrust_result *
+no_certificate_result(SSL *ssl, struct pt_ssl_attach *a)
+{
+	struct pt_ssl_state *ps;
+	ptrust_result *r;
+	int finished = SSL_is_init_finished(ssl);
+	char msg[PT_ERRLEN];
+
+	if (SSL_get0_peer_certificate(ssl) != NULL || (!finished &&
+	    SSL_get_state(ssl) != TLS_ST_SR_CERT))
+		return NULL;
+	if ((ps = state_get(ssl)) == NULL ||
+	    (r = pt_calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->store = attach_get1_store(a)) == NULL)
+		goto fail;
+	snprintf(msg, sizeof(msg), "the phone%s%s sent no certificate",
+	    ps->device != NULL ? " " : "",
+	    ps->device != NULL ? ps->device : "");
+	if (!pt_result_add_reason(r, PTRUST_REASON_NO_CERTIFICATE, -1, NULL,
+	    msg) || (ps->device != NULL &&
+	    (r->device = OPENSSL_strdup(ps->device)) == NULL) ||
+	    !pt_diagnose(r, a->purpose, ptrust_store_name(r->store), NULL))
+		goto fail;
+	r->presented = PTRUST_PRESENTED_NONE;
+	ps->result = r;
+	ps->alert = finished ? 0 : SSL_version(ssl) >= TLS1_3_VERSION ?
+	    PT_ALERT_CERTIFICATE_REQUIRED : PTRUST_ALERT_HANDSHAKE_FAILURE;
+	return r;
+fail:
+	ptrust_result_free(r);
+	return NULL;
+}
+
+static ptrust_status
+attach(SSL_CTX *ctx, ptrust_store *store, ptrust_cluster_purpose purpose,
+    const ptrust_options *options, int flags)
+{
+	struct pt_ssl_attach *a;
+	int mode = SSL_VERIFY_PEER;
+
+	if (!indexes()) {
+		ptrust_store_unref(store);
+		return PTRUST_ERR_NOMEM;
+	}
+	if ((a = pt_calloc(1, sizeof(*a))) == NULL) {
+		ptrust_store_unref(store);
+		return PTRUST_ERR_NOMEM;
+	}
+	a->store = store;
+	a->purpose = purpose;
+	a->flags = flags;
+	if ((a->lock = CRYPTO_THREAD_lock_new()) == NULL ||
+	    (a->options = options_copy(options)) == NULL ||
+	    !SSL_CTX_set_ex_data(ctx, pt_ctx_idx, a)) {
+		attach_free(a);
+		return PTRUST_ERR_NOMEM;
+	}
+	if (!(flags & PTRUST_SSL_INSECURE_COMPLETE_HANDSHAKE))
+		mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+	SSL_CTX_set_verify(ctx, mode, NULL);
+	SSL_CTX_set_cert_verify_callback(ctx, cert_verify_cb, a);
+	/*
+	 * A resumed session skips the certificate: a phone refused after a
+	 * reload would come back in.  Every connection shows its chain.
+	 */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	(void)SSL_CTX_set_num_tickets(ctx, 0);
+	return PTRUST_OK;
+}
+
+static int
+args_ok(SSL_CTX *ctx, ptrust_cluster_purpose purpose, int flags)
+{
+	return ctx != NULL && ptrust_cluster_purpose_name(purpose) != NULL &&
+	    (flags & ~PTRUST_SSL_INSECURE_COMPLETE_HANDSHAKE) == 0;
+}
+
+ptrust_status
+ptrust_ssl_ctx_attach(SSL_CTX *ctx, ptrust_cluster *cluster,
+    ptrust_cluster_purpose purpose, const ptrust_options *options, int flags)
+{
+	ptrust_store *s = NULL;
+	ptrust_status st;
+
+	if (!args_ok(ctx, purpose, flags) || cluster == NULL)
+		return PTRUST_ERR_ARG;
+	if (attach_of(ctx) != NULL)
+		return PTRUST_ERR_EXISTS;
+	if ((st = ptrust_cluster_snapshot(cluster, purpose, &s)) != PTRUST_OK)
+		return st;
+	return attach(ctx, s, purpose, options, flags);
+}
+
+ptrust_status
+ptrust_ssl_ctx_attach_store(SSL_CTX *ctx, ptrust_store *store,
+    ptrust_cluster_purpose purpose, const ptrust_options *options, int flags)
+{
+	if (!args_ok(ctx, purpose, flags) || store == NULL)
+		return PTRUST_ERR_ARG;
+	if (attach_of(ctx) != NULL)
+		return PTRUST_ERR_EXISTS;
+	return attach(ctx, ptrust_store_ref(store), purpose, options, flags);
+}
+
+ptrust_status
+ptrust_ssl_ctx_set_store(SSL_CTX *ctx, ptrust_store *store)
+{
+	struct pt_ssl_attach *a;
+	ptrust_store *old;
+
+	if (ctx == NULL || store == NULL)
+		return PTRUST_ERR_ARG;
+	if ((a = attach_of(ctx)) == NULL)
+		return PTRUST_ERR_NOT_FOUND;
+	if (!CRYPTO_THREAD_write_lock(a->lock))
+		return PTRUST_ERR_INTERNAL;
+	old = a->store;
+	a->store = ptrust_store_ref(store);
+	CRYPTO_THREAD_unlock(a->lock);
+	ptrust_store_unref(old);	/* lives on in handshakes that hold it */
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_ssl_ctx_reload(SSL_CTX *ctx, ptrust_cluster *cluster)
+{
+	struct pt_ssl_attach *a;
+	ptrust_store *s = NULL;
+	ptrust_status st;
+
+	if (ctx == NULL || cluster == NULL)
+		return PTRUST_ERR_ARG;
+	if ((a = attach_of(ctx)) == NULL)
+		return PTRUST_ERR_NOT_FOUND;
+	if ((st = ptrust_cluster_snapshot(cluster, a->purpose, &s)) !=
+	    PTRUST_OK)
+		return st;
+	st = ptrust_ssl_ctx_set_store(ctx, s);
+	ptrust_store_unref(s);
+	return st;
+}
+
+ptrust_store *
+ptrust_ssl_ctx_get1_store(SSL_CTX *ctx)
+{
+	struct pt_ssl_attach *a = attach_of(ctx);
+
+	return a != NULL ? attach_get1_store(a) : NULL;
+}
+
+ptrust_status
+ptrust_ssl_set_device(SSL *ssl, const char *device)
+{
+	struct pt_ssl_state *ps;
+	ptrust_phone *probe;
+	char *copy = NULL;
+
+	if (ssl == NULL)
+		return PTRUST_ERR_ARG;
+	if (device != NULL) {
+		/* the rules of ptrust_phone_new for a device name */
+		if ((probe = ptrust_phone_new(device)) == NULL)
+			return PTRUST_ERR_ARG;
+		ptrust_phone_free(probe);
+		if ((copy = OPENSSL_strdup(device)) == NULL)
+			return PTRUST_ERR_NOMEM;
+	}
+	if ((ps = state_get(ssl)) == NULL) {
+		OPENSSL_free(copy);
+		return PTRUST_ERR_NOMEM;
+	}
+	OPENSSL_free(ps->device);
+	ps->device = copy;
+	return PTRUST_OK;
+}
+
+const ptrust_result *
+ptrust_ssl_get_result(const SSL *ssl)
+{
+	struct pt_ssl_state *ps = state_of(ssl);
+	struct pt_ssl_attach *a;
+
+	if (ps != NULL && ps->result != NULL)
+		return ps->result;
+	if (ssl == NULL || (a = attach_of(SSL_get_SSL_CTX(ssl))) == NULL)
+		return NULL;
+	/* per-SSL state, used by the thread that owns ssl */
+	return no_certificate_result((SSL *)ssl, a);
+}
+
+int
+ptrust_ssl_get_alert(const SSL *ssl, const char **name)
+{
+	struct pt_ssl_state *ps;
+	int alert = 0;
+
+	(void)ptrust_ssl_get_result(ssl);	/* settles a missing certificate */
+	if ((ps = state_of(ssl)) != NULL)
+		alert = ps->alert;
+	if (name != NULL)
+		*name = alert_name(alert);
+	return alert;
+}

@@ -1,0 +1,715 @@
+/*
+ * TLS integration: in-process handshakes over memory BIO pairs between an
+ * OpenSSL client playing the phone and a server whose SSL_CTX is attached
+ * to a cluster.  Verdicts, the alert the client reads, identity binding,
+ * a phone without a certificate, the insecure mode, reload, and attaching
+ * (and a whole handshake) under out-of-memory.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <phonetrust-cluster.h>
+
+#include "testutil.h"
+
+static EVP_PKEY *srv_key;
+static X509 *srv_cert;
+static X509 *expired_mic, *other_mic;
+static EVP_PKEY *other_mic_key;
+
+/* A phone: its certificate, key and the intermediates it sends. */
+struct phone {
+	X509		*cert;
+	EVP_PKEY	*key;
+	X509		*extra;		/* NULL: none */
+};
+
+struct outcome {
+	int	 server_ok;	/* server handshake completed */
+	int	 client_alert;	/* alert the client read, -1: none */
+	int	 version;
+	int	 oom_reached;
+};
+
+static void
+client_info(const SSL *s, int where, int ret)
+{
+	int *alert = SSL_get_app_data(s);
+
+	if ((where & SSL_CB_READ_ALERT) && *alert < 0 && (ret >> 8) == 2)
+		*alert = ret & 0xff;
+}
+
+/* Cluster: callmanager-trust holds CAPF-a6d4c572, manufacturing-ca the lab root. */
+static ptrust_cluster *
+make_cluster(void)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = ptrust_cluster_new();
+	ptrust_builder *mfg;
+
+	assert_non_null(c);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), l->capf_a, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_non_null(mfg = ptrust_cluster_store(c, "manufacturing-ca", 0));
+	assert_int_equal(ptrust_builder_add_x509(mfg, l->mfg_root, NULL,
+	    PTRUST_ROLE_MANUFACTURING), PTRUST_OK);
+	return c;
+}
+
+static SSL_CTX *
+server_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	assert_non_null(ctx);
+	assert_int_equal(SSL_CTX_use_certificate(ctx, srv_cert), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey(ctx, srv_key), 1);
+	return ctx;
+}
+
+/* Options at TEST_NOW (the lab's clock). */
+static SSL_CTX *
+attached_ctx(ptrust_cluster *c, int flags)
+{
+	SSL_CTX *ctx = server_ctx();
+	ptrust_options *o = test_options();
+
+	assert_int_equal(ptrust_ssl_ctx_attach(ctx, c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, o, flags), PTRUST_OK);
+	ptrust_options_free(o);	/* the attachment has its own copy */
+	return ctx;
+}
+
+/*
+ * One handshake: server SSL from sctx (device bound when given), client
+ * presenting ph (NULL: no certificate), at TLS version ver.
+ */
+static SSL *
+handshake_oom(SSL_CTX *sctx, const struct phone *ph, int ver,
+    const char *device, struct outcome *out, long oom_at)
+{
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+	SSL *srv, *cli;
+	BIO *sb = NULL, *cb = NULL;
+	int i, s_done = 0, s_fail = 0, c_done = 0, c_fail = 0, rc;
+	char buf[16];
+
+	assert_non_null(cctx);
+	assert_int_equal(SSL_CTX_set_min_proto_version(cctx, ver), 1);
+	assert_int_equal(SSL_CTX_set_max_proto_version(cctx, ver), 1);
+	SSL_CTX_set_verify(cctx, SSL_VERIFY_NONE, NULL);
+	if (ph != NULL) {
+		assert_int_equal(SSL_CTX_use_certificate(cctx, ph->cert), 1);
+		assert_int_equal(SSL_CTX_use_PrivateKey(cctx, ph->key), 1);
+		if (ph->extra != NULL)
+			assert_int_equal(SSL_CTX_add1_chain_cert(cctx,
+			    ph->extra), 1);
+	}
+	assert_non_null(srv = SSL_new(sctx));
+	assert_non_null(cli = SSL_new(cctx));
+	SSL_CTX_free(cctx);
+	if (device != NULL)
+		assert_int_equal(ptrust_ssl_set_device(srv, device), PTRUST_OK);
+	assert_int_equal(BIO_new_bio_pair(&sb, 0, &cb, 0), 1);
+	SSL_set_bio(srv, sb, sb);
+	SSL_set_bio(cli, cb, cb);
+	SSL_set_accept_state(srv);
+	SSL_set_connect_state(cli);
+	out->client_alert = -1;
+	SSL_set_app_data(cli, &out->client_alert);
+	SSL_set_info_callback(cli, client_info);
+	if (oom_at > 0)
+		test_oom_fail_at(oom_at);	/* the handshake itself */
+	for (i = 0; i < 64 && !((s_done || s_fail) && (c_done || c_fail)); i++) {
+		if (!c_done && !c_fail) {
+			rc = SSL_do_handshake(cli);
+			if (rc == 1)
+				c_done = 1;
+			else if (SSL_get_error(cli, rc) != SSL_ERROR_WANT_READ &&
+			    SSL_get_error(cli, rc) != SSL_ERROR_WANT_WRITE)
+				c_fail = 1;
+		}
+		if (!s_done && !s_fail) {
+			rc = SSL_do_handshake(srv);
+			if (rc == 1)
+				s_done = 1;
+			else if (SSL_get_error(srv, rc) != SSL_ERROR_WANT_READ &&
+			    SSL_get_error(srv, rc) != SSL_ERROR_WANT_WRITE)
+				s_fail = 1;
+		}
+	}
+	/* TLS 1.3: the client is done before the server judged it */
+	if (c_done)
+		for (i = 0; i < 4; i++)
+			if (SSL_read(cli, buf, sizeof(buf)) <= 0 &&
+			    SSL_get_error(cli, -1) != SSL_ERROR_WANT_READ)
+				break;
+	if (oom_at > 0)
+		out->oom_reached = test_oom_stop();
+	ERR_clear_error();
+	out->server_ok = s_done;
+	out->version = SSL_version(srv);
+	SSL_free(cli);
+	return srv;
+}
+
+static SSL *
+handshake(SSL_CTX *sctx, const struct phone *ph, int ver, const char *device,
+    struct outcome *out)
+{
+	return handshake_oom(sctx, ph, ver, device, out, 0);
+}
+
+static void
+phone_lsc(struct phone *p)
+{
+	const struct lab *l = test_lab();
+
+	p->cert = l->lsc_a;
+	p->key = l->lsc_a_key;
+	p->extra = NULL;
+}
+
+static void
+phone_mic(struct phone *p)
+{
+	const struct lab *l = test_lab();
+
+	p->cert = l->mic;
+	p->key = l->mic_key;
+	p->extra = l->mfg_ca;
+}
+
+static void
+phone_migrated(struct phone *p)
+{
+	const struct lab *l = test_lab();
+
+	p->cert = l->lsc_b;
+	p->key = l->lsc_b_key;
+	p->extra = NULL;
+}
+
+static void
+phone_expired(struct phone *p)
+{
+	const struct lab *l = test_lab();
+
+	p->cert = expired_mic;
+	p->key = l->mic_key;
+	p->extra = l->mfg_ca;
+}
+
+static const int versions[] = { TLS1_2_VERSION, TLS1_3_VERSION };
+
+static void
+lsc_trusted(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	phone_lsc(&ph);
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, &ph, versions[v], NULL, &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+		const char *name = NULL;
+
+		assert_true(o.server_ok);
+		assert_int_equal(o.client_alert, -1);
+		assert_int_equal(o.version, versions[v]);
+		assert_non_null(r);
+		assert_true(ptrust_result_trusted(r));
+		assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+		assert_string_equal(ptrust_result_device(r), "SEP001122334455");
+		assert_string_equal(ptrust_anchor_alias(
+		    ptrust_result_anchor(r)), "CAPF-a6d4c572");
+		assert_int_equal(ptrust_result_diagnosis(r), PTRUST_DIAG_NONE);
+		assert_null(ptrust_result_fix(r));
+		assert_int_equal(ptrust_ssl_get_alert(srv, &name), 0);
+		assert_string_equal(name, "none");
+		assert_int_equal(SSL_get_verify_result(srv), X509_V_OK);
+		SSL_free(srv);
+	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+mic_with_intermediate_trusted(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	phone_mic(&ph);
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, &ph, versions[v], "SEP001122334455",
+		    &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+
+		assert_true(o.server_ok);
+		assert_true(ptrust_result_trusted(r));
+		assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+		assert_int_equal(ptrust_result_presented(r),
+		    PTRUST_PRESENTED_MIC);
+		assert_int_equal(ptrust_result_chain_length(r), 3);
+		SSL_free(srv);
+	}
+	/* without the intermediate the chain cannot be built */
+	ph.extra = NULL;
+	{
+		SSL *srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+
+		assert_false(o.server_ok);
+		assert_int_equal(o.client_alert, SSL_AD_UNKNOWN_CA);
+		assert_false(ptrust_result_trusted(ptrust_ssl_get_result(srv)));
+		SSL_free(srv);
+	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+migrated_lsc_unknown_ca(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	phone_migrated(&ph);
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, &ph, versions[v], NULL, &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+		const char *name;
+
+		assert_false(o.server_ok);
+		assert_int_equal(o.client_alert, 48);
+		assert_non_null(r);
+		assert_false(ptrust_result_trusted(r));
+		assert_true(test_has_reason(r, PTRUST_REASON_UNKNOWN_CA, -2));
+		assert_int_equal(ptrust_result_tls_alert(r),
+		    PTRUST_ALERT_UNKNOWN_CA);
+		assert_int_equal(ptrust_result_diagnosis(r),
+		    PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER);
+		assert_non_null(strstr(ptrust_result_fix(r), "CAPF"));
+		assert_string_equal(ptrust_result_device(r), "SEP00AABBCCDDEE");
+		assert_int_equal(ptrust_ssl_get_alert(srv, &name), 48);
+		assert_string_equal(name, "unknown_ca");
+		assert_int_not_equal(SSL_get_verify_result(srv), X509_V_OK);
+		SSL_free(srv);
+	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+expired_mic_refused(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	phone_expired(&ph);
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, &ph, versions[v], NULL, &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+
+		assert_false(o.server_ok);
+		assert_int_equal(o.client_alert, 45);
+		assert_true(test_has_reason(r, PTRUST_REASON_EXPIRED, 0));
+		assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+		assert_int_equal(ptrust_result_diagnosis(r),
+		    PTRUST_DIAG_MIC_EXPIRED);
+		assert_int_equal(ptrust_ssl_get_alert(srv, NULL), 45);
+		SSL_free(srv);
+	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+identity_binding(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph = { other_mic, other_mic_key, l->mfg_ca };
+	struct outcome o;
+	SSL *srv;
+	const ptrust_result *r;
+	const char *name;
+
+	(void)state;
+	/* another phone's valid MIC, connecting as SEP001122334455 */
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, "SEP001122334455", &o);
+	r = ptrust_ssl_get_result(srv);
+	assert_false(o.server_ok);
+	assert_int_not_equal(o.client_alert, -1);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0));
+	assert_int_equal(ptrust_result_reason_count(r), 1);
+	assert_int_equal(ptrust_result_diagnosis(r),
+	    PTRUST_DIAG_IDENTITY_MISMATCH);
+	assert_int_equal(ptrust_result_tls_alert(r), PTRUST_ALERT_ACCESS_DENIED);
+	assert_string_equal(ptrust_result_device(r), "SEP001122334455");
+	/* OpenSSL cannot send access_denied: what went out is told */
+	assert_int_equal(ptrust_ssl_get_alert(srv, &name), o.client_alert);
+	assert_string_equal(name, "handshake_failure");
+	SSL_free(srv);
+	/* the same phone without binding is trusted; bound correctly too */
+	srv = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_string_equal(ptrust_result_device(ptrust_ssl_get_result(srv)),
+	    "SEP0011223344AA");
+	SSL_free(srv);
+	srv = handshake(ctx, &ph, TLS1_2_VERSION, "sep0011223344aa", &o);
+	assert_true(o.server_ok);
+	SSL_free(srv);
+	/* a bad device name is refused before any handshake */
+	assert_non_null(srv = SSL_new(ctx));
+	assert_int_equal(ptrust_ssl_set_device(srv, "SEP12"), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_ssl_set_device(srv, NULL), PTRUST_OK);
+	assert_null(ptrust_ssl_get_result(srv));
+	SSL_free(srv);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+no_certificate(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, NULL, versions[v], NULL, &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+		int want = versions[v] == TLS1_3_VERSION ? 116 : 40;
+		const char *name;
+
+		assert_false(o.server_ok);
+		assert_int_equal(o.client_alert, want);
+		assert_non_null(r);
+		assert_false(ptrust_result_trusted(r));
+		assert_true(test_has_reason(r, PTRUST_REASON_NO_CERTIFICATE,
+		    -1));
+		assert_int_equal(ptrust_result_diagnosis(r),
+		    PTRUST_DIAG_NO_CERTIFICATE);
+		assert_int_equal(ptrust_result_presented(r),
+		    PTRUST_PRESENTED_NONE);
+		assert_int_equal(ptrust_ssl_get_alert(srv, &name), want);
+		assert_string_equal(name, want == 116 ? "certificate_required" :
+		    "handshake_failure");
+		/* asked again: the same result */
+		assert_ptr_equal(ptrust_ssl_get_result(srv), r);
+		SSL_free(srv);
+	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+insecure_completes(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, PTRUST_SSL_INSECURE_COMPLETE_HANDSHAKE);
+	struct phone ph;
+	struct outcome o;
+	const ptrust_result *r;
+	SSL *srv;
+
+	(void)state;
+	assert_int_equal(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_PEER);
+	phone_migrated(&ph);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	r = ptrust_ssl_get_result(srv);
+	assert_true(o.server_ok);
+	assert_int_equal(o.client_alert, -1);
+	assert_false(ptrust_result_trusted(r));
+	assert_int_equal(ptrust_result_tls_alert(r), PTRUST_ALERT_UNKNOWN_CA);
+	assert_int_equal(ptrust_ssl_get_alert(srv, NULL), 0);
+	assert_int_equal(SSL_get_verify_result(srv),
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	SSL_free(srv);
+	/* no certificate at all: completes, refusal recorded */
+	srv = handshake(ctx, NULL, TLS1_2_VERSION, NULL, &o);
+	r = ptrust_ssl_get_result(srv);
+	assert_true(o.server_ok);
+	assert_non_null(r);
+	assert_true(test_has_reason(r, PTRUST_REASON_NO_CERTIFICATE, -1));
+	assert_int_equal(ptrust_ssl_get_alert(srv, NULL), 0);
+	SSL_free(srv);
+	/* a trusted phone stays trusted */
+	phone_lsc(&ph);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_true(ptrust_result_trusted(ptrust_ssl_get_result(srv)));
+	SSL_free(srv);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+reload_next_handshake(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	ptrust_store *s1, *s2, *empty = test_store("empty", PTRUST_ROLE_AUTO,
+	    NULL, 0);
+	struct phone ph;
+	struct outcome o;
+	SSL *srv, *held;
+
+	(void)state;
+	phone_migrated(&ph);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_false(o.server_ok);
+	/* a result outlives a reload: it holds its snapshot */
+	held = srv;
+	assert_non_null(s1 = ptrust_ssl_ctx_get1_store(ctx));
+	/* the administrator imports the old CAPF certificate */
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), l->capf_b, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_ssl_ctx_reload(ctx, c), PTRUST_OK);
+	assert_non_null(s2 = ptrust_ssl_ctx_get1_store(ctx));
+	assert_true(ptrust_store_generation(s2) > ptrust_store_generation(s1));
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_true(ptrust_result_trusted(ptrust_ssl_get_result(srv)));
+	assert_int_equal(ptrust_result_kind(ptrust_ssl_get_result(srv)),
+	    PTRUST_KIND_LSC);
+	SSL_free(srv);
+	assert_false(ptrust_result_trusted(ptrust_ssl_get_result(held)));
+	/* a snapshot swapped in directly: nothing trusted any more */
+	assert_int_equal(ptrust_ssl_ctx_set_store(ctx, empty), PTRUST_OK);
+	phone_lsc(&ph);
+	srv = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	assert_false(o.server_ok);
+	assert_int_equal(o.client_alert, 48);
+	SSL_free(srv);
+	SSL_free(held);
+	ptrust_store_unref(s1);
+	ptrust_store_unref(s2);
+	ptrust_store_unref(empty);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+attach_arguments(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	ptrust_store *s = test_store("radius-trust", PTRUST_ROLE_CAPF,
+	    &l->capf_a, 1);
+	SSL_CTX *ctx = server_ctx(), *plain = server_ctx();
+	struct phone ph;
+	struct outcome o;
+	SSL *srv;
+
+	(void)state;
+	assert_int_equal(ptrust_ssl_ctx_attach(NULL, c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_ssl_ctx_attach(ctx, NULL,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_ssl_ctx_attach(ctx, c,
+	    (ptrust_cluster_purpose)99, NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_ssl_ctx_attach(ctx, c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, NULL, 0x100), PTRUST_ERR_ARG);
+	/* 802.1x has no store until one is named */
+	assert_int_not_equal(ptrust_ssl_ctx_attach(ctx, c,
+	    PTRUST_CLUSTER_8021X, NULL, 0), PTRUST_OK);
+	assert_null(ptrust_ssl_ctx_get1_store(ctx));
+	assert_int_equal(ptrust_ssl_ctx_set_store(ctx, s),
+	    PTRUST_ERR_NOT_FOUND);
+	assert_int_equal(ptrust_ssl_ctx_reload(ctx, c), PTRUST_ERR_NOT_FOUND);
+	assert_int_equal(ptrust_ssl_ctx_attach_store(ctx, s,
+	    PTRUST_CLUSTER_8021X, NULL, 0), PTRUST_OK);
+	assert_int_equal(SSL_CTX_get_verify_mode(ctx),
+	    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+	assert_int_equal(ptrust_ssl_ctx_attach_store(ctx, s,
+	    PTRUST_CLUSTER_8021X, NULL, 0), PTRUST_ERR_EXISTS);
+	assert_int_equal(ptrust_ssl_ctx_attach(ctx, c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, NULL, 0), PTRUST_ERR_EXISTS);
+	/* the snapshot may go: the attachment holds it */
+	ptrust_store_unref(s);
+	phone_lsc(&ph);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_string_equal(ptrust_result_store_name(
+	    ptrust_ssl_get_result(srv)), "radius-trust");
+	SSL_free(srv);
+	/* an SSL_CTX without attachment: nothing to tell */
+	assert_non_null(srv = SSL_new(plain));
+	assert_null(ptrust_ssl_get_result(srv));
+	assert_int_equal(ptrust_ssl_get_alert(srv, NULL), 0);
+	SSL_free(srv);
+	assert_null(ptrust_ssl_get_result(NULL));
+	assert_int_equal(ptrust_ssl_set_device(NULL, "SEP001122334455"),
+	    PTRUST_ERR_ARG);
+	SSL_CTX_free(plain);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+/* Out of memory at each allocation of attaching: all or nothing. */
+static void
+attach_under_oom(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	ptrust_options *o = test_options();
+	long k;
+
+	(void)state;
+	assert_int_equal(ptrust_options_set_peer_name(o, "SEP001122334455"),
+	    PTRUST_OK);
+	for (k = 1; k < 100000; k++) {
+		SSL_CTX *ctx = server_ctx();
+		ptrust_status st;
+		ptrust_store *s;
+		int reached;
+
+		test_oom_fail_at(k);
+		st = ptrust_ssl_ctx_attach(ctx, c,
+		    PTRUST_CLUSTER_CALLMANAGER_TLS, o, 0);
+		reached = test_oom_stop();
+		s = ptrust_ssl_ctx_get1_store(ctx);
+		if (st == PTRUST_OK)
+			assert_non_null(s);
+		else {
+			/* store.c reports a failed X509_STORE_add_cert,
+			 * out of memory here, as internal */
+			assert_true(st == PTRUST_ERR_NOMEM ||
+			    st == PTRUST_ERR_INTERNAL);
+			assert_null(s);
+			/* nothing half-done: attaching again works */
+			assert_int_equal(ptrust_ssl_ctx_attach(ctx, c,
+			    PTRUST_CLUSTER_CALLMANAGER_TLS, o, 0), PTRUST_OK);
+		}
+		ptrust_store_unref(s);
+		SSL_CTX_free(ctx);
+		if (!reached)
+			break;
+	}
+	print_message("attach: %ld allocations swept\n", k);
+	assert_true(k > 5);
+	ptrust_options_free(o);
+	ptrust_cluster_free(c);
+}
+
+/*
+ * Out of memory at each allocation of a whole handshake with a migrated
+ * LSC: the server never completes it, whatever fails.
+ */
+static void
+handshake_under_oom(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	long k, stride = 31;	/* every allocation: minutes under valgrind */
+
+	(void)state;
+	phone_migrated(&ph);
+	for (k = 1; k < 1000000; k += stride) {
+		SSL *srv;
+		int reached;
+
+		srv = handshake_oom(ctx, &ph, k % 2 ? TLS1_3_VERSION :
+		    TLS1_2_VERSION, NULL, &o, k);
+		reached = o.oom_reached;
+		assert_false(o.server_ok);
+		assert_false(ptrust_result_trusted(ptrust_ssl_get_result(srv)));
+		SSL_free(srv);
+		ERR_clear_error();
+		if (!reached)
+			break;
+	}
+	print_message("handshake: %ld allocations swept\n", k);
+	assert_true(k > 100);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static int
+setup(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec srv = { .cn = "cucm.test", .eku = "serverAuth",
+	    .san = "DNS:cucm.test" };
+	struct lab_spec exp = { .cn = "SEP0011223344FF", .o = "Cisco",
+	    .eku = "clientAuth,serverAuth", .not_after = TEST_NOW - LAB_DAY };
+	struct lab_spec oth = { .cn = "SEP0011223344AA", .o = "Cisco",
+	    .eku = "clientAuth,serverAuth" };
+
+	(void)state;
+	srv_key = lab_key_ec("P-256");
+	srv_cert = lab_issue(&srv, srv_key, NULL, NULL);
+	expired_mic = lab_issue(&exp, l->mic_key, l->mfg_ca, l->mfg_key);
+	other_mic_key = lab_key_ec("P-256");
+	other_mic = lab_issue(&oth, other_mic_key, l->mfg_ca, l->mfg_key);
+	return srv_cert == NULL || expired_mic == NULL || other_mic == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	X509_free(srv_cert);
+	X509_free(expired_mic);
+	X509_free(other_mic);
+	EVP_PKEY_free(srv_key);
+	EVP_PKEY_free(other_mic_key);
+	test_lab_free();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lsc_trusted),
+		cmocka_unit_test(mic_with_intermediate_trusted),
+		cmocka_unit_test(migrated_lsc_unknown_ca),
+		cmocka_unit_test(expired_mic_refused),
+		cmocka_unit_test(identity_binding),
+		cmocka_unit_test(no_certificate),
+		cmocka_unit_test(insecure_completes),
+		cmocka_unit_test(reload_next_handshake),
+		cmocka_unit_test(attach_arguments),
+		cmocka_unit_test(attach_under_oom),
+		cmocka_unit_test(handshake_under_oom),
+	};
+
+	if (!test_oom_hook()) {
+		fprintf(stderr, "cannot hook OpenSSL's allocator\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
