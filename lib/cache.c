@@ -10,7 +10,9 @@
  *    CRLs' lastUpdate..nextUpdate), so time running forwards or backwards
  *    past a boundary validates again;
  *  - at most max_entries verdicts, the least recently used evicted first;
- *  - one mutex guards the table: a hit holds it for a lookup and a copy.
+ *  - one mutex guards the table: a hit holds it for a lookup and a copy;
+ *  - intermediates are decoded once and shared (by SHA-256 of their DER),
+ *    never leaves: each phone's leaf is its own.
  */
 #include "config.h"
 
@@ -25,6 +27,13 @@
 
 #define KEY_LEN		32
 #define MAX_ENTRIES	(16u * 1024 * 1024)
+/* Intermediates kept decoded: MIC chains carry the same Cisco CA. */
+#define DECODED_SLOTS	256
+
+struct decoded {
+	unsigned char	 md[KEY_LEN];	/* SHA-256 of the DER */
+	X509		*x;		/* NULL: empty slot */
+};
 
 struct entry {
 	unsigned char	 key[KEY_LEN];
@@ -40,6 +49,7 @@ struct ptrust_cache {
 	size_t		 count, max;
 	struct entry	*head, *tail;
 	uint64_t	 hits, misses;
+	struct decoded	 decoded[DECODED_SLOTS];
 };
 
 ptrust_cache *
@@ -76,10 +86,15 @@ static void
 clear_locked(ptrust_cache *c)
 {
 	struct entry *e, *next;
+	size_t i;
 
 	for (e = c->head; e != NULL; e = next) {
 		next = e->next;
 		entry_free(e);
+	}
+	for (i = 0; i < DECODED_SLOTS; i++) {
+		X509_free(c->decoded[i].x);
+		c->decoded[i].x = NULL;
 	}
 	memset(c->buckets, 0, c->nbuckets * sizeof(*c->buckets));
 	c->head = c->tail = NULL;
@@ -290,6 +305,45 @@ insert(ptrust_cache *c, const unsigned char key[KEY_LEN],
 	pthread_mutex_unlock(&c->lock);
 }
 
+/*
+ * Append an intermediate to chain, decoded once and shared afterwards:
+ * X509 objects are reference-counted and safe to share between threads.
+ */
+static ptrust_status
+add_intermediate(ptrust_cache *c, ptrust_chain *chain,
+    const unsigned char *der, size_t len)
+{
+	unsigned char md[KEY_LEN];
+	struct decoded *slot;
+	ptrust_status st;
+	X509 *x = NULL;
+
+	if (!EVP_Digest(der, len, md, NULL, EVP_sha256(), NULL))
+		return ptrust_chain_add_der(chain, der, len);
+	slot = &c->decoded[(md[0] | md[1] << 8) % DECODED_SLOTS];
+	pthread_mutex_lock(&c->lock);
+	if (slot->x != NULL && memcmp(slot->md, md, KEY_LEN) == 0 &&
+	    X509_up_ref(slot->x))
+		x = slot->x;
+	pthread_mutex_unlock(&c->lock);
+	if (x != NULL) {
+		st = ptrust_chain_add_x509(chain, x);
+		X509_free(x);
+		return st;
+	}
+	if ((st = ptrust_chain_add_der(chain, der, len)) != PTRUST_OK)
+		return st;
+	x = sk_X509_value(chain->certs, sk_X509_num(chain->certs) - 1);
+	pthread_mutex_lock(&c->lock);
+	if (X509_up_ref(x)) {
+		X509_free(slot->x);
+		slot->x = x;
+		memcpy(slot->md, md, KEY_LEN);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return PTRUST_OK;
+}
+
 ptrust_status
 ptrust_cache_verify(ptrust_cache *c, const ptrust_store *store,
     const unsigned char *const *der, const size_t *der_len, size_t n,
@@ -338,8 +392,9 @@ ptrust_cache_verify(ptrust_cache *c, const ptrust_store *store,
 	if ((chain = ptrust_chain_new()) == NULL)
 		return PTRUST_ERR_NOMEM;
 	for (i = 0; i < n; i++)
-		if ((st = ptrust_chain_add_der(chain, der[i], der_len[i])) !=
-		    PTRUST_OK) {
+		if ((st = i == 0 ? ptrust_chain_add_der(chain, der[0],
+		    der_len[0]) : add_intermediate(c, chain, der[i],
+		    der_len[i])) != PTRUST_OK) {
 			/* a result that says why, as ptrust_verify gives */
 			if ((r = pt_calloc(1, sizeof(*r))) != NULL) {
 				r->alert = PTRUST_ALERT_BAD_CERTIFICATE;

@@ -277,6 +277,70 @@ verdict_ends_at_crl_next_update(void **state)
 	ptrust_store_unref(s);
 }
 
+/*
+ * Intermediates are decoded once and shared, by their exact bytes: a
+ * tampered copy of the same CA is its own certificate, and refused.
+ */
+static void
+intermediates_shared_by_exact_bytes(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust",
+	    PTRUST_ROLE_MANUFACTURING, &l->mfg_root, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(8);
+	struct lab_spec spec;
+	struct presented p1, p2, bad;
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *mic2, *forged_ca, *chain[2];
+	ptrust_result *r;
+
+	(void)state;
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "SEP0000000000C2";
+	spec.o = "Cisco Systems Inc.";
+	spec.pathlen = -1;
+	spec.eku = "clientAuth";
+	assert_non_null(mic2 = lab_issue(&spec, k, l->mfg_ca, l->mfg_key));
+	/* the same CA, name and key, but its signature flipped */
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "Lab Manufacturing CA SHA2";
+	spec.o = "Cisco";
+	spec.ca = 1;
+	spec.pathlen = 0;
+	spec.corrupt_signature = 1;
+	assert_non_null(forged_ca = lab_issue(&spec, l->mfg_key, l->mfg_root,
+	    l->root_key));
+	chain[0] = l->mic;
+	chain[1] = l->mfg_ca;
+	present(&p1, chain, 2);
+	chain[0] = mic2;
+	present(&p2, chain, 2);
+	chain[1] = forged_ca;
+	present(&bad, chain, 2);
+	r = cached(c, s, &p1, o);
+	assert_true(ptrust_result_trusted(r));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+	ptrust_result_free(r);
+	r = cached(c, s, &p2, o);	/* another leaf, the shared CA */
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	r = cached(c, s, &bad, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_BAD_SIGNATURE, 1));
+	ptrust_result_free(r);
+	assert_int_equal(hits(c), 0);
+	ptrust_cache_free(c);
+	presented_free(&p1);
+	presented_free(&p2);
+	presented_free(&bad);
+	X509_free(mic2);
+	X509_free(forged_ca);
+	EVP_PKEY_free(k);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
 /* At most max entries; the least recently used goes first. */
 static void
 bounded_least_recently_used(void **state)
@@ -478,6 +542,7 @@ main(void)
 		cmocka_unit_test(key_covers_bytes_snapshot_and_options),
 		cmocka_unit_test(verdict_stays_inside_its_time_window),
 		cmocka_unit_test(verdict_ends_at_crl_next_update),
+		cmocka_unit_test(intermediates_shared_by_exact_bytes),
 		cmocka_unit_test(bounded_least_recently_used),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(shared_by_threads),
