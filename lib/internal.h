@@ -66,6 +66,9 @@ struct ptrust_store {
 	uint64_t	 generation;
 	ptrust_anchor	**anchors;
 	size_t		 n_anchors;
+	/* the same anchors by the address of their X509, for bsearch */
+	ptrust_anchor	**by_x509;
+	ptrust_anchor	**by_sha256;	/* and by fingerprint */
 	X509_STORE	*x509_store;
 };
 
@@ -139,6 +142,13 @@ struct ptrust_phone {
  * tests rely on it.
  */
 void	*pt_calloc(size_t n, size_t size);
+
+/* store.c: the anchor whose X509 object is x (as OpenSSL hands it back). */
+const ptrust_anchor *pt_store_anchor_by_x509(const ptrust_store *s,
+    const X509 *x);
+/* The anchor with this fingerprint (64 lower-case hex digits), or NULL. */
+const ptrust_anchor *pt_store_anchor_by_sha256(const ptrust_store *s,
+    const char *sha256);
 
 /* result.c: a deep copy of r, NULL when memory ran out. */
 ptrust_result *pt_result_dup(const ptrust_result *r);

@@ -36,6 +36,62 @@ set_policy_defaults(X509_STORE *store)
 	return ok;
 }
 
+static int
+cmp_by_x509(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)(*(ptrust_anchor *const *)a)->x509;
+	uintptr_t y = (uintptr_t)(*(ptrust_anchor *const *)b)->x509;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_by_sha256(const void *a, const void *b)
+{
+	return strcmp((*(ptrust_anchor *const *)a)->sha256,
+	    (*(ptrust_anchor *const *)b)->sha256);
+}
+
+const ptrust_anchor *
+pt_store_anchor_by_sha256(const ptrust_store *s, const char *sha256)
+{
+	size_t lo = 0, hi = s->n_anchors, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(s->by_sha256[mid]->sha256, sha256)) == 0)
+			return s->by_sha256[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * The chain OpenSSL builds ends in the very X509 object we gave the
+ * X509_STORE: finding its anchor is a binary search on the address, not a
+ * walk over every anchor (a store of 10,000 anchors costs no more).
+ */
+const ptrust_anchor *
+pt_store_anchor_by_x509(const ptrust_store *s, const X509 *x)
+{
+	size_t lo = 0, hi = s->n_anchors, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)s->by_x509[mid]->x509 == (uintptr_t)x)
+			return s->by_x509[mid];
+		if ((uintptr_t)s->by_x509[mid]->x509 < (uintptr_t)x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* A snapshot of these anchors (each referenced, not copied). */
 ptrust_status
 pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
@@ -50,6 +106,8 @@ pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
 	atomic_init(&s->refs, 1);
 	if ((s->name = OPENSSL_strdup(name)) == NULL ||
 	    (s->anchors = pt_calloc(n, sizeof(*s->anchors))) == NULL ||
+	    (s->by_x509 = pt_calloc(n, sizeof(*s->by_x509))) == NULL ||
+	    (s->by_sha256 = pt_calloc(n, sizeof(*s->by_sha256))) == NULL ||
 	    (s->x509_store = X509_STORE_new()) == NULL ||
 	    !set_policy_defaults(s->x509_store))
 		goto nomem;
@@ -63,6 +121,10 @@ pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
 			return PTRUST_ERR_INTERNAL;
 		}
 	}
+	memcpy(s->by_x509, s->anchors, n * sizeof(*s->by_x509));
+	qsort(s->by_x509, n, sizeof(*s->by_x509), cmp_by_x509);
+	memcpy(s->by_sha256, s->anchors, n * sizeof(*s->by_sha256));
+	qsort(s->by_sha256, n, sizeof(*s->by_sha256), cmp_by_sha256);
 	s->generation = atomic_fetch_add(&next_generation, 1);
 	*out = s;
 	return PTRUST_OK;
@@ -105,6 +167,8 @@ ptrust_store_unref(ptrust_store *s)
 	for (i = 0; i < s->n_anchors; i++)
 		pt_anchor_unref(s->anchors[i]);
 	OPENSSL_free(s->anchors);
+	OPENSSL_free(s->by_x509);
+	OPENSSL_free(s->by_sha256);
 	X509_STORE_free(s->x509_store);
 	OPENSSL_free(s->name);
 	OPENSSL_free(s);

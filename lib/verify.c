@@ -386,15 +386,23 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 static const ptrust_anchor *
 find_anchor(const ptrust_store *s, X509 *top)
 {
-	size_t i;
+	const ptrust_anchor *a;
+	unsigned char *der = NULL;
+	char sha256[65];
+	int len;
 
-	for (i = 0; i < s->n_anchors; i++)
-		if (s->anchors[i]->x509 == top)
-			return s->anchors[i];
-	for (i = 0; i < s->n_anchors; i++)
-		if (X509_cmp(s->anchors[i]->x509, top) == 0)
-			return s->anchors[i];
-	return NULL;
+	if ((a = pt_store_anchor_by_x509(s, top)) != NULL)
+		return a;
+	/*
+	 * A copy of an anchor, as a pinned leaf sent by the peer is: found
+	 * by fingerprint.  Out of memory finds nothing, so nothing is trusted.
+	 */
+	if ((len = i2d_X509(top, &der)) <= 0)
+		return NULL;
+	if (pt_sha256_hex(der, (size_t)len, sha256))
+		a = pt_store_anchor_by_sha256(s, sha256);
+	OPENSSL_free(der);
+	return a;
 }
 
 /* The kind counts only when the anchor's key really vouched for the chain. */
