@@ -876,6 +876,8 @@ assemble(struct pt_rd *rd, struct pt_dir *d)
 	size_t i, end = 0, have = 0;
 	uint32_t s_end;
 
+	if (d->n == 0)
+		return;		/* nothing to sort; qsort wants an array */
 	/* in arrival order: a segment that starts before the one before */
 	for (i = 1; i < d->n; i++)
 		if (d->segs[i].off < d->segs[i - 1].off)

@@ -34,6 +34,8 @@ struct pt_ssl_attach {
 struct pt_ssl_state {
 	char			*device;	/* NULL: not bound */
 	ptrust_result		*result;
+	/* result as seen before the handshake completed: never trusted */
+	ptrust_result		*unproven;
 	int			 alert;		/* sent by us, 0: none */
 };
 
@@ -58,6 +60,7 @@ state_free(struct pt_ssl_state *ps)
 	if (ps == NULL)
 		return;
 	ptrust_result_free(ps->result);
+	ptrust_result_free(ps->unproven);
 	OPENSSL_free(ps->device);
 	OPENSSL_free(ps);
 }
@@ -304,6 +307,8 @@ cert_verify_cb(X509_STORE_CTX *xctx, void *arg)
 	}
 	ptrust_result_free(ps->result);
 	ps->result = NULL;
+	ptrust_result_free(ps->unproven);
+	ps->unproven = NULL;
 	ps->alert = 0;
 	st = judge(a, ps->device, X509_STORE_CTX_get0_cert(xctx),
 	    X509_STORE_CTX_get0_untrusted(xctx), &r);
@@ -512,14 +517,52 @@ ptrust_ssl_set_device(SSL *ssl, const char *device)
 	return PTRUST_OK;
 }
 
+static const ptrust_result *
+unproven_result(struct pt_ssl_state *ps)
+{
+	ptrust_result *u;
+
+	if (ps->unproven != NULL)
+		return ps->unproven;
+	if ((u = pt_result_dup(ps->result)) == NULL)
+		return NULL;	/* out of memory: no result, nothing trusted */
+	u->trusted = 0;
+	u->alert = PTRUST_ALERT_HANDSHAKE_FAILURE;
+	u->diagnosis = PTRUST_DIAG_UNTRUSTED_CERTIFICATE;
+	OPENSSL_free(u->fix);
+	u->fix = OPENSSL_strdup("The phone presented a certificate but the "
+	    "handshake did not complete: it did not prove it holds the "
+	    "certificate's private key (a copied certificate, or a damaged "
+	    "key on the phone). Check the phone; if its key is damaged, "
+	    "reinstall its LSC with CAPF.");
+	if (u->fix == NULL || !pt_result_add_reason(u, PTRUST_REASON_OTHER,
+	    0, NULL, "the handshake did not complete after the certificate "
+	    "was checked: possession of the private key is not proven")) {
+		ptrust_result_free(u);
+		return NULL;
+	}
+	ps->unproven = u;
+	return u;
+}
+
 const ptrust_result *
 ptrust_ssl_get_result(const SSL *ssl)
 {
 	struct pt_ssl_state *ps = state_of(ssl);
 	struct pt_ssl_attach *a;
 
-	if (ps != NULL && ps->result != NULL)
-		return ps->result;
+	if (ps != NULL && ps->result != NULL) {
+		if (!ps->result->trusted || (SSL_is_init_finished(ssl) &&
+		    !SSL_renegotiate_pending((SSL *)ssl)))
+			return ps->result;
+		/*
+		 * The chain is judged when it arrives, before the phone proves
+		 * with CertificateVerify that it holds the key.  Until the
+		 * handshake has completed, a trusted chain is only a copied
+		 * certificate as far as anyone knows.
+		 */
+		return unproven_result(ps);
+	}
 	if (ssl == NULL || (a = attach_of(SSL_get_SSL_CTX(ssl))) == NULL)
 		return NULL;
 	/* per-SSL state, used by the thread that owns ssl */

@@ -15,6 +15,9 @@
 
 #include <phonetrust-cluster.h>
 
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+
 #include "testutil.h"
 
 static EVP_PKEY *srv_key;
@@ -279,6 +282,71 @@ mic_with_intermediate_trusted(void **state)
 		assert_false(ptrust_result_trusted(ptrust_ssl_get_result(srv)));
 		SSL_free(srv);
 	}
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+/* The MIC's public key with a random private exponent: it cannot sign. */
+static EVP_PKEY *
+forged_key(EVP_PKEY *real)
+{
+	BIGNUM *n = NULL, *e = NULL, *d = BN_new();
+	OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params;
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *k = NULL;
+
+	assert_true(EVP_PKEY_get_bn_param(real, OSSL_PKEY_PARAM_RSA_N, &n));
+	assert_true(EVP_PKEY_get_bn_param(real, OSSL_PKEY_PARAM_RSA_E, &e));
+	assert_true(d != NULL && b != NULL && pc != NULL);
+	assert_true(BN_rand_range(d, n));
+	assert_true(OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_N, n) &&
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_E, e) &&
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_D, d));
+	assert_non_null(params = OSSL_PARAM_BLD_to_param(b));
+	assert_int_equal(EVP_PKEY_fromdata_init(pc), 1);
+	assert_int_equal(EVP_PKEY_fromdata(pc, &k, EVP_PKEY_KEYPAIR, params),
+	    1);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(b);
+	EVP_PKEY_CTX_free(pc);
+	BN_free(n);
+	BN_free(e);
+	BN_free(d);
+	return k;
+}
+
+/*
+ * A copied certificate without its key: the chain is fine, but the phone
+ * never proves possession (CertificateVerify fails), so never trusted.
+ */
+static void
+copied_certificate_never_trusted(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	size_t v;
+
+	(void)state;
+	phone_mic(&ph);
+	ph.key = forged_key(ph.key);
+	for (v = 0; v < 2; v++) {
+		SSL *srv = handshake(ctx, &ph, versions[v], "SEP001122334455",
+		    &o);
+		const ptrust_result *r = ptrust_ssl_get_result(srv);
+
+		assert_false(o.server_ok);
+		assert_non_null(r);
+		assert_false(ptrust_result_trusted(r));
+		assert_true(test_has_reason(r, PTRUST_REASON_OTHER, -2));
+		assert_non_null(strstr(ptrust_result_fix(r), "private key"));
+		/* asked again: the same answer */
+		assert_ptr_equal(ptrust_ssl_get_result(srv), r);
+		SSL_free(srv);
+	}
+	EVP_PKEY_free(ph.key);
 	SSL_CTX_free(ctx);
 	ptrust_cluster_free(c);
 }
@@ -696,6 +764,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lsc_trusted),
 		cmocka_unit_test(mic_with_intermediate_trusted),
+		cmocka_unit_test(copied_certificate_never_trusted),
 		cmocka_unit_test(migrated_lsc_unknown_ca),
 		cmocka_unit_test(expired_mic_refused),
 		cmocka_unit_test(identity_binding),
