@@ -174,21 +174,8 @@ parse_args(int argc, char **argv, struct capf_args *a)
 		case OPT_HELP:
 			capf_usage(stdout);
 			exit(CLI_OK);
-		case ':':
-			fprintf(stderr, "phonetrust capf: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			/* GNU getopt: optopt is the option's value then */
-			if (optopt >= 256) {
-				fprintf(stderr, "phonetrust capf: %.*s takes "
-				    "no argument\n", (int)strcspn(
-				    argv[optind - 1], "="), argv[optind - 1]);
-				return CLI_USAGE;
-			}
-			fprintf(stderr, "phonetrust capf: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("capf", c, argv);
 		}
 	}
 	if (optind < argc) {

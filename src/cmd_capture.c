@@ -338,14 +338,8 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 		case 'h':
 			capture_usage(stdout);
 			return CLI_OK;
-		case ':':
-			fprintf(stderr, "phonetrust capture: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "phonetrust capture: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("capture", c, argv);
 		}
 	}
 	if (argc - optind != 1) {

@@ -57,21 +57,8 @@ parse_args(int argc, char **argv, int *json)
 		case OPT_HELP:
 			lint_usage(stdout);
 			exit(CLI_OK);
-		case ':':
-			fprintf(stderr, "phonetrust lint: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			/* GNU getopt: optopt is the option's value then */
-			if (optopt >= 256) {
-				fprintf(stderr, "phonetrust lint: %.*s takes "
-				    "no argument\n", (int)strcspn(
-				    argv[optind - 1], "="), argv[optind - 1]);
-				return CLI_USAGE;
-			}
-			fprintf(stderr, "phonetrust lint: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("lint", c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -139,21 +139,8 @@ parse_args(int argc, char **argv, struct phone_args *a)
 		case OPT_HELP:
 			phone_usage(stdout);
 			exit(CLI_OK);
-		case ':':
-			fprintf(stderr, "phonetrust phone: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			/* GNU getopt: optopt is the option's value then */
-			if (optopt >= 256) {
-				fprintf(stderr, "phonetrust phone: %.*s takes "
-				    "no argument\n", (int)strcspn(
-				    argv[optind - 1], "="), argv[optind - 1]);
-				return CLI_USAGE;
-			}
-			fprintf(stderr, "phonetrust phone: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("phone", c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -125,14 +125,8 @@ parse_args(int argc, char **argv, struct serve_args *a)
 		case OPT_HELP:
 			serve_usage(stdout);
 			exit(CLI_OK);
-		case ':':
-			fprintf(stderr, "phonetrust serve: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "phonetrust serve: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("serve", c, argv);
 		}
 	}
 	if (optind != argc)

@@ -239,14 +239,8 @@ parse_args(int argc, char **argv, struct verify_args *a)
 		case OPT_HELP:
 			verify_usage(stdout);
 			exit(CLI_OK);
-		case ':':
-			fprintf(stderr, "phonetrust verify: %s needs an "
-			    "argument\n", argv[optind - 1]);
-			return CLI_USAGE;
-		default:
-			fprintf(stderr, "phonetrust verify: unknown option "
-			    "\"%s\" (try --help)\n", argv[optind - 1]);
-			return CLI_USAGE;
+		default:	/* '?' or ':' */
+			return cli_bad_option("verify", c, argv);
 		}
 	}
 	if (argc - optind != 1) {

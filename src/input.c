@@ -308,3 +308,21 @@ cli_one_file_args(const char *cmd, int argc, char **argv,
 	*path = argv[optind];
 	return CLI_OK;
 }
+
+int
+cli_bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "phonetrust %s: %s needs an argument\n", cmd,
+		    arg);
+	else if (optopt >= 256)
+		/* GNU getopt: a long option given a value it does not take */
+		fprintf(stderr, "phonetrust %s: %.*s takes no argument\n", cmd,
+		    (int)strcspn(arg, "="), arg);
+	else
+		fprintf(stderr, "phonetrust %s: unknown option \"%s\" (try "
+		    "--help)\n", cmd, arg);
+	return CLI_USAGE;
+}

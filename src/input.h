@@ -43,6 +43,12 @@ int	cli_one_file_args(const char *cmd, int argc, char **argv,
 	    void (*usage)(FILE *), const char *what, const char **path,
 	    int *json);
 
+/*
+ * getopt_long (with opterr 0 and ":" leading the short options) refused an
+ * option: c is its answer.  One line naming the option; CLI_USAGE.
+ */
+int	cli_bad_option(const char *cmd, int c, char **argv);
+
 /* A decimal integer in [lo, hi], the whole string; -1 otherwise. */
 int	cli_parse_int(const char *s, int lo, int hi, int *out);
 /* RFC 3339 (2026-01-31T00:00:00Z, fraction and offset allowed) or Unix
