@@ -5,8 +5,10 @@
 #   sh bootstrap.sh check      ... then the whole test suite and `make distcheck`
 #   sh bootstrap.sh sanitize   ... the test suite built with ASan + UBSan
 #   sh bootstrap.sh valgrind   ... the test programs under valgrind, leaks fatal
+#   sh bootstrap.sh tsan       ... the threaded tests under ThreadSanitizer
 #
-# Builds happen out of tree, in _build/ (plain) and _build-san/ (sanitizers).
+# Builds happen out of tree, in _build/ (plain), _build-san/ (ASan+UBSan)
+# and _build-tsan/ (ThreadSanitizer).
 set -eu
 
 job=${1:-demo}
@@ -88,8 +90,17 @@ valgrind)
 	build _build
 	make -s check-valgrind
 	;;
+tsan)
+	build _build-tsan --with-sanitizer=thread
+	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+	make -s -j"$jobs" check \
+	    TESTS="tests/test_reload tests/test_threads tests/test_cache" ||
+	    { tail -n 60 tests/test_reload.log tests/test_threads.log \
+	    tests/test_cache.log; exit 1; }
+	echo "bootstrap: the threaded tests passed under ThreadSanitizer"
+	;;
 *)
-	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind" >&2
+	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind|tsan" >&2
 	exit 2
 	;;
 esac

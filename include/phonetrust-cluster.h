@@ -86,6 +86,17 @@ const char *ptrust_cluster_purpose_store(const ptrust_cluster *cluster,
  */
 ptrust_status ptrust_cluster_snapshot(ptrust_cluster *cluster,
     ptrust_cluster_purpose purpose, ptrust_store **store);
+/*
+ * Reload: load the cluster directory dir into cluster (replacing what it
+ * held) and publish its snapshot for purpose into current, if what it
+ * trusts differs from the current snapshot's anchors.  *changed (may be
+ * NULL) says whether a snapshot was published.  On failure nothing is
+ * published, current keeps its snapshot, and ptrust_cluster_error(cluster)
+ * says why.
+ */
+ptrust_status ptrust_current_reload(ptrust_current *current,
+    ptrust_cluster *cluster, const char *dir, ptrust_cluster_purpose purpose,
+    int *changed);
 
 /* ---------------------------------------------------------------------
  * Phones.

@@ -349,6 +349,26 @@ const char *ptrust_result_chain_subject(const ptrust_result *result,
     size_t index);
 
 /* ---------------------------------------------------------------------
+ * The current snapshot, replaced while threads validate.  Each validation
+ * takes the snapshot current at its start and keeps it to the end: it
+ * sees the old store or the new one, never a mix.  Safe for any number of
+ * threads.
+ */
+typedef struct ptrust_current ptrust_current;
+
+/* Holds a reference to initial (not NULL). */
+ptrust_current *ptrust_current_new(ptrust_store *initial);
+void ptrust_current_free(ptrust_current *current);
+/* A new reference to the snapshot now current: ptrust_store_unref it. */
+ptrust_store *ptrust_current_get(ptrust_current *current);
+/* Make next current (a reference is taken); the old one lives on in
+ * the validations that hold it. */
+ptrust_status ptrust_current_publish(ptrust_current *current,
+    ptrust_store *next);
+/* How many snapshots were published since creation. */
+uint64_t ptrust_current_publications(ptrust_current *current);
+
+/* ---------------------------------------------------------------------
  * Verdict cache.  A phone presenting exactly the same bytes against the
  * same snapshot with the same options gets the stored verdict without its
  * certificates being parsed again.  A verdict is reused only while the

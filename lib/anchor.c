@@ -111,6 +111,7 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 		goto err;
 	if (!X509_up_ref(x509))
 		goto err;
+	pt_x509_settle(x509);	/* snapshots share it between threads */
 	a->x509 = x509;
 	if ((a->alias = OPENSSL_strdup(alias)) == NULL ||
 	    (a->subject = pt_name_string(X509_get_subject_name(x509))) == NULL ||

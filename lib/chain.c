@@ -49,6 +49,7 @@ append_all(ptrust_chain *c, STACK_OF(X509) *sk)
 	int i, first = sk_X509_num(c->certs);
 
 	for (i = 0; i < sk_X509_num(sk); i++) {
+		pt_x509_settle(sk_X509_value(sk, i));
 		if (!sk_X509_push(c->certs, sk_X509_value(sk, i))) {
 			while (sk_X509_num(c->certs) > first)
 				sk_X509_pop(c->certs);
@@ -99,6 +100,7 @@ ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
 	    sk_X509_num(c->certs) + 1);
 	if ((x = pt_parse_der_cert(data, len, c->err, what)) == NULL)
 		return PTRUST_ERR_PARSE;
+	pt_x509_settle(x);	/* may be shared between threads (cache.c) */
 	if (!sk_X509_push(c->certs, x)) {
 		X509_free(x);
 		pt_seterr(c->err, "out of memory");
@@ -141,6 +143,7 @@ ptrust_chain_add_x509(ptrust_chain *c, X509 *cert)
 	}
 	if (!X509_up_ref(cert))
 		return PTRUST_ERR_INTERNAL;
+	pt_x509_settle(cert);	/* the caller's: other threads may use it */
 	if (!sk_X509_push(c->certs, cert)) {
 		X509_free(cert);
 		pt_seterr(c->err, "out of memory");

@@ -174,6 +174,8 @@ int	 pt_alias_from_text(const char *text, char *out);
 int	 pt_normalize_sha256(const char *in, char out[65]);
 int	 pt_cmp_strings(const void *a, const void *b);
 int	 pt_sha256_hex(const unsigned char *der, size_t len, char out[65]);
+/* Cache x's decoded extensions now, before threads share it. */
+void	 pt_x509_settle(X509 *x);
 
 /* anchor.c */
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);

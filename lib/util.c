@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "internal.h"
 
@@ -474,4 +475,17 @@ int
 pt_cmp_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * OpenSSL 3.0 decodes a certificate's extensions lazily, on first use, and
+ * caches them inside the X509.  Do it now, while one thread holds x, so
+ * that threads sharing x later (anchors, cached intermediates, a caller's
+ * certificates) only ever read.  An invalid extension is cached as such
+ * and refused by the validation.
+ */
+void
+pt_x509_settle(X509 *x)
+{
+	(void)X509_check_purpose(x, -1, 0);
 }
