@@ -22,6 +22,7 @@
 
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include <phonetrust.h>
@@ -140,6 +141,8 @@ world_build(struct world *w, int nphones)
 		die("cannot make options");
 }
 
+static STACK_OF(ASN1_OBJECT) *any_policy;
+
 /* Raw OpenSSL, as a careful server would call it. */
 static int
 raw_verify(X509_STORE *store, const struct der *d)
@@ -162,8 +165,10 @@ raw_verify(X509_STORE *store, const struct der *d)
 	if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted))
 		goto done;
 	param = X509_STORE_CTX_get0_param(ctx);
+	/* what libphonetrust asks of OpenSSL, policy processing included */
 	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN |
-	    X509_V_FLAG_X509_STRICT);
+	    X509_V_FLAG_X509_STRICT | X509_V_FLAG_POLICY_CHECK);
+	X509_VERIFY_PARAM_set1_policies(param, any_policy);
 	X509_VERIFY_PARAM_set_auth_level(param, 2);
 	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_CLIENT);
 	X509_VERIFY_PARAM_set_time(param, NOW);
@@ -343,6 +348,9 @@ main(int argc, char **argv)
 	    "phones...\n", ptrust_version(), OpenSSL_version(OPENSSL_VERSION),
 	    storm);
 	fflush(stdout);
+	if ((any_policy = sk_ASN1_OBJECT_new_null()) == NULL ||
+	    !sk_ASN1_OBJECT_push(any_policy, OBJ_nid2obj(NID_any_policy)))
+		die("out of memory");
 	world_build(&w, storm);
 
 	/* 1. cold-lsc: distinct LSC chains, one thread */
