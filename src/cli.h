@@ -38,13 +38,14 @@ int	lab_world_write(const char *cmd, const char *dir);
 
 /*
  * A phone as the phone and capf commands show it (src/cmd_phone.c).
- * phone_load gives ph the chains in the files lsc and mic (NULL: none),
- * errors told as "phonetrust CMD: ..."; CLI_OK or CLI_USAGE.
+ * phone_load makes *out, the phone named device holding the chains in the
+ * files lsc and mic (NULL: none); errors told as "phonetrust CMD: ...";
+ * CLI_OK or CLI_USAGE (then *out is NULL).
  */
 struct json;
 const char *phone_presented_name(ptrust_presented presented);
-int	phone_load(const char *cmd, ptrust_phone *ph, const char *lsc,
-	    const char *mic);
+int	phone_load(const char *cmd, const char *device, const char *lsc,
+	    const char *mic, ptrust_phone **out);
 /* The result's members, verify's and the phone's, into an open object. */
 void	phone_result_json(struct json *j, const ptrust_result *r,
 	    const char *purpose);

@@ -276,12 +276,7 @@ cmd_capf(int argc, char **argv, const char *cluster_dir)
 	if ((rc = parse_args(argc, argv, &a)) != CLI_OK)
 		return rc;
 	rc = CLI_USAGE;
-	if ((ph = ptrust_phone_new(a.device)) == NULL) {
-		fail("--device", "not a valid device name (SEP + 12 hex "
-		    "digits, or 1..64 letters, digits, '-', '_', '.')");
-		goto done;
-	}
-	if (phone_load("capf", ph, a.lsc, a.mic) != CLI_OK)
+	if (phone_load("capf", a.device, a.lsc, a.mic, &ph) != CLI_OK)
 		goto done;
 	if ((o = ptrust_options_new()) == NULL) {
 		fail(NULL, "out of memory");

@@ -174,33 +174,43 @@ phone_presented_name(ptrust_presented p)
  * cluster is opened, so a bad file is told in one line and nothing runs.
  */
 int
-phone_load(const char *cmd, ptrust_phone *ph, const char *lsc,
-    const char *mic)
+phone_load(const char *cmd, const char *device, const char *lsc,
+    const char *mic, ptrust_phone **out)
 {
 	ptrust_chain *ch;
-	ptrust_status st;
+	ptrust_status st = PTRUST_OK;
+	int i;
 
+	if ((*out = ptrust_phone_new(device)) == NULL)
+		return cli_fail(cmd, "--device", "not a valid device name (SEP "
+		    "+ 12 hex digits, or 1..64 letters, digits, '-', '_', "
+		    "'.')");
 	if (lsc != NULL && mic != NULL && strcmp(lsc, "-") == 0 &&
-	    strcmp(mic, "-") == 0)
-		return cli_fail(cmd, "--mic", "standard input is read for "
-		    "--lsc already");
-	if (lsc != NULL) {
-		if (cli_chain_from_file(cmd, lsc, &ch) != CLI_OK)
-			return CLI_USAGE;
-		st = ptrust_phone_set_lsc(ph, ch);
-		ptrust_chain_free(ch);
-		if (st != PTRUST_OK)
-			return cli_fail(cmd, lsc, ptrust_status_name(st));
+	    strcmp(mic, "-") == 0) {
+		cli_fail(cmd, "--mic", "standard input is read for --lsc "
+		    "already");
+		goto fail;
 	}
-	if (mic != NULL) {
-		if (cli_chain_from_file(cmd, mic, &ch) != CLI_OK)
-			return CLI_USAGE;
-		st = ptrust_phone_set_mic(ph, ch);
+	for (i = 0; i < 2; i++) {
+		const char *path = i == 0 ? lsc : mic;
+
+		if (path == NULL)
+			continue;
+		if (cli_chain_from_file(cmd, path, &ch) != CLI_OK)
+			goto fail;
+		st = i == 0 ? ptrust_phone_set_lsc(*out, ch) :
+		    ptrust_phone_set_mic(*out, ch);
 		ptrust_chain_free(ch);
-		if (st != PTRUST_OK)
-			return cli_fail(cmd, mic, ptrust_status_name(st));
+		if (st != PTRUST_OK) {
+			cli_fail(cmd, path, ptrust_status_name(st));
+			goto fail;
+		}
 	}
 	return CLI_OK;
+fail:
+	ptrust_phone_free(*out);
+	*out = NULL;
+	return CLI_USAGE;
 }
 
 /*
@@ -389,12 +399,7 @@ cmd_phone(int argc, char **argv, const char *cluster_dir)
 	if ((rc = parse_args(argc, argv, &a)) != CLI_OK)
 		return rc;
 	rc = CLI_USAGE;
-	if ((ph = ptrust_phone_new(a.device)) == NULL) {
-		fail("--device", "not a valid device name (SEP + 12 hex "
-		    "digits, or 1..64 letters, digits, '-', '_', '.')");
-		goto done;
-	}
-	if (phone_load("phone", ph, a.lsc, a.mic) != CLI_OK)
+	if (phone_load("phone", a.device, a.lsc, a.mic, &ph) != CLI_OK)
 		goto done;
 	if ((o = ptrust_options_new()) == NULL) {
 		fail(NULL, "out of memory");
