@@ -93,17 +93,6 @@ fail(const char *what, const char *msg)
 }
 
 static int
-set_once(const char **slot, const char *opt, int file)
-{
-	if (*slot != NULL)
-		return fail(opt, "given twice");
-	if (file && *optarg == '\0')
-		return fail(opt, "empty file name");
-	*slot = optarg;
-	return CLI_OK;
-}
-
-static int
 digits_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -122,7 +111,8 @@ parse_args(int argc, char **argv, struct capf_args *a)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DEVICE:
-			if (set_once(&a->device, "--device", 0) != CLI_OK)
+			if (cli_opt_once("capf", "--device", 0,
+			    &a->device) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_OPERATION:
@@ -142,26 +132,28 @@ parse_args(int argc, char **argv, struct capf_args *a)
 			a->mode_name = ptrust_auth_mode_name(a->mode);
 			break;
 		case OPT_LSC:
-			if (set_once(&a->lsc, "--lsc", 1) != CLI_OK)
+			if (cli_opt_once("capf", "--lsc", 1,
+			    &a->lsc) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_MIC:
-			if (set_once(&a->mic, "--mic", 1) != CLI_OK)
+			if (cli_opt_once("capf", "--mic", 1,
+			    &a->mic) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_AUTH_STRING:
-			if (set_once(&a->entered, "--auth-string", 0) != CLI_OK)
+			if (cli_opt_once("capf", "--auth-string", 0,
+			    &a->entered) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_EXPECTED:
-			if (set_once(&a->expected, "--expected-auth-string",
-			    0) != CLI_OK)
+			if (cli_opt_once("capf", "--expected-auth-string", 0,
+			    &a->expected) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_AT:
-			if (cli_parse_time(optarg, &a->at) == -1)
-				return fail("--at", "expected RFC 3339 time "
-				    "(2026-01-31T00:00:00Z) or Unix seconds");
+			if (cli_opt_time("capf", "--at", &a->at) != CLI_OK)
+				return CLI_USAGE;
 			a->has_at = 1;
 			break;
 		case OPT_JSON:

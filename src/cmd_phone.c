@@ -76,18 +76,6 @@ fail(const char *what, const char *msg)
 	return cli_fail("phone", what, msg);
 }
 
-/* A file option given once; a second one is a mistake, not an override. */
-static int
-set_file(const char **slot, const char *opt)
-{
-	if (*slot != NULL)
-		return fail(opt, "given twice");
-	if (*optarg == '\0')
-		return fail(opt, "empty file name");
-	*slot = optarg;
-	return CLI_OK;
-}
-
 static int
 parse_args(int argc, char **argv, struct phone_args *a)
 {
@@ -104,11 +92,11 @@ parse_args(int argc, char **argv, struct phone_args *a)
 			a->device = optarg;
 			break;
 		case OPT_LSC:
-			if (set_file(&a->lsc, "--lsc") != CLI_OK)
+			if (cli_opt_once("phone", "--lsc", 1, &a->lsc) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_MIC:
-			if (set_file(&a->mic, "--mic") != CLI_OK)
+			if (cli_opt_once("phone", "--mic", 1, &a->mic) != CLI_OK)
 				return CLI_USAGE;
 			break;
 		case OPT_PURPOSE:
@@ -121,9 +109,8 @@ parse_args(int argc, char **argv, struct phone_args *a)
 			a->without_lsc = 1;
 			break;
 		case OPT_AT:
-			if (cli_parse_time(optarg, &a->at) == -1)
-				return fail("--at", "expected RFC 3339 time "
-				    "(2026-01-31T00:00:00Z) or Unix seconds");
+			if (cli_opt_time("phone", "--at", &a->at) != CLI_OK)
+				return CLI_USAGE;
 			a->has_at = 1;
 			break;
 		case OPT_ALLOW_SHA1:

@@ -188,9 +188,8 @@ parse_args(int argc, char **argv, struct verify_args *a)
 				    "leaf or all");
 			break;
 		case OPT_AT:
-			if (cli_parse_time(optarg, &a->at) == -1)
-				return fail("--at", "expected RFC 3339 time "
-				    "(2026-01-31T00:00:00Z) or Unix seconds");
+			if (cli_opt_time("verify", "--at", &a->at) != CLI_OK)
+				return CLI_USAGE;
 			a->has_at = 1;
 			break;
 		case OPT_DEVICE:

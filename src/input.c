@@ -326,3 +326,23 @@ cli_bad_option(const char *cmd, int c, char **argv)
 		    "--help)\n", cmd, arg);
 	return CLI_USAGE;
 }
+
+int
+cli_opt_once(const char *cmd, const char *opt, int file, const char **slot)
+{
+	if (*slot != NULL)
+		return cli_fail(cmd, opt, "given twice");
+	if (file && *optarg == '\0')
+		return cli_fail(cmd, opt, "empty file name");
+	*slot = optarg;
+	return CLI_OK;
+}
+
+int
+cli_opt_time(const char *cmd, const char *opt, time_t *at)
+{
+	if (cli_parse_time(optarg, at) == -1)
+		return cli_fail(cmd, opt, "expected RFC 3339 time "
+		    "(2026-01-31T00:00:00Z) or Unix seconds");
+	return CLI_OK;
+}

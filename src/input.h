@@ -49,6 +49,15 @@ int	cli_one_file_args(const char *cmd, int argc, char **argv,
  */
 int	cli_bad_option(const char *cmd, int c, char **argv);
 
+/*
+ * Option values every command reads alike: *slot = optarg, refused when
+ * the option was given before (or, with file, names no file); and --at,
+ * RFC 3339 or Unix seconds.  CLI_OK, or CLI_USAGE after one line.
+ */
+int	cli_opt_once(const char *cmd, const char *opt, int file,
+	    const char **slot);
+int	cli_opt_time(const char *cmd, const char *opt, time_t *at);
+
 /* A decimal integer in [lo, hi], the whole string; -1 otherwise. */
 int	cli_parse_int(const char *s, int lo, int hi, int *out);
 /* RFC 3339 (2026-01-31T00:00:00Z, fraction and offset allowed) or Unix
