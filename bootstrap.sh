@@ -17,7 +17,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake libtool pkg-config openssl \
 libssl-dev libcmocka-dev mandoc valgrind jq \
-tcpdump"
+tcpdump freeradius freeradius-utils eapoltest libfreeradius-dev \
+libtalloc-dev libpcre3-dev dpkg-dev"
 
 install_missing() {
 	missing=""
@@ -50,8 +51,11 @@ build() {
 	fi
 	mkdir -p "$top/$dir"
 	cd "$top/$dir"
-	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
+	# configure again when the options differ from the last run's
+	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] ||
+	    [ "$(cat .bootstrap-options 2>/dev/null)" != "$*" ]; then
 		"$top/configure" -q --enable-werror "$@"
+		echo "$*" >.bootstrap-options
 	fi
 	make -s -j"$jobs"
 }
@@ -74,9 +78,13 @@ demo)
 	./phonetrust demo
 	;;
 check)
-	build _build
+	# rlm_phonetrust and the RADIUS end-to-end tests need FreeRADIUS's
+	# headers, completed from its Debian source package.
+	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
+	build _build --with-freeradius="$top/_freeradius"
 	check
-	make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	make -s distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
+	    --with-freeradius=$top/_freeradius"
 	echo "bootstrap: make check and make distcheck passed"
 	;;
 sanitize)
@@ -87,7 +95,8 @@ sanitize)
 	echo "bootstrap: the suite passed under ASan + UBSan"
 	;;
 valgrind)
-	build _build
+	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
+	build _build --with-freeradius="$top/_freeradius"
 	make -s check-valgrind
 	;;
 tsan)

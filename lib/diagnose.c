@@ -172,8 +172,22 @@ pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
 	char *issuer = NULL;
 	int ok;
 
+	if (leaf != NULL && !r->trusted &&
+	    (issuer = pt_name_string(X509_get_issuer_name(leaf))) == NULL)
+		return 0;
+	ok = pt_diagnose_issuer(r, purpose, store, issuer);
+	OPENSSL_free(issuer);
+	return ok;
+}
+
+int
+pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
+    const char *store, const char *issuer)
+{
 	if (store == NULL)
 		store = "the store of this purpose";
+	if (issuer == NULL)
+		issuer = "?";
 	if (r->trusted) {
 		r->diagnosis = PTRUST_DIAG_NONE;
 		return 1;
@@ -198,14 +212,9 @@ pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
 		    "Check the device name (MAC address) configured for it; a "
 		    "copied certificate is an impersonation attempt.",
 		    r->device != NULL ? r->device : "this device");
-	if (leaf != NULL &&
-	    (issuer = pt_name_string(X509_get_issuer_name(leaf))) == NULL)
-		return 0;
-	ok = r->presented == PTRUST_PRESENTED_LSC ?
-	    diagnose_lsc(r, purpose, store, issuer != NULL ? issuer : "?") :
-	    diagnose_mic(r, purpose, store, issuer != NULL ? issuer : "?");
-	OPENSSL_free(issuer);
-	return ok;
+	return r->presented == PTRUST_PRESENTED_LSC ?
+	    diagnose_lsc(r, purpose, store, issuer) :
+	    diagnose_mic(r, purpose, store, issuer);
 }
 
 ptrust_presented

@@ -20,6 +20,7 @@
 #include "phonetrust-openssl.h"
 #include "phonetrust-lab.h"
 #include "phonetrust-cluster.h"
+#include "phonetrust-radius.h"
 #pragma GCC visibility pop
 
 #define PT_ERRLEN	512
@@ -200,11 +201,19 @@ ptrust_status pt_store_build(const char *name, ptrust_anchor *const *anchors,
 /* verify.c: record one more reason on a finished result */
 int	 pt_result_add_reason(ptrust_result *r, ptrust_reason_code code,
 	    int depth, X509 *cert, const char *message);
+/* ... for a certificate known only by its subject as text */
+int	 pt_result_add_reason_text(ptrust_result *r, ptrust_reason_code code,
+	    int depth, const char *subject, const char *message);
 
-/* diagnose.c */
+/* diagnose.c: the diagnosis and fix of r (issuer: the leaf's issuer) */
 int	 pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
 	    const char *store_name, X509 *leaf);
+int	 pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
+	    const char *store_name, const char *issuer);
 
+/* phone.c: device names, and whether a CN names a (valid) device */
+int	 pt_device_valid(const char *device);
+int	 pt_cn_names_device(const char *cn, const char *device);
 /* phone.c: validate one certificate of a phone for a purpose */
 ptrust_status pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
 	    ptrust_presented which, ptrust_cluster_purpose purpose,

@@ -12,8 +12,8 @@
 #include "internal.h"
 
 /* SEP + 12 hex digits, or another device name CUCM accepts. */
-static int
-device_valid(const char *d)
+int
+pt_device_valid(const char *d)
 {
 	size_t i, n;
 
@@ -49,7 +49,7 @@ ptrust_phone_new(const char *device)
 {
 	ptrust_phone *p;
 
-	if (!device_valid(device) || (p = pt_calloc(1, sizeof(*p))) == NULL)
+	if (!pt_device_valid(device) || (p = pt_calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	if ((p->device = OPENSSL_strdup(device)) == NULL) {
 		OPENSSL_free(p);
@@ -131,28 +131,34 @@ ptrust_phone_has_mic(const ptrust_phone *p)
 }
 
 /*
- * Does the certificate name this device?  An LSC's CN is the device name;
- * a MIC's is often "CP-<model>-SEP<MAC>", so a "-<device>" suffix after a
- * "CP-" prefix counts too (for either kind).  Case-insensitive, as CUCM's
- * device names are.
+ * Does a certificate's CN name this device?  An LSC's CN is the device
+ * name; a MIC's is often "CP-<model>-SEP<MAC>", so a "-<device>" suffix
+ * after a "CP-" prefix counts too (for either kind).  Case-insensitive, as
+ * CUCM's device names are.
  */
-static int
-names_device(X509 *leaf, const char *device)
+int
+pt_cn_names_device(const char *cn, const char *device)
 {
-	char *cn;
 	size_t n, d = strlen(device);
-	int match = 0;
 
-	if (pt_subject_cn(leaf, &cn) < 0)
-		return -1;
 	if (cn == NULL)
 		return 0;
 	n = strlen(cn);
 	if (strcasecmp(cn, device) == 0)
-		match = 1;
-	else if (n > d + 4 && strncasecmp(cn, "CP-", 3) == 0 &&
-	    cn[n - d - 1] == '-' && strcasecmp(cn + n - d, device) == 0)
-		match = 1;
+		return 1;
+	return n > d + 4 && strncasecmp(cn, "CP-", 3) == 0 &&
+	    cn[n - d - 1] == '-' && strcasecmp(cn + n - d, device) == 0;
+}
+
+static int
+names_device(X509 *leaf, const char *device)
+{
+	char *cn;
+	int match;
+
+	if (pt_subject_cn(leaf, &cn) < 0)
+		return -1;
+	match = pt_cn_names_device(cn, device);
 	OPENSSL_free(cn);
 	return match;
 }
@@ -160,7 +166,7 @@ names_device(X509 *leaf, const char *device)
 int
 ptrust_chain_names_device(const ptrust_chain *chain, const char *device)
 {
-	if (chain == NULL || !device_valid(device) ||
+	if (chain == NULL || !pt_device_valid(device) ||
 	    sk_X509_num(chain->certs) == 0)
 		return 0;
 	return names_device(sk_X509_value(chain->certs, 0), device);

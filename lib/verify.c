@@ -652,6 +652,22 @@ int
 pt_result_add_reason(ptrust_result *r, ptrust_reason_code code, int depth,
     X509 *cert, const char *message)
 {
+	char *subject = NULL;
+	int ok;
+
+	if (cert != NULL &&
+	    (subject = pt_name_string(X509_get_subject_name(cert))) == NULL)
+		return 0;
+	ok = pt_result_add_reason_text(r, code, cert != NULL ? depth : -1,
+	    subject, message);
+	OPENSSL_free(subject);
+	return ok;
+}
+
+int
+pt_result_add_reason_text(ptrust_result *r, ptrust_reason_code code,
+    int depth, const char *subject, const char *message)
+{
 	struct pt_reason *rs;
 
 	rs = OPENSSL_realloc(r->reasons, (r->n_reasons + 1) * sizeof(*rs));
@@ -660,9 +676,8 @@ pt_result_add_reason(ptrust_result *r, ptrust_reason_code code, int depth,
 	r->reasons = rs;
 	rs = &r->reasons[r->n_reasons];
 	rs->code = code;
-	rs->depth = cert != NULL ? depth : -1;
-	rs->subject = cert != NULL ?
-	    pt_name_string(X509_get_subject_name(cert)) : OPENSSL_strdup("");
+	rs->depth = depth;
+	rs->subject = OPENSSL_strdup(subject != NULL ? subject : "");
 	rs->message = OPENSSL_strdup(message != NULL ? message :
 	    ptrust_reason_message(code));
 	if (rs->subject == NULL || rs->message == NULL) {

@@ -23,6 +23,7 @@
 
 #include <phonetrust.h>
 #include <phonetrust-cluster.h>
+#include <phonetrust-radius.h>
 
 #include "cli.h"
 #include "input.h"
@@ -35,7 +36,8 @@
 enum {
 	OPT_PURPOSE = 256, OPT_STORE, OPT_TRUST, OPT_UNTRUSTED, OPT_CRL,
 	OPT_CRL_CHECK, OPT_AT, OPT_DEVICE, OPT_PEER_NAME, OPT_MAX_DEPTH, OPT_SECURITY_LEVEL,
-	OPT_ALLOW_SHA1, OPT_AUTH_MODE, OPT_JSON, OPT_QUIET, OPT_HELP
+	OPT_ALLOW_SHA1, OPT_AUTH_MODE, OPT_JSON, OPT_QUIET, OPT_HELP, OPT_IDENTITY,
+	OPT_LOG
 };
 
 static const struct option longopts[] = {
@@ -47,6 +49,8 @@ static const struct option longopts[] = {
 	{ "crl-check",		required_argument, NULL, OPT_CRL_CHECK },
 	{ "at",			required_argument, NULL, OPT_AT },
 	{ "device",		required_argument, NULL, OPT_DEVICE },
+	{ "identity",		required_argument, NULL, OPT_IDENTITY },
+	{ "log",		no_argument,	   NULL, OPT_LOG },
 	{ "peer-name",		required_argument, NULL, OPT_PEER_NAME },
 	{ "max-depth",		required_argument, NULL, OPT_MAX_DEPTH },
 	{ "security-level",	required_argument, NULL, OPT_SECURITY_LEVEL },
@@ -96,6 +100,8 @@ struct verify_args {
 	const char	*auth_mode;	/* NULL: not given */
 	int		 json;
 	int		 quiet;
+	int		 log;		/* one line for a server's log */
+	char		 identity_device[64]; /* from --identity */
 };
 
 /* What is printed: the library's result plus our own identity check. */
@@ -113,10 +119,10 @@ verify_usage(FILE *f)
 	fprintf(f, "usage: phonetrust [--cluster DIR] verify [--purpose "
 	    "PURPOSE] [--store NAME] [--trust FILE]\n"
 	    "    [--untrusted FILE] [--crl FILE] [--crl-check none|leaf|all] "
-	    "[--at TIME]\n    [--device NAME] [--peer-name NAME] "
+	    "[--at TIME]\n    [--device NAME | --identity ID] [--peer-name NAME] "
 	    "[--max-depth N] [--security-level N]\n    [--allow-sha1] "
 	    "[--auth-mode MODE]"
-	    " [--json] [--quiet] CHAIN\n");
+	    " [--json | --quiet | --log] CHAIN\n");
 }
 
 static int
@@ -193,7 +199,26 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			a->has_at = 1;
 			break;
 		case OPT_DEVICE:
-			a->device = optarg;
+		case OPT_IDENTITY:
+			/* --identity: a RADIUS server's User-Name, naming the
+			 * device; either one, once */
+			if (a->device != NULL)
+				return fail(c == OPT_DEVICE ? "--device" :
+				    "--identity", "--device or --identity may "
+				    "be given once");
+			if (c == OPT_DEVICE)
+				a->device = optarg;
+			else if (ptrust_radius_identity_device(optarg,
+			    a->identity_device, sizeof(a->identity_device)) ==
+			    PTRUST_OK)
+				a->device = a->identity_device;
+			else
+				return fail("--identity", "names no phone "
+				    "(expected CP-<model>-SEP<MAC>, SEP<MAC> or "
+				    "a MAC address)");
+			break;
+		case OPT_LOG:
+			a->log = 1;
 			break;
 		case OPT_PEER_NAME:
 			a->peer_name = optarg;
@@ -242,6 +267,8 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			return cli_bad_option("verify", c, argv);
 		}
 	}
+	if (a->log && (a->json || a->quiet))
+		return fail("--log", "cannot be used with --json or --quiet");
 	if (argc - optind != 1) {
 		fprintf(stderr, "phonetrust verify: %s (try --help)\n",
 		    argc == optind ? "no CHAIN file given" :
@@ -438,6 +465,25 @@ print_human(const struct verdict *v)
 		printf("  fix: %s\n", fix);
 }
 
+/*
+ * One line for a RADIUS server's log (FreeRADIUS logs what its verify hook
+ * prints): the library's own, so the module and the hook say the same.
+ */
+static void
+print_log(const struct verdict *v)
+{
+	char line[2048];
+
+	ptrust_radius_log_line(v->r, line, sizeof(line));
+	if (v->identity_mismatch)
+		printf("phonetrust: REFUSED %s %s (identity-mismatch): %s\n",
+		    ptrust_kind_name(ptrust_result_kind(v->r)),
+		    v->device != NULL ? v->device : "-",
+		    ptrust_reason_message(PTRUST_REASON_IDENTITY_MISMATCH));
+	else
+		printf("phonetrust: %s\n", line);
+}
+
 /* The options of the validation; CLI_OK or CLI_USAGE (message printed). */
 static int
 make_options(const struct verify_args *a, int tls_purpose,
@@ -627,7 +673,9 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		v.device = cn = leaf_cn(data, len);
 	v.leaf_subject = ptrust_result_chain_length(r) > 0 ?
 	    ptrust_result_chain_subject(r, 0) : NULL;
-	if (!a.quiet && a.json)
+	if (a.log)
+		print_log(&v);
+	else if (!a.quiet && a.json)
 		print_json(&v);
 	else if (!a.quiet)
 		print_human(&v);

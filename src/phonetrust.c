@@ -39,6 +39,10 @@ static const struct command {
 	    "packet capture" },
 	{ "console", cmd_console, "what a phone's console log says about its "
 	    "certificates" },
+	{ "export",  cmd_export,  "write a store as a CA file or hashed "
+	    "directory for OpenSSL-based servers" },
+	{ "radius-explain", cmd_radius_explain, "explain, for a RADIUS "
+	    "server's log, a phone its TLS layer refused" },
 	{ "lab",     cmd_lab,     "write a throwaway lab cluster and phone "
 	    "certificates (tests only)" },
 };
@@ -52,7 +56,7 @@ usage(FILE *f)
 	fprintf(f, "usage: phonetrust [--cluster DIR] COMMAND [OPTIONS] "
 	    "[ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name,
+		fprintf(f, "  %-14s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(f, "\n  --cluster DIR  the cluster directory (default: "
 	    "$PHONETRUST_CLUSTER,\n                 then "

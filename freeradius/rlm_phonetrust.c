@@ -1,0 +1,290 @@
+/*
+ * rlm_phonetrust: Cisco phones' EAP-TLS certificates judged by
+ * libphonetrust inside FreeRADIUS 3.2.
+ *
+ * FreeRADIUS's own TLS layer validates the chain against a CA file that
+ * `phonetrust export` wrote from the cluster; this module then decides
+ * what the layer cannot: which anchor issued the phone's certificate (by
+ * authority key identifier and issuer name, among the store's anchors),
+ * hence LSC or MIC by that anchor's role, whether it names the phone the
+ * RADIUS identity names, and whether it is still valid.  It sees only the
+ * TLS-Client-Cert-* attributes, never the DER.
+ *
+ *   authorize (in the check-eap-tls virtual server): reject with the
+ *     reason in the log, or ok with Phonetrust-Kind, -Device and -Anchor
+ *     in the reply for the site's policy (a remediation VLAN for MICs).
+ *   post-auth (in Post-Auth-Type REJECT of the outer server): explain a
+ *     refusal FreeRADIUS's TLS layer made itself (unknown CA, expired).
+ *
+ * The store snapshot is taken once at instantiation and is immutable;
+ * authorize and post-auth only read it, so the module is thread safe.
+ * Reload the server (HUP) to pick up a changed cluster.
+ */
+#include <freeradius/radiusd.h>
+#include <freeradius/modules.h>
+
+#include <phonetrust.h>
+#include <phonetrust-cluster.h>
+#include <phonetrust-radius.h>
+
+typedef struct rlm_phonetrust_t {
+	char const	*name;
+	char const	*cluster_dir;
+	char const	*purpose_name;
+	char const	*store_name;
+	bool		 identity_binding;
+
+	ptrust_cluster_purpose purpose;
+	ptrust_store	*store;		/* immutable snapshot */
+} rlm_phonetrust_t;
+
+static const CONF_PARSER module_config[] = {
+	{ "cluster", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_REQUIRED,
+	    rlm_phonetrust_t, cluster_dir), NULL },
+	{ "purpose", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonetrust_t,
+	    purpose_name), "802.1x" },
+	{ "store", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonetrust_t,
+	    store_name), NULL },
+	{ "identity_binding", FR_CONF_OFFSET(PW_TYPE_BOOLEAN,
+	    rlm_phonetrust_t, identity_binding), "yes" },
+	CONF_PARSER_TERMINATOR
+};
+
+/* What the module reads and writes, by name: looked up once. */
+static DICT_ATTR const *da_subject, *da_issuer, *da_cn, *da_aki, *da_expiry;
+static DICT_ATTR const *da_user_name;
+
+static const char *const our_attributes[] = {
+	"Phonetrust-Kind", "Phonetrust-Device", "Phonetrust-Anchor",
+	"Phonetrust-Diagnosis"
+};
+
+static int
+mod_bootstrap(CONF_SECTION *conf, void *instance)
+{
+	rlm_phonetrust_t *inst = instance;
+	ATTR_FLAGS flags;
+	size_t i;
+
+	inst->name = cf_section_name2(conf);
+	if (inst->name == NULL)
+		inst->name = cf_section_name1(conf);
+	memset(&flags, 0, sizeof(flags));
+	for (i = 0; i < sizeof(our_attributes) / sizeof(our_attributes[0]);
+	    i++)
+		if (dict_addattr(our_attributes[i], -1, 0, PW_TYPE_STRING,
+		    flags) < 0) {
+			cf_log_err_cs(conf, "cannot define %s: %s",
+			    our_attributes[i], fr_strerror());
+			return -1;
+		}
+	da_subject = dict_attrbyname("TLS-Client-Cert-Subject");
+	da_issuer = dict_attrbyname("TLS-Client-Cert-Issuer");
+	da_cn = dict_attrbyname("TLS-Client-Cert-Common-Name");
+	da_aki = dict_attrbyname("TLS-Client-Cert-X509v3-Authority-Key-"
+	    "Identifier");
+	da_expiry = dict_attrbyname("TLS-Client-Cert-Expiration");
+	da_user_name = dict_attrbyname("User-Name");
+	if (da_subject == NULL || da_issuer == NULL || da_cn == NULL ||
+	    da_aki == NULL || da_expiry == NULL || da_user_name == NULL) {
+		cf_log_err_cs(conf, "the dictionary lacks the TLS-Client-Cert-* "
+		    "attributes (dictionary.freeradius.internal)");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mod_instantiate(CONF_SECTION *conf, void *instance)
+{
+	rlm_phonetrust_t *inst = instance;
+	ptrust_cluster *c;
+	ptrust_builder *b;
+	ptrust_status st;
+
+	if (ptrust_cluster_purpose_from_name(inst->purpose_name,
+	    &inst->purpose) == -1) {
+		cf_log_err_cs(conf, "purpose \"%s\": must be callmanager-tls, "
+		    "capf, 802.1x or vpn", inst->purpose_name);
+		return -1;
+	}
+	if ((c = ptrust_cluster_new()) == NULL) {
+		cf_log_err_cs(conf, "out of memory");
+		return -1;
+	}
+	if (ptrust_cluster_load_dir(c, inst->cluster_dir) != PTRUST_OK) {
+		cf_log_err_cs(conf, "cluster %s: %s", inst->cluster_dir,
+		    ptrust_cluster_error(c));
+		ptrust_cluster_free(c);
+		return -1;
+	}
+	if (inst->store_name != NULL) {
+		if ((b = ptrust_cluster_store(c, inst->store_name, 0)) ==
+		    NULL) {
+			cf_log_err_cs(conf, "cluster %s has no store \"%s\"",
+			    inst->cluster_dir, inst->store_name);
+			ptrust_cluster_free(c);
+			return -1;
+		}
+		st = ptrust_builder_build(b, &inst->store);
+		if (st != PTRUST_OK)
+			cf_log_err_cs(conf, "store %s: %s", inst->store_name,
+			    ptrust_builder_error(b));
+	} else {
+		st = ptrust_cluster_snapshot(c, inst->purpose, &inst->store);
+		if (st != PTRUST_OK)
+			cf_log_err_cs(conf, "cluster %s: %s",
+			    inst->cluster_dir, ptrust_cluster_error(c));
+	}
+	ptrust_cluster_free(c);
+	if (st != PTRUST_OK)
+		return -1;
+	INFO("rlm_phonetrust (%s): %zu anchors of store %s, purpose %s",
+	    inst->name, ptrust_store_anchor_count(inst->store),
+	    ptrust_store_name(inst->store),
+	    ptrust_cluster_purpose_name(inst->purpose));
+	return 0;
+}
+
+static int
+mod_detach(void *instance)
+{
+	rlm_phonetrust_t *inst = instance;
+
+	ptrust_store_unref(inst->store);
+	inst->store = NULL;
+	return 0;
+}
+
+static char const *
+attribute(REQUEST *request, DICT_ATTR const *da)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_da(request->packet->vps, da, TAG_ANY);
+
+	return vp != NULL ? vp->vp_strvalue : NULL;
+}
+
+/* The certificate as the TLS layer described it; 0 when it gave none. */
+static int
+client_certificate(REQUEST *request, ptrust_radius_cert *cert)
+{
+	memset(cert, 0, sizeof(*cert));
+	cert->subject = attribute(request, da_subject);
+	cert->issuer = attribute(request, da_issuer);
+	cert->common_name = attribute(request, da_cn);
+	cert->authority_key_id = attribute(request, da_aki);
+	cert->expiration = attribute(request, da_expiry);
+	return cert->subject != NULL || cert->issuer != NULL;
+}
+
+/* The device the RADIUS identity names; NULL when none (refused then). */
+static char const *
+identity_device(REQUEST *request, char *device, size_t size)
+{
+	char const *user = attribute(request, da_user_name);
+
+	if (user == NULL ||
+	    ptrust_radius_identity_device(user, device, size) != PTRUST_OK)
+		return NULL;
+	return device;
+}
+
+static void
+log_result(REQUEST *request, ptrust_result *r)
+{
+	char line[2048];
+
+	ptrust_radius_log_line(r, line, sizeof(line));
+	RAUTH("phonetrust: %s", line);
+}
+
+static rlm_rcode_t CC_HINT(nonnull)
+mod_authorize(void *instance, REQUEST *request)
+{
+	rlm_phonetrust_t *inst = instance;
+	ptrust_radius_cert cert;
+	ptrust_result *r = NULL;
+	char device[64];
+	char const *dev = NULL;
+	const ptrust_anchor *a;
+	ptrust_status st;
+
+	if (!client_certificate(request, &cert)) {
+		RAUTH("phonetrust: REFUSED: no client certificate in the "
+		    "request (call phonetrust in check-eap-tls)");
+		return RLM_MODULE_REJECT;
+	}
+	if (inst->identity_binding &&
+	    (dev = identity_device(request, device, sizeof(device))) == NULL) {
+		RAUTH("phonetrust: REFUSED: the identity \"%s\" names no phone "
+		    "(expected CP-<model>-SEP<MAC> or SEP<MAC>)",
+		    attribute(request, da_user_name) != NULL ?
+		    attribute(request, da_user_name) : "");
+		return RLM_MODULE_REJECT;
+	}
+	st = ptrust_radius_decide(inst->store, &cert, dev, inst->purpose, 0,
+	    &r);
+	if (st != PTRUST_OK) {
+		RERROR("phonetrust: %s", st == PTRUST_ERR_NOMEM ?
+		    "out of memory" : "cannot decide");
+		return RLM_MODULE_FAIL;
+	}
+	log_result(request, r);
+	if (!ptrust_result_trusted(r)) {
+		pair_make_reply("Phonetrust-Diagnosis", ptrust_diagnosis_name(
+		    ptrust_result_diagnosis(r)), T_OP_SET);
+		ptrust_result_free(r);
+		return RLM_MODULE_REJECT;
+	}
+	a = ptrust_result_anchor(r);
+	pair_make_reply("Phonetrust-Kind",
+	    ptrust_kind_name(ptrust_result_kind(r)), T_OP_SET);
+	if (dev != NULL)
+		pair_make_reply("Phonetrust-Device", dev, T_OP_SET);
+	if (a != NULL)
+		pair_make_reply("Phonetrust-Anchor", ptrust_anchor_alias(a),
+		    T_OP_SET);
+	ptrust_result_free(r);
+	return RLM_MODULE_OK;
+}
+
+/* Post-Auth-Type REJECT: say why, when the TLS layer refused a phone. */
+static rlm_rcode_t CC_HINT(nonnull)
+mod_post_auth(void *instance, REQUEST *request)
+{
+	rlm_phonetrust_t *inst = instance;
+	ptrust_radius_cert cert;
+	ptrust_result *r = NULL;
+	char device[64];
+
+	if (request->reply->code != PW_CODE_ACCESS_REJECT ||
+	    !client_certificate(request, &cert))
+		return RLM_MODULE_NOOP;
+	/* on a refusal only names arrive: the explanation never trusts */
+	cert.authority_key_id = NULL;
+	if (ptrust_radius_explain(inst->store, &cert,
+	    identity_device(request, device, sizeof(device)), inst->purpose,
+	    0, &r) != PTRUST_OK) {
+		RERROR("phonetrust: out of memory");
+		return RLM_MODULE_FAIL;
+	}
+	log_result(request, r);
+	ptrust_result_free(r);
+	return RLM_MODULE_OK;
+}
+
+extern module_t rlm_phonetrust;
+module_t rlm_phonetrust = {
+	.magic		= RLM_MODULE_INIT,
+	.name		= "phonetrust",
+	.type		= RLM_TYPE_THREAD_SAFE | RLM_TYPE_HUP_SAFE,
+	.inst_size	= sizeof(rlm_phonetrust_t),
+	.config		= module_config,
+	.bootstrap	= mod_bootstrap,
+	.instantiate	= mod_instantiate,
+	.detach		= mod_detach,
+	.methods = {
+		[MOD_AUTHORIZE]		= mod_authorize,
+		[MOD_POST_AUTH]		= mod_post_auth
+	},
+};

@@ -1,0 +1,487 @@
+/*
+ * RADIUS servers: decisions on a phone's certificate that the server's own
+ * TLS layer has already validated, known only by the text it printed
+ * (FreeRADIUS's TLS-Client-Cert-* attributes).
+ *
+ * The TLS layer proved the chain ends at a certificate of the CA file,
+ * which `phonetrust export` wrote from the store.  What it cannot say is
+ * which of them: the leaf's authority key identifier and issuer name
+ * together pick the anchor that issued it, and that anchor's role (never a
+ * name) makes the certificate an LSC or a MIC.  A leaf whose issuer is not
+ * an anchor (an intermediate the phone sent and the store lacks) is
+ * refused: fail closed rather than guess.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/x509v3.h>
+
+#include "internal.h"
+
+#define MAX_KEY_ID	64
+
+ptrust_status
+ptrust_radius_identity_device(const char *identity, char *device,
+    size_t size)
+{
+	const char *p, *end, *sep;
+	char mac[13];
+	size_t n, i, k = 0;
+
+	if (device != NULL && size > 0)
+		device[0] = '\0';
+	if (identity == NULL || device == NULL || size < 16)
+		return PTRUST_ERR_ARG;
+	p = identity;
+	if (strncasecmp(p, "host/", 5) == 0)
+		p += 5;
+	end = (sep = strchr(p, '@')) != NULL ? sep : p + strlen(p);
+	n = (size_t)(end - p);
+	/* CP-<model>-SEP<MAC>: the part after the last '-' */
+	if (n > 3 && strncasecmp(p, "CP-", 3) == 0) {
+		for (sep = end; sep > p && sep[-1] != '-'; sep--)
+			;
+		p = sep;
+		n = (size_t)(end - p);
+		if (n != 15 || strncasecmp(p, "SEP", 3) != 0)
+			return PTRUST_ERR_ARG;
+	}
+	if (n == 15 && strncasecmp(p, "SEP", 3) == 0) {
+		p += 3;
+		n -= 3;
+		for (i = 0; i < n; i++) {
+			if (!isxdigit((unsigned char)p[i]))
+				return PTRUST_ERR_ARG;
+			mac[k++] = (char)toupper((unsigned char)p[i]);
+		}
+	} else {
+		/* a bare MAC: 12 hex digits, in pairs or groups of four
+		 * separated by ':', '-' or '.' */
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)p[i];
+
+			if (isxdigit(ch) && k < 12)
+				mac[k++] = (char)toupper(ch);
+			else if (!(ch == ':' || ch == '-' || ch == '.') ||
+			    i == 0 || i + 1 == n)
+				return PTRUST_ERR_ARG;
+		}
+		if (k != 12 || !(n == 12 || n == 14 || n == 17))
+			return PTRUST_ERR_ARG;
+	}
+	if (k != 12)
+		return PTRUST_ERR_ARG;
+	mac[12] = '\0';
+	snprintf(device, size, "SEP%s", mac);
+	return PTRUST_OK;
+}
+
+/* "keyid:AB:CD..." or "AB:CD..." (OpenSSL's printing), up to a newline. */
+static int
+parse_key_id(const char *s, unsigned char *id, size_t *len)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (strncasecmp(s, "keyid:", 6) == 0)
+		s += 6;
+	for (;;) {
+		int hi, lo;
+
+		if (!isxdigit((unsigned char)s[0]) ||
+		    !isxdigit((unsigned char)s[1]) || n == MAX_KEY_ID)
+			return 0;
+		hi = OPENSSL_hexchar2int((unsigned char)s[0]);
+		lo = OPENSSL_hexchar2int((unsigned char)s[1]);
+		id[n++] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+		if (*s != ':')
+			break;
+		s++;
+	}
+	/* the key id ends the line; an issuer/serial part may follow */
+	if (*s != '\0' && *s != '\n' && *s != '\r')
+		return 0;
+	*len = n;
+	return 1;
+}
+
+/* Does the anchor's subject print as name does (X509_NAME_oneline)? */
+static int
+subject_is(const ptrust_anchor *a, const char *name)
+{
+	char buf[1024];
+
+	if (name == NULL ||
+	    X509_NAME_oneline(X509_get_subject_name(a->x509), buf,
+	    sizeof(buf)) == NULL)
+		return 0;
+	return strcmp(buf, name) == 0;
+}
+
+static const ptrust_anchor *
+anchor_by_key_id(const ptrust_store *s, const unsigned char *id, size_t len,
+    const char *issuer)
+{
+	const ASN1_OCTET_STRING *ski;
+	size_t i;
+
+	for (i = 0; i < s->n_anchors; i++) {
+		const ptrust_anchor *a = s->anchors[i];
+
+		ski = X509_get0_subject_key_id(a->x509);
+		if (ski != NULL && (size_t)ASN1_STRING_length(ski) == len &&
+		    memcmp(ASN1_STRING_get0_data(ski), id, len) == 0 &&
+		    subject_is(a, issuer))
+			return a;
+	}
+	return NULL;
+}
+
+static const ptrust_anchor *
+anchor_by_subject(const ptrust_store *s, const char *issuer)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_anchors; i++)
+		if (subject_is(s->anchors[i], issuer))
+			return s->anchors[i];
+	return NULL;
+}
+
+static ptrust_kind
+kind_of(const ptrust_anchor *a)
+{
+	switch (a->role) {
+	case PTRUST_ROLE_CAPF:
+	case PTRUST_ROLE_EXTERNAL_CA:
+		return PTRUST_KIND_LSC;
+	case PTRUST_ROLE_MANUFACTURING:
+		return PTRUST_KIND_MIC;
+	default:
+		return PTRUST_KIND_UNKNOWN;
+	}
+}
+
+/* The value of the last CN= of a one-line name, into buf. */
+static const char *
+cn_of(const char *name, char *buf, size_t size)
+{
+	const char *p, *cn = NULL;
+	size_t n;
+
+	if (name == NULL)
+		return NULL;
+	for (p = name; (p = strstr(p, "/CN=")) != NULL; p += 4)
+		cn = p + 4;
+	if (cn == NULL)
+		return NULL;
+	n = strcspn(cn, "/");
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, cn, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A CAPF certificate's usual name: CAPF-<8 hex digits>. */
+static int
+looks_like_capf(const char *cn)
+{
+	size_t i;
+
+	if (cn == NULL || strncasecmp(cn, "CAPF-", 5) != 0 ||
+	    strlen(cn) != 13)
+		return 0;
+	for (i = 5; i < 13; i++)
+		if (!isxdigit((unsigned char)cn[i]))
+			return 0;
+	return 1;
+}
+
+/* 1 expired at `at`, 0 not, -1 an expiration it cannot read. */
+static int
+expired(const char *expiration, time_t at, time_t *not_after)
+{
+	ASN1_TIME *t;
+	int ok;
+
+	if (expiration == NULL)
+		return -1;
+	if ((t = ASN1_TIME_new()) == NULL)
+		return -2;
+	ok = ASN1_TIME_set_string(t, expiration) == 1 &&
+	    pt_asn1_time_to_time_t(t, not_after);
+	ASN1_TIME_free(t);
+	if (!ok)
+		return -1;
+	return at > *not_after;	/* valid through the notAfter second */
+}
+
+struct judgement {
+	ptrust_result	*r;
+	const ptrust_radius_cert *cert;
+	const char	*subject;	/* of the leaf, for the reasons */
+	char		 cn[256];
+};
+
+static int
+add(struct judgement *j, ptrust_reason_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+add(struct judgement *j, ptrust_reason_code code, const char *fmt, ...)
+{
+	char msg[PT_ERRLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pt_result_add_reason_text(j->r, code, 0, j->subject, msg);
+}
+
+/* The checks decide and explain share: expiry and identity. */
+static int
+check_leaf(struct judgement *j, const char *device, time_t at)
+{
+	char when[32];
+	time_t not_after = 0;
+	const char *cn;
+	int e;
+
+	e = expired(j->cert->expiration, at, &not_after);
+	if (e == -2)
+		return 0;
+	if (e == -1 && !add(j, PTRUST_REASON_MALFORMED, "the expiration "
+	    "\"%s\" the server gave is not a certificate time",
+	    j->cert->expiration != NULL ? j->cert->expiration : "(none)"))
+		return 0;
+	if (e == 1) {
+		pt_format_time(not_after, when, sizeof(when));
+		j->r->valid_until = not_after;
+		if (!add(j, PTRUST_REASON_EXPIRED, "the certificate has "
+		    "expired (notAfter %s)", when))
+			return 0;
+	}
+	if (device == NULL)
+		return 1;
+	cn = j->cert->common_name != NULL ? j->cert->common_name :
+	    cn_of(j->cert->subject, j->cn, sizeof(j->cn));
+	if (!pt_cn_names_device(cn, device) &&
+	    !add(j, PTRUST_REASON_IDENTITY_MISMATCH, "the certificate does "
+	    "not name device %s: a phone must present its own certificate",
+	    device))
+		return 0;
+	return 1;
+}
+
+static ptrust_status
+start(const ptrust_store *store, const ptrust_radius_cert *cert,
+    const char *device, ptrust_cluster_purpose purpose,
+    ptrust_result **result, struct judgement *j)
+{
+	if (result != NULL)
+		*result = NULL;
+	if (store == NULL || cert == NULL || result == NULL ||
+	    ptrust_cluster_purpose_name(purpose) == NULL ||
+	    (device != NULL && !pt_device_valid(device)))
+		return PTRUST_ERR_ARG;
+	memset(j, 0, sizeof(*j));
+	j->cert = cert;
+	j->subject = cert->subject;
+	if ((j->r = pt_calloc(1, sizeof(*j->r))) == NULL)
+		return PTRUST_ERR_NOMEM;
+	j->r->store = ptrust_store_ref((ptrust_store *)store);
+	j->r->alert = PTRUST_ALERT_NONE;
+	if (device != NULL &&
+	    (j->r->device = OPENSSL_strdup(device)) == NULL) {
+		ptrust_result_free(j->r);
+		return PTRUST_ERR_NOMEM;
+	}
+	return PTRUST_OK;
+}
+
+/*
+ * Diagnose as for the certificate the phone presented: an LSC or a MIC by
+ * the anchor, or when there is none by what the issuer's name suggests
+ * (which only picks the wording of the fix, never the kind).
+ */
+static ptrust_status
+finish(struct judgement *j, ptrust_cluster_purpose purpose,
+    ptrust_kind presented, int ok, ptrust_result **result)
+{
+	ptrust_result *r = j->r;
+
+	if (ok) {
+		r->presented = presented == PTRUST_KIND_LSC ?
+		    PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_MIC;
+		ok = pt_diagnose_issuer(r, purpose, r->store->name,
+		    j->cert->issuer);
+	}
+	if (!ok) {
+		ptrust_result_free(r);
+		return PTRUST_ERR_NOMEM;
+	}
+	*result = r;
+	return PTRUST_OK;
+}
+
+/* The kind the issuer's name suggests, for the wording of a refusal. */
+static ptrust_kind
+kind_by_name(struct judgement *j)
+{
+	return looks_like_capf(cn_of(j->cert->issuer, j->cn, sizeof(j->cn))) ?
+	    PTRUST_KIND_LSC : PTRUST_KIND_MIC;
+}
+
+ptrust_status
+ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
+    const char *device, ptrust_cluster_purpose purpose, time_t at,
+    ptrust_result **result)
+{
+	struct judgement j;
+	const ptrust_anchor *a = NULL;
+	unsigned char id[MAX_KEY_ID];
+	ptrust_kind kind = PTRUST_KIND_UNKNOWN, presented;
+	size_t len = 0;
+	ptrust_status st;
+	int ok = 1;
+
+	if ((st = start(store, cert, device, purpose, result, &j)) !=
+	    PTRUST_OK)
+		return st;
+	if (at == 0)
+		at = time(NULL);
+	if (parse_key_id(cert->authority_key_id, id, &len))
+		a = anchor_by_key_id(store, id, len, cert->issuer);
+	if (a == NULL)
+		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "the issuer %s is no "
+		    "anchor of %s (matched by authority key identifier and "
+		    "name%s): add the CA that issued it to the store and "
+		    "export the server's CA file again",
+		    cert->issuer != NULL ? cert->issuer : "(not given)",
+		    store->name, cert->authority_key_id == NULL ?
+		    "; the server gave no authority key identifier" : "");
+	else if ((kind = kind_of(a)) == PTRUST_KIND_UNKNOWN)
+		ok = add(&j, PTRUST_REASON_OTHER, "the issuing anchor %s has "
+		    "role %s: it issues neither LSCs nor MICs", a->alias,
+		    ptrust_role_name(a->role));
+	ok = ok && check_leaf(&j, device, at);
+	j.r->kind = kind;
+	if (ok && j.r->n_reasons == 0) {
+		j.r->trusted = 1;
+		j.r->anchor = a;
+	}
+	presented = kind != PTRUST_KIND_UNKNOWN ? kind : kind_by_name(&j);
+	return finish(&j, purpose, presented, ok, result);
+}
+
+ptrust_status
+ptrust_radius_explain(const ptrust_store *store,
+    const ptrust_radius_cert *cert, const char *device,
+    ptrust_cluster_purpose purpose, time_t at, ptrust_result **result)
+{
+	struct judgement j;
+	const ptrust_anchor *a;
+	ptrust_kind presented;
+	ptrust_status st;
+	int ok = 1;
+
+	if ((st = start(store, cert, device, purpose, result, &j)) !=
+	    PTRUST_OK)
+		return st;
+	if (at == 0)
+		at = time(NULL);
+	/*
+	 * Only names arrive with a refusal: enough to explain, never to
+	 * trust, so the result's kind stays unknown.
+	 */
+	if ((a = anchor_by_subject(store, cert->issuer)) != NULL &&
+	    kind_of(a) != PTRUST_KIND_UNKNOWN)
+		presented = kind_of(a);
+	else
+		presented = kind_by_name(&j);
+	if (a == NULL && presented == PTRUST_KIND_LSC)
+		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "issued by %s, which is "
+		    "no anchor of %s: judging by the issuer's name, an LSC "
+		    "from another cluster's CAPF", j.cn, store->name);
+	else if (a == NULL)
+		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "the issuer %s is no "
+		    "anchor of %s", cert->issuer != NULL ? cert->issuer :
+		    "(not given)", store->name);
+	ok = ok && check_leaf(&j, device, at);
+	if (ok && j.r->n_reasons == 0)
+		ok = add(&j, PTRUST_REASON_OTHER, "refused by the server's TLS "
+		    "layer for a reason it did not pass on (see its log)");
+	j.r->trusted = 0;
+	j.r->kind = PTRUST_KIND_UNKNOWN;
+	return finish(&j, purpose, presented, ok, result);
+}
+
+/* Appends like snprintf: counts all, copies what fits, no controls. */
+struct line {
+	char	*buf;
+	size_t	 size, len;
+};
+
+static void
+put(struct line *l, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++, l->len++)
+		if (l->len + 1 < l->size)
+			l->buf[l->len] = iscntrl((unsigned char)*s) ? '?' : *s;
+	if (l->size > 0)
+		l->buf[l->len < l->size ? l->len : l->size - 1] = '\0';
+}
+
+int
+ptrust_radius_log_line(const ptrust_result *r, char *buf, size_t size)
+{
+	struct line l = { buf, buf != NULL ? size : 0, 0 };
+	const ptrust_anchor *a;
+	const char *fix;
+	size_t i;
+
+	if (l.size > 0)
+		buf[0] = '\0';
+	if (r == NULL) {
+		put(&l, "REFUSED (no result)");
+		return (int)l.len;
+	}
+	put(&l, ptrust_result_trusted(r) ? "TRUSTED " : "REFUSED ");
+	put(&l, ptrust_kind_name(ptrust_result_kind(r)));
+	put(&l, " ");
+	put(&l, r->device != NULL ? r->device : "-");
+	if (ptrust_result_trusted(r)) {
+		a = ptrust_result_anchor(r);
+		put(&l, " via ");
+		put(&l, r->store != NULL ? r->store->name : "-");
+		put(&l, "/");
+		put(&l, a != NULL ? a->alias : "-");
+		return (int)l.len;
+	}
+	put(&l, " (");
+	put(&l, ptrust_diagnosis_name(ptrust_result_diagnosis(r)));
+	put(&l, "):");
+	for (i = 0; i < r->n_reasons; i++) {
+		put(&l, i == 0 ? " " : "; ");
+		put(&l, ptrust_reason_name(r->reasons[i].code));
+		put(&l, ": ");
+		put(&l, r->reasons[i].message);
+	}
+	if ((fix = ptrust_result_fix(r)) != NULL) {
+		put(&l, "; fix: ");
+		put(&l, fix);
+	}
+	return (int)l.len;
+}
