@@ -480,6 +480,9 @@ print_log(const struct verdict *v)
 		    ptrust_kind_name(ptrust_result_kind(v->r)),
 		    v->device != NULL ? v->device : "-",
 		    ptrust_reason_message(PTRUST_REASON_IDENTITY_MISMATCH));
+	else if (ptrust_result_device(v->r) == NULL && v->device != NULL)
+		/* judged as a plain chain: the device was not bound */
+		printf("phonetrust: %s; device: %s\n", line, v->device);
 	else
 		printf("phonetrust: %s\n", line);
 }
