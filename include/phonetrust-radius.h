@@ -39,7 +39,8 @@ typedef struct ptrust_radius_cert {
 	const char	*issuer;	/* -Issuer, in the same form */
 	const char	*common_name;	/* -Common-Name */
 	const char	*authority_key_id; /* -X509v3-Authority-Key-Identifier */
-	const char	*expiration;	/* -Expiration: YYMMDDhhmmssZ */
+	const char	*expiration;	/* -Expiration: YYMMDDhhmmssZ, or
+					   YYYYMMDDhhmmssZ from 2050 */
 } ptrust_radius_cert;
 
 /*
@@ -50,7 +51,9 @@ typedef struct ptrust_radius_cert {
  * The kind is that anchor's role (capf or external-ca: LSC;
  * manufacturing: MIC; else unknown, refused).  The certificate must not
  * have expired at time at (0: now) and, when device is not NULL, must name
- * device as ptrust_chain_names_device() requires.  The result has a
+ * device as ptrust_chain_names_device() requires: the last CN of subject
+ * (common_name when there is no subject); a common_name holding '/' names
+ * no device, since the one-line form could hide another CN in it.  The result has a
  * diagnosis and a fix as ptrust_cluster_verify_phone()'s for purpose;
  * no chain and no reasons below depth 0.
  *

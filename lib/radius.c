@@ -19,7 +19,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/asn1.h>
 #include <openssl/x509v3.h>
 
 #include "internal.h"
@@ -61,19 +60,24 @@ ptrust_radius_identity_device(const char *identity, char *device,
 			mac[k++] = (char)toupper((unsigned char)p[i]);
 		}
 	} else {
-		/* a bare MAC: 12 hex digits, in pairs or groups of four
-		 * separated by ':', '-' or '.' */
+		/* a bare MAC: 001122334455, 00:11:22:33:44:55,
+		 * 00-11-22-33-44-55 or 0011.2233.4455 */
+		size_t group = n == 12 ? 12 : n == 17 ? 2 : n == 14 ? 4 : 0;
+		char sepch = n == 17 ? p[2] : '.';
+
+		if (group == 0 || (n == 17 && sepch != ':' && sepch != '-'))
+			return PTRUST_ERR_ARG;
 		for (i = 0; i < n; i++) {
 			unsigned char ch = (unsigned char)p[i];
 
-			if (isxdigit(ch) && k < 12)
+			if ((i + 1) % (group + 1) == 0) {
+				if (ch != (unsigned char)sepch)
+					return PTRUST_ERR_ARG;
+			} else if (isxdigit(ch) && k < 12)
 				mac[k++] = (char)toupper(ch);
-			else if (!(ch == ':' || ch == '-' || ch == '.') ||
-			    i == 0 || i + 1 == n)
+			else
 				return PTRUST_ERR_ARG;
 		}
-		if (k != 12 || !(n == 12 || n == 14 || n == 17))
-			return PTRUST_ERR_ARG;
 	}
 	if (k != 12)
 		return PTRUST_ERR_ARG;
@@ -208,21 +212,66 @@ looks_like_capf(const char *cn)
 	return 1;
 }
 
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
+static long long
+days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (long long)era * 146097 + doe - 719468;
+}
+
+/*
+ * A certificate time as the server printed it: UTCTime YYMMDDhhmmssZ (YY
+ * 50..99 is 19YY, RFC 5280) or GeneralizedTime YYYYMMDDhhmmssZ (from
+ * 2050).  Strict, and without allocating: 0 when it is neither.
+ */
+static int
+parse_cert_time(const char *s, time_t *out)
+{
+	int v[7], i, n, y, pos = 0, days;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	n = (int)strlen(s);
+	if ((n != 13 && n != 15) || s[n - 1] != 'Z')
+		return 0;
+	for (i = 0; i < n - 1; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	if (n == 15) {
+		y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+		    (s[2] - '0') * 10 + (s[3] - '0');
+		pos = 4;
+	} else {
+		y = (s[0] - '0') * 10 + (s[1] - '0');
+		y += y >= 50 ? 1900 : 2000;
+		pos = 2;
+	}
+	for (i = 1; i < 6; i++, pos += 2)
+		v[i] = (s[pos] - '0') * 10 + (s[pos + 1] - '0');
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > mdays[v[1] - 1] ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 59)
+		return 0;
+	days = v[2];
+	if (v[1] == 2 && days == 29 &&
+	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	*out = (time_t)(days_from_civil(y, v[1], days) * 86400LL +
+	    v[3] * 3600 + v[4] * 60 + v[5]);
+	return 1;
+}
+
 /* 1 expired at `at`, 0 not, -1 an expiration it cannot read. */
 static int
 expired(const char *expiration, time_t at, time_t *not_after)
 {
-	ASN1_TIME *t;
-	int ok;
-
-	if (expiration == NULL)
-		return -1;
-	if ((t = ASN1_TIME_new()) == NULL)
-		return -2;
-	ok = ASN1_TIME_set_string(t, expiration) == 1 &&
-	    pt_asn1_time_to_time_t(t, not_after);
-	ASN1_TIME_free(t);
-	if (!ok)
+	if (expiration == NULL || !parse_cert_time(expiration, not_after))
 		return -1;
 	return at > *not_after;	/* valid through the notAfter second */
 }
@@ -260,8 +309,6 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 	int e;
 
 	e = expired(j->cert->expiration, at, &not_after);
-	if (e == -2)
-		return 0;
 	if (e == -1 && !add(j, PTRUST_REASON_MALFORMED, "the expiration "
 	    "\"%s\" the server gave is not a certificate time",
 	    j->cert->expiration != NULL ? j->cert->expiration : "(none)"))
@@ -275,8 +322,18 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 	}
 	if (device == NULL)
 		return 1;
-	cn = j->cert->common_name != NULL ? j->cert->common_name :
-	    cn_of(j->cert->subject, j->cn, sizeof(j->cn));
+	/* the last CN, as ptrust_chain_names_device() reads it (FreeRADIUS's
+	 * Common-Name is the first) */
+	cn = j->cert->subject != NULL ?
+	    cn_of(j->cert->subject, j->cn, sizeof(j->cn)) :
+	    j->cert->common_name;
+	/*
+	 * The one-line form cannot tell a '/' inside a value from the next
+	 * RDN: a CN holding "/CN=" names no device.
+	 */
+	if (j->cert->common_name != NULL &&
+	    strchr(j->cert->common_name, '/') != NULL)
+		cn = NULL;
 	if (!pt_cn_names_device(cn, device) &&
 	    !add(j, PTRUST_REASON_IDENTITY_MISMATCH, "the certificate does "
 	    "not name device %s: a phone must present its own certificate",
