@@ -323,16 +323,16 @@ write_file_atomic(const char *path, const char *text, size_t len)
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
-		goto fail;
+		goto bad;
 	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {
 		saved = errno;
-		goto fail;
+		goto bad;
 	}
 	free(tmp);
 	sync_dir(path);
 	return CLI_OK;
-fail:
+bad:
 	unlink(tmp);
 	free(tmp);
 	return fail(path, strerror(saved));
@@ -458,6 +458,7 @@ write_hashed_dir(const char *dest, struct cert *certs, size_t n,
     const char *what)
 {
 	char *path, *tmp = NULL, *old = NULL, *text, *marker;
+	const char *base;
 	size_t i, len, plen;
 	int dfd = -1, exists, rc = CLI_USAGE, saved;
 
@@ -466,6 +467,11 @@ write_hashed_dir(const char *dest, struct cert *certs, size_t n,
 		return fail(NULL, "out of memory");
 	for (plen = strlen(path); plen > 1 && path[plen - 1] == '/'; plen--)
 		path[plen - 1] = '\0';
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		fail(dest, "name the directory itself, not . or ..");
+		goto done;
+	}
 	if (check_dest_dir(path, &exists) != CLI_OK)
 		goto done;
 	if ((tmp = concat(path, ".tmp-XXXXXX")) == NULL) {
