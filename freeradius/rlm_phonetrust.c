@@ -195,7 +195,7 @@ log_result(REQUEST *request, ptrust_result *r)
 	char line[2048];
 
 	ptrust_radius_log_line(r, line, sizeof(line));
-	RAUTH("phonetrust: %s", line);
+	RAUTH("%s", line);
 }
 
 static rlm_rcode_t CC_HINT(nonnull)
@@ -210,13 +210,13 @@ mod_authorize(void *instance, REQUEST *request)
 	ptrust_status st;
 
 	if (!client_certificate(request, &cert)) {
-		RAUTH("phonetrust: REFUSED: no client certificate in the "
+		RAUTH("REFUSED: no client certificate in the "
 		    "request (call phonetrust in check-eap-tls)");
 		return RLM_MODULE_REJECT;
 	}
 	if (inst->identity_binding &&
 	    (dev = identity_device(request, device, sizeof(device))) == NULL) {
-		RAUTH("phonetrust: REFUSED: the identity \"%s\" names no phone "
+		RAUTH("REFUSED: the identity \"%s\" names no phone "
 		    "(expected CP-<model>-SEP<MAC> or SEP<MAC>)",
 		    attribute(request, da_user_name) != NULL ?
 		    attribute(request, da_user_name) : "");
@@ -225,7 +225,7 @@ mod_authorize(void *instance, REQUEST *request)
 	st = ptrust_radius_decide(inst->store, &cert, dev, inst->purpose, 0,
 	    &r);
 	if (st != PTRUST_OK) {
-		RERROR("phonetrust: %s", st == PTRUST_ERR_NOMEM ?
+		RERROR("%s", st == PTRUST_ERR_NOMEM ?
 		    "out of memory" : "cannot decide");
 		return RLM_MODULE_FAIL;
 	}
@@ -265,7 +265,7 @@ mod_post_auth(void *instance, REQUEST *request)
 	if (ptrust_radius_explain(inst->store, &cert,
 	    identity_device(request, device, sizeof(device)), inst->purpose,
 	    0, &r) != PTRUST_OK) {
-		RERROR("phonetrust: out of memory");
+		RERROR("out of memory");
 		return RLM_MODULE_FAIL;
 	}
 	log_result(request, r);

@@ -6,7 +6,8 @@
  * (TLS_CLIENT_CERT_ISSUER, USER_NAME, ...), quoted when shell_escape is
  * on.  The explanation never trusts anything: exit 1 (refused) whenever
  * there is a certificate to explain, 0 when the request carried none (a
- * rejection for another reason), 2 unusable input.
+ * rejection for another reason) or the verify hook already judged it,
+ * 2 unusable input.
  */
 #include "config.h"
 
@@ -181,6 +182,14 @@ cmd_radius_explain(int argc, char **argv, const char *cluster_dir)
 	expiration = attribute("TLS_CLIENT_CERT_EXPIRATION");
 	user = attribute("USER_NAME");
 	rc = CLI_USAGE;
+	if (getenv("TLS_CLIENT_CERT_FILENAME") != NULL) {
+		/* FreeRADIUS names the file only when its TLS layer accepted
+		 * the chain and ran the verify hook: the hook said why */
+		printf("phonetrust: the TLS layer accepted the certificate; "
+		    "the verify hook's line says why the phone was refused\n");
+		rc = CLI_OK;
+		goto done;
+	}
 	if (issuer == NULL && subject == NULL) {
 		/* rejected before any certificate: nothing of ours to say */
 		printf("phonetrust: no client certificate in the request\n");

@@ -102,6 +102,7 @@ struct verify_args {
 	int		 quiet;
 	int		 log;		/* one line for a server's log */
 	char		 identity_device[64]; /* from --identity */
+	const char	*bad_identity;	/* an --identity naming no phone */
 };
 
 /* What is printed: the library's result plus our own identity check. */
@@ -213,9 +214,7 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			    PTRUST_OK)
 				a->device = a->identity_device;
 			else
-				return fail("--identity", "names no phone "
-				    "(expected CP-<model>-SEP<MAC>, SEP<MAC> or "
-				    "a MAC address)");
+				a->bad_identity = a->device = optarg;
 			break;
 		case OPT_LOG:
 			a->log = 1;
@@ -269,6 +268,20 @@ parse_args(int argc, char **argv, struct verify_args *a)
 	}
 	if (a->log && (a->json || a->quiet))
 		return fail("--log", "cannot be used with --json or --quiet");
+	if (a->bad_identity != NULL && !a->log)
+		return fail("--identity", "names no phone (expected "
+		    "CP-<model>-SEP<MAC>, SEP<MAC> or a MAC address)");
+	if (a->bad_identity != NULL) {
+		/* a RADIUS server logs the hook's output: refuse, saying why */
+		printf("phonetrust: REFUSED unknown - (identity-mismatch): the "
+		    "identity \"");
+		for (i = 0; a->bad_identity[i] != '\0'; i++)
+			putchar(iscntrl((unsigned char)a->bad_identity[i]) ?
+			    '?' : a->bad_identity[i]);
+		printf("\" names no phone (expected CP-<model>-SEP<MAC>, "
+		    "SEP<MAC> or a MAC address)\n");
+		exit(fflush(stdout) == EOF ? CLI_USAGE : CLI_REFUSED);
+	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "phonetrust verify: %s (try --help)\n",
 		    argc == optind ? "no CHAIN file given" :
