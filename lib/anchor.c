@@ -239,3 +239,18 @@ ptrust_anchor_get0_x509(const ptrust_anchor *a)
 {
 	return a != NULL ? a->x509 : NULL;
 }
+
+/* CAPFs and outside CAs issue LSCs, manufacturing CAs MICs. */
+ptrust_kind
+pt_role_kind(ptrust_role role)
+{
+	switch (role) {
+	case PTRUST_ROLE_CAPF:
+	case PTRUST_ROLE_EXTERNAL_CA:
+		return PTRUST_KIND_LSC;
+	case PTRUST_ROLE_MANUFACTURING:
+		return PTRUST_KIND_MIC;
+	default:
+		return PTRUST_KIND_UNKNOWN;
+	}
+}

@@ -178,7 +178,8 @@ int	 pt_sha256_hex(const unsigned char *der, size_t len, char out[65]);
 /* Cache x's decoded extensions now, before threads share it. */
 void	 pt_x509_settle(X509 *x);
 
-/* anchor.c */
+/* anchor.c; pt_role_kind: what an anchor of this role issues */
+ptrust_kind pt_role_kind(ptrust_role role);
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
 ptrust_anchor *pt_anchor_with(const ptrust_anchor *a, const char *alias,
 	    ptrust_role role);

@@ -165,15 +165,7 @@ anchor_by_subject(const ptrust_store *s, const char *issuer)
 static ptrust_kind
 kind_of(const ptrust_anchor *a)
 {
-	switch (a->role) {
-	case PTRUST_ROLE_CAPF:
-	case PTRUST_ROLE_EXTERNAL_CA:
-		return PTRUST_KIND_LSC;
-	case PTRUST_ROLE_MANUFACTURING:
-		return PTRUST_KIND_MIC;
-	default:
-		return PTRUST_KIND_UNKNOWN;
-	}
+	return pt_role_kind(a->role);
 }
 
 /* The value of the last CN= of a one-line name, into buf. */
@@ -344,9 +336,11 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 
 static ptrust_status
 start(const ptrust_store *store, const ptrust_radius_cert *cert,
-    const char *device, ptrust_cluster_purpose purpose,
+    const char *device, ptrust_cluster_purpose purpose, time_t *at,
     ptrust_result **result, struct judgement *j)
 {
+	if (*at == 0)
+		*at = time(NULL);
 	if (result != NULL)
 		*result = NULL;
 	if (store == NULL || cert == NULL || result == NULL ||
@@ -414,11 +408,9 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 	ptrust_status st;
 	int ok = 1;
 
-	if ((st = start(store, cert, device, purpose, result, &j)) !=
+	if ((st = start(store, cert, device, purpose, &at, result, &j)) !=
 	    PTRUST_OK)
 		return st;
-	if (at == 0)
-		at = time(NULL);
 	if (parse_key_id(cert->authority_key_id, id, &len))
 		a = anchor_by_key_id(store, id, len, cert->issuer);
 	if (a == NULL)
@@ -454,11 +446,9 @@ ptrust_radius_explain(const ptrust_store *store,
 	ptrust_status st;
 	int ok = 1;
 
-	if ((st = start(store, cert, device, purpose, result, &j)) !=
+	if ((st = start(store, cert, device, purpose, &at, result, &j)) !=
 	    PTRUST_OK)
 		return st;
-	if (at == 0)
-		at = time(NULL);
 	/*
 	 * Only names arrive with a refusal: enough to explain, never to
 	 * trust, so the result's kind stays unknown.

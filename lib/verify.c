@@ -426,15 +426,7 @@ kind_of(const ptrust_result *r, X509 *leaf)
 			break;
 		}
 	}
-	switch (r->anchor->role) {
-	case PTRUST_ROLE_CAPF:
-	case PTRUST_ROLE_EXTERNAL_CA:
-		return PTRUST_KIND_LSC;
-	case PTRUST_ROLE_MANUFACTURING:
-		return PTRUST_KIND_MIC;
-	default:
-		return PTRUST_KIND_UNKNOWN;
-	}
+	return pt_role_kind(r->anchor->role);
 }
 
 /* t = the time of asn1 as time_t; 0 when it cannot be read. */
