@@ -51,7 +51,8 @@ static const CONF_PARSER module_config[] = {
 };
 
 /* What the module reads and writes, by name: looked up once. */
-static DICT_ATTR const *da_subject, *da_issuer, *da_cn, *da_aki, *da_expiry;
+static DICT_ATTR const *da_subject, *da_issuer, *da_cn, *da_aki, *da_expiry,
+    *da_basic;
 static DICT_ATTR const *da_user_name;
 
 static const char *const our_attributes[] = {
@@ -84,9 +85,12 @@ mod_bootstrap(CONF_SECTION *conf, void *instance)
 	da_aki = dict_attrbyname("TLS-Client-Cert-X509v3-Authority-Key-"
 	    "Identifier");
 	da_expiry = dict_attrbyname("TLS-Client-Cert-Expiration");
+	da_basic = dict_attrbyname("TLS-Client-Cert-X509v3-Basic-"
+	    "Constraints");
 	da_user_name = dict_attrbyname("User-Name");
 	if (da_subject == NULL || da_issuer == NULL || da_cn == NULL ||
-	    da_aki == NULL || da_expiry == NULL || da_user_name == NULL) {
+	    da_aki == NULL || da_expiry == NULL || da_basic == NULL ||
+	    da_user_name == NULL) {
 		cf_log_err_cs(conf, "the dictionary lacks the TLS-Client-Cert-* "
 		    "attributes (dictionary.freeradius.internal)");
 		return -1;
@@ -174,6 +178,7 @@ client_certificate(REQUEST *request, ptrust_radius_cert *cert)
 	cert->common_name = attribute(request, da_cn);
 	cert->authority_key_id = attribute(request, da_aki);
 	cert->expiration = attribute(request, da_expiry);
+	cert->basic_constraints = attribute(request, da_basic);
 	return cert->subject != NULL || cert->issuer != NULL;
 }
 

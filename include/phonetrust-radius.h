@@ -41,6 +41,7 @@ typedef struct ptrust_radius_cert {
 	const char	*authority_key_id; /* -X509v3-Authority-Key-Identifier */
 	const char	*expiration;	/* -Expiration: YYMMDDhhmmssZ, or
 					   YYYYMMDDhhmmssZ from 2050 */
+	const char	*basic_constraints; /* -X509v3-Basic-Constraints */
 } ptrust_radius_cert;
 
 /*
@@ -49,7 +50,8 @@ typedef struct ptrust_radius_cert {
  * certificate's authority key identifier and whose subject is the
  * certificate's issuer; none (or no identifier): refused, unknown-ca.
  * The kind is that anchor's role (capf or external-ca: LSC;
- * manufacturing: MIC; else unknown, refused).  The certificate must not
+ * manufacturing: MIC; else unknown, refused); a certificate whose basic
+ * constraints say CA:TRUE is no phone's (refused, wrong-purpose).  The certificate must not
  * have expired at time at (0: now) and, when device is not NULL, must name
  * device as ptrust_chain_names_device() requires: the last CN of subject
  * (common_name when there is no subject); a common_name holding '/' names

@@ -425,6 +425,14 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 		ok = add(&j, PTRUST_REASON_OTHER, "the issuing anchor %s has "
 		    "role %s: it issues neither LSCs nor MICs", a->alias,
 		    ptrust_role_name(a->role));
+	/* a CA certificate sent as the phone's (a CAPF's, say) */
+	if (ok && cert->basic_constraints != NULL &&
+	    strstr(cert->basic_constraints, "CA:TRUE") != NULL) {
+		ok = add(&j, PTRUST_REASON_WRONG_PURPOSE, "the certificate is a "
+		    "CA's (basic constraints %s), not a phone's",
+		    cert->basic_constraints);
+		kind = PTRUST_KIND_UNKNOWN;
+	}
 	ok = ok && check_leaf(&j, device, at);
 	j.r->kind = kind;
 	if (ok && j.r->n_reasons == 0) {

@@ -394,6 +394,28 @@ identity_device_buffer(void **state)
 /* ------------------------------------------------------------ decide */
 
 /* An LSC of this cluster's CAPF: trusted, LSC, the CAPF's anchor. */
+/* A certificate whose basic constraints make it a CA is no phone's. */
+static void
+decide_ca_is_no_phone(void **state)
+{
+	const struct lab *l = test_lab();
+	struct rcert rc;
+	ptrust_result *r;
+
+	(void)state;
+	rcert_of(&rc, l->lsc_a);
+	rc.c.basic_constraints = "CA:FALSE";
+	r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	rc.c.basic_constraints = "CA:TRUE, pathlen:0";
+	r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_WRONG_PURPOSE, -2));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	ptrust_result_free(r);
+}
+
 static void
 decide_trusted_lsc(void **state)
 {
@@ -1603,6 +1625,7 @@ main(void)
 		cmocka_unit_test(identity_device_buffer),
 		cmocka_unit_test(decide_trusted_lsc),
 		cmocka_unit_test(decide_trusted_mic),
+		cmocka_unit_test(decide_ca_is_no_phone),
 		cmocka_unit_test(decide_issuer_must_be_an_anchor),
 		cmocka_unit_test(decide_unknown_ca),
 		cmocka_unit_test(decide_aki_and_issuer_both_match),
