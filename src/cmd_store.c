@@ -180,8 +180,10 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 
 	if (argc < 2)
 		return store_usage(stderr);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return store_usage(stdout);
+	/* --help anywhere: "store add --help" too */
+	for (i = 1; i < (size_t)argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return store_usage(stdout);
 	if ((report = open_memstream(&text, &textlen)) == NULL)
 		return cli_fail("store", NULL, strerror(errno));
 	if (cli_open_cluster("store", cluster_dir, &c, &cluster_dir) !=
