@@ -4,7 +4,7 @@
  * path a server takes: ptrust_cache_verify), on the same chains, in one
  * run.  A program that prints figures, not a test.
  *
- *	bench [--phones N] [--seconds S]
+ *	bench [--phones N] [--storm N] [--only SCENARIO]
  *
  * Last lines, one per scenario: "ratio NAME VALUE" (libphonetrust / raw
  * OpenSSL, higher is better) or "scaling NAME VALUE".
@@ -226,6 +226,19 @@ run_thread(void *arg)
 	return NULL;
 }
 
+/* CPU time (all threads) per chain in the last measure(), in seconds. */
+static double last_cpu;
+
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 /* Chains per second over nthreads, each taking a share of the phones. */
 static double
 measure(const struct world *w, ptrust_cache *cache, const struct der *lsc,
@@ -233,7 +246,7 @@ measure(const struct world *w, ptrust_cache *cache, const struct der *lsc,
 {
 	struct run runs[8];
 	pthread_t t[8];
-	double t0, dt;
+	double t0, dt, c0;
 	long done = 0, bad = 0;
 	int i;
 
@@ -247,6 +260,7 @@ measure(const struct world *w, ptrust_cache *cache, const struct der *lsc,
 		runs[i].to = nphones * (i + 1) / nthreads;
 		runs[i].rounds = rounds;
 	}
+	c0 = cpu_s();
 	t0 = now_s();
 	for (i = 0; i < nthreads; i++)
 		if (pthread_create(&t[i], NULL, run_thread, &runs[i]) != 0)
@@ -257,6 +271,7 @@ measure(const struct world *w, ptrust_cache *cache, const struct der *lsc,
 		bad += runs[i].bad;
 	}
 	dt = now_s() - t0;
+	last_cpu = (cpu_s() - c0) / (double)done;
 	if (bad != 0)
 		die("a chain that must be trusted was refused");
 	return (double)done / dt;
@@ -282,7 +297,7 @@ static double
 best(const struct world *w, int lib, const struct der *lsc,
     const struct der *mic, int nphones, int rounds, int nthreads)
 {
-	double b = 0, r;
+	double b = 0, r, cpu = 0;
 	int i;
 
 	for (i = 0; i < REPEAT; i++) {
@@ -290,9 +305,12 @@ best(const struct world *w, int lib, const struct der *lsc,
 
 		r = measure(w, c, lsc, mic, nphones, rounds, nthreads);
 		ptrust_cache_free(c);
-		if (r > b)
+		if (r > b) {
 			b = r;
+			cpu = last_cpu;
+		}
 	}
+	last_cpu = cpu;		/* that of the best run */
 	return b;
 }
 
@@ -348,6 +366,12 @@ big_store(const struct world *w, int n, double *load_s, long *rss_kb)
 	return st;
 }
 
+static int
+want(const char *only, const char *name)
+{
+	return only == NULL || strcmp(only, name) == 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -355,16 +379,38 @@ main(int argc, char **argv)
 	ptrust_cache *c;
 	ptrust_store *small;
 	struct mallinfo2 m0, m1;
-	double raw, lib, raw1, lib1, lib2, t_small, t_big, load_s;
-	double r_cold_lsc, r_cold_mic, r_warm, r_storm, s_threads, s_store;
+	double raw = 0, lib, raw1, lib1, lib2, t_small, t_big, load_s;
+	double r_cold_lsc = 0, r_cold_mic = 0, r_warm = 0, r_storm = 0;
+	double s_threads = 0, s_store = 0;
 	long rss_kb;
 	int phones = 2000, storm = 40000, i;
+	const char *only = NULL;
 
-	for (i = 1; i + 1 < argc; i += 2) {
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: bench [--phones N] [--storm N] "
+			    "[--only SCENARIO]\n"
+			    "  --phones N   phones per cold/warm/threads run "
+			    "(default 2000)\n"
+			    "  --storm N    phones in the storm (default 40000, "
+			    ">= --phones)\n"
+			    "  --only S     run one scenario: cold-lsc, "
+			    "cold-mic, warm, storm, threads, store-size\n"
+			    "               (for profilers; prints only its "
+			    "line)\n");
+			return 0;
+		}
+		if (i + 1 >= argc)
+			die("usage: bench [--phones N] [--storm N >= N] "
+			    "[--only SCENARIO] (--help)");
 		if (strcmp(argv[i], "--phones") == 0)
-			phones = atoi(argv[i + 1]);
+			phones = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--storm") == 0)
-			storm = atoi(argv[i + 1]);
+			storm = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--only") == 0)
+			only = argv[++i];
+		else
+			die("unknown option (--help)");
 	}
 	if (phones < 10 || storm < phones)
 		die("usage: bench [--phones N] [--storm N >= N]");
@@ -378,73 +424,109 @@ main(int argc, char **argv)
 	world_build(&w, storm);
 
 	/* 1. cold-lsc: distinct LSC chains, one thread */
-	raw = best(&w, 0, w.lsc, NULL, phones, 1, 1);
-	lib = best(&w, 1, w.lsc, NULL, phones, 1, 1);
-	line("cold-lsc", raw, lib);
-	r_cold_lsc = lib / raw;
+	if (want(only, "cold-lsc")) {
+		raw = best(&w, 0, w.lsc, NULL, phones, 1, 1);
+		lib = best(&w, 1, w.lsc, NULL, phones, 1, 1);
+		line("cold-lsc", raw, lib);
+		r_cold_lsc = lib / raw;
+	}
 
 	/* 2. cold-mic: distinct MIC leaves, the same intermediate */
-	raw = best(&w, 0, NULL, w.mic, phones, 1, 1);
-	lib = best(&w, 1, NULL, w.mic, phones, 1, 1);
-	line("cold-mic", raw, lib);
-	r_cold_mic = lib / raw;
+	if (want(only, "cold-mic") || want(only, "warm")) {
+		raw = best(&w, 0, NULL, w.mic, phones, 1, 1);
+		if (want(only, "cold-mic")) {
+			lib = best(&w, 1, NULL, w.mic, phones, 1, 1);
+			line("cold-mic", raw, lib);
+			r_cold_mic = lib / raw;
+		}
+	}
 
 	/* 3. warm: the same phones again (cache hits) */
-	c = fresh_cache(storm * 2);
-	(void)measure(&w, c, NULL, w.mic, phones, 1, 1);
-	lib = 0;
-	for (i = 0; i < REPEAT; i++) {
-		double r = measure(&w, c, NULL, w.mic, phones, 5, 1);
+	if (want(only, "warm")) {
+		c = fresh_cache(storm * 2);
+		(void)measure(&w, c, NULL, w.mic, phones, 1, 1);
+		lib = 0;
+		for (i = 0; i < REPEAT; i++) {
+			double r = measure(&w, c, NULL, w.mic, phones, 5, 1);
 
-		if (r > lib)
-			lib = r;
+			if (r > lib)
+				lib = r;
+		}
+		ptrust_cache_free(c);
+		line("warm", raw, lib);
+		r_warm = lib / raw;
 	}
-	ptrust_cache_free(c);
-	line("warm", raw, lib);
-	r_warm = lib / raw;
 
 	/* 4. storm: every phone, half LSC half MIC, twice, two threads */
-	raw = 2 / (1 / best(&w, 0, w.lsc, NULL, storm / 2, 2, 2) +
-	    1 / best(&w, 0, NULL, w.mic, storm / 2, 2, 2));
-	lib = 2 / (1 / best(&w, 1, w.lsc, NULL, storm / 2, 2, 2) +
-	    1 / best(&w, 1, NULL, w.mic, storm / 2, 2, 2));
-	line("storm", raw, lib);
-	r_storm = lib / raw;
-	c = fresh_cache(storm * 2);
-	m0 = mallinfo2();
-	(void)measure(&w, c, w.lsc, w.mic, storm, 1, 2);
-	m1 = mallinfo2();
-	printf("%-10s %d verdicts cached, %.0f bytes each\n", "memory",
-	    (int)ptrust_cache_count(c), (double)(m1.uordblks - m0.uordblks) /
-	    (double)ptrust_cache_count(c));
-	ptrust_cache_free(c);
+	if (want(only, "storm")) {
+		raw = 2 / (1 / best(&w, 0, w.lsc, NULL, storm / 2, 2, 2) +
+		    1 / best(&w, 0, NULL, w.mic, storm / 2, 2, 2));
+		lib = 2 / (1 / best(&w, 1, w.lsc, NULL, storm / 2, 2, 2) +
+		    1 / best(&w, 1, NULL, w.mic, storm / 2, 2, 2));
+		line("storm", raw, lib);
+		r_storm = lib / raw;
+		c = fresh_cache(storm * 2);
+		m0 = mallinfo2();
+		(void)measure(&w, c, w.lsc, w.mic, storm, 1, 2);
+		m1 = mallinfo2();
+		printf("%-10s %d verdicts cached, %.0f bytes each\n", "memory",
+		    (int)ptrust_cache_count(c),
+		    (double)(m1.uordblks - m0.uordblks) /
+		    (double)ptrust_cache_count(c));
+		ptrust_cache_free(c);
+	}
 
 	/* 5. threads: cold validation, one thread then two */
-	lib1 = best(&w, 1, w.lsc, NULL, phones, 1, 1);
-	lib2 = best(&w, 1, w.lsc, NULL, phones * 2, 1, 2);
-	raw1 = best(&w, 0, w.lsc, NULL, phones, 1, 1);
-	raw = best(&w, 0, w.lsc, NULL, phones * 2, 1, 2);
-	printf("%-10s libphonetrust 1 thread %.0f/s, 2 threads %.0f/s; raw "
-	    "OpenSSL %.0f/s, %.0f/s\n", "threads", lib1, lib2, raw1, raw);
-	s_threads = lib2 / lib1;
+	if (want(only, "threads")) {
+		double cl1, cl2, cr1, cr2;
+
+		lib1 = best(&w, 1, w.lsc, NULL, phones, 1, 1);
+		cl1 = last_cpu;
+		lib2 = best(&w, 1, w.lsc, NULL, phones * 2, 1, 2);
+		cl2 = last_cpu;
+		raw1 = best(&w, 0, w.lsc, NULL, phones, 1, 1);
+		cr1 = last_cpu;
+		raw = best(&w, 0, w.lsc, NULL, phones * 2, 1, 2);
+		cr2 = last_cpu;
+		printf("%-10s libphonetrust 1 thread %.0f/s, 2 threads %.0f/s; "
+		    "raw OpenSSL %.0f/s, %.0f/s (x%.2f)\n", "threads", lib1,
+		    lib2, raw1, raw, raw / raw1);
+		/*
+		 * CPU time per chain: what contention costs, even when the
+		 * machine has no second core free for the wall-clock figure.
+		 */
+		printf("%-10s CPU per chain: libphonetrust %.0f us, %.0f us "
+		    "with 2 threads; raw OpenSSL %.0f us, %.0f us\n", "",
+		    cl1 * 1e6, cl2 * 1e6, cr1 * 1e6, cr2 * 1e6);
+		s_threads = lib2 / lib1;
+	}
 
 	/* 6. store-size: 10,000 anchors against 2 */
-	small = w.store;
-	t_small = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
-	w.store = big_store(&w, 10000, &load_s, &rss_kb);
-	t_big = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
-	printf("%-10s 10000 anchors loaded in %.3f s, %ld KiB more peak "
-	    "memory; %.1f us per chain vs %.1f us with 2 anchors\n",
-	    "store", load_s, rss_kb, t_big * 1e6, t_small * 1e6);
-	s_store = t_big / t_small;
-	ptrust_store_unref(w.store);
-	w.store = small;
+	if (want(only, "store-size")) {
+		small = w.store;
+		t_small = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
+		w.store = big_store(&w, 10000, &load_s, &rss_kb);
+		t_big = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
+		printf("%-10s 10000 anchors loaded in %.3f s, %ld KiB more "
+		    "peak memory; %.1f us per chain vs %.1f us with 2 "
+		    "anchors\n", "store", load_s, rss_kb, t_big * 1e6,
+		    t_small * 1e6);
+		s_store = t_big / t_small;
+		ptrust_store_unref(w.store);
+		w.store = small;
+	}
 
-	printf("ratio cold-lsc %.2f\n", r_cold_lsc);
-	printf("ratio cold-mic %.2f\n", r_cold_mic);
-	printf("ratio warm %.2f\n", r_warm);
-	printf("ratio storm %.2f\n", r_storm);
-	printf("scaling threads %.2f\n", s_threads);
-	printf("scaling store-size %.2f\n", s_store);
+	if (want(only, "cold-lsc"))
+		printf("ratio cold-lsc %.2f\n", r_cold_lsc);
+	if (want(only, "cold-mic"))
+		printf("ratio cold-mic %.2f\n", r_cold_mic);
+	if (want(only, "warm"))
+		printf("ratio warm %.2f\n", r_warm);
+	if (want(only, "storm"))
+		printf("ratio storm %.2f\n", r_storm);
+	if (want(only, "threads"))
+		printf("scaling threads %.2f\n", s_threads);
+	if (want(only, "store-size"))
+		printf("scaling store-size %.2f\n", s_store);
 	return 0;
 }

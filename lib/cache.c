@@ -152,47 +152,96 @@ ptrust_cache_stats(ptrust_cache *c, uint64_t *hits, uint64_t *misses)
 		*misses = m;
 }
 
-static int
-put_u64(EVP_MD_CTX *md, uint64_t v)
+/*
+ * The key stream.  Small fields gather in a buffer that goes to the digest
+ * in one update; every field is length-prefixed or of fixed size, so that
+ * no two different inputs hash the same stream.
+ */
+struct keybuf {
+	EVP_MD_CTX	*md;
+	size_t		 n;
+	int		 ok;
+	unsigned char	 b[256];
+};
+
+static void
+kb_flush(struct keybuf *k)
+{
+	if (k->n > 0 && k->ok)
+		k->ok = EVP_DigestUpdate(k->md, k->b, k->n);
+	k->n = 0;
+}
+
+static void
+kb_raw(struct keybuf *k, const void *p, size_t len)
+{
+	if (len > sizeof(k->b) - k->n) {
+		kb_flush(k);
+		if (len > sizeof(k->b)) {
+			if (k->ok)
+				k->ok = EVP_DigestUpdate(k->md, p, len);
+			return;
+		}
+	}
+	memcpy(k->b + k->n, p, len);
+	k->n += len;
+}
+
+static void
+put_u64(struct keybuf *k, uint64_t v)
 {
 	unsigned char b[8];
 	int i;
 
 	for (i = 0; i < 8; i++)
 		b[i] = (unsigned char)(v >> (56 - 8 * i));
-	return EVP_DigestUpdate(md, b, sizeof(b));
+	kb_raw(k, b, sizeof(b));
 }
 
 /* Length first, so that no two different inputs hash the same stream. */
-static int
-put_bytes(EVP_MD_CTX *md, const void *p, size_t len)
+static void
+put_bytes(struct keybuf *k, const void *p, size_t len)
 {
-	return put_u64(md, len) && (len == 0 || EVP_DigestUpdate(md, p, len));
+	put_u64(k, len);
+	if (len > 0)
+		kb_raw(k, p, len);
 }
 
 /* Everything in the options that can change a verdict, except the time. */
-static int
-put_options(EVP_MD_CTX *md, const ptrust_options *o)
+static void
+put_options(struct keybuf *k, const ptrust_options *o)
 {
 	unsigned char crl_md[EVP_MAX_MD_SIZE];
 	unsigned int crl_md_len;
 	int i, n = o->crls != NULL ? sk_X509_CRL_num(o->crls) : 0;
 
-	if (!put_u64(md, (uint64_t)o->purpose) ||
-	    !put_u64(md, (uint64_t)(int64_t)o->max_depth) ||
-	    !put_u64(md, (uint64_t)(int64_t)o->crl_check) ||
-	    !put_u64(md, (uint64_t)(int64_t)o->security_level) ||
-	    !put_u64(md, (uint64_t)o->allow_sha1) ||
-	    !put_bytes(md, o->peer_name != NULL ? o->peer_name : "",
-	    o->peer_name != NULL ? strlen(o->peer_name) + 1 : 0) ||
-	    !put_u64(md, (uint64_t)n))
-		return 0;
-	for (i = 0; i < n; i++)
+	put_u64(k, (uint64_t)o->purpose);
+	put_u64(k, (uint64_t)(int64_t)o->max_depth);
+	put_u64(k, (uint64_t)(int64_t)o->crl_check);
+	put_u64(k, (uint64_t)(int64_t)o->security_level);
+	put_u64(k, (uint64_t)o->allow_sha1);
+	put_bytes(k, o->peer_name != NULL ? o->peer_name : "",
+	    o->peer_name != NULL ? strlen(o->peer_name) + 1 : 0);
+	put_u64(k, (uint64_t)n);
+	for (i = 0; i < n && k->ok; i++) {
 		if (!X509_CRL_digest(sk_X509_CRL_value(o->crls, i),
-		    EVP_sha256(), crl_md, &crl_md_len) ||
-		    !put_bytes(md, crl_md, crl_md_len))
-			return 0;
-	return 1;
+		    pt_sha256(), crl_md, &crl_md_len))
+			k->ok = 0;
+		else
+			put_bytes(k, crl_md, crl_md_len);
+	}
+}
+
+/* The digest context: the thread's own, reused (none: a fresh one). */
+static EVP_MD_CTX *
+md_get(EVP_MD_CTX **fresh)
+{
+	EVP_MD_CTX *md = pt_thread_md();
+
+	*fresh = NULL;
+	if (md == NULL)
+		md = *fresh = EVP_MD_CTX_new();
+	return md;
 }
 
 static int
@@ -200,21 +249,41 @@ make_key(unsigned char key[KEY_LEN], const ptrust_store *s,
     const unsigned char *const *der, const size_t *der_len, size_t n,
     const ptrust_options *o)
 {
-	EVP_MD_CTX *md;
+	struct keybuf k;
+	EVP_MD_CTX *fresh;
 	unsigned int len = 0;
 	size_t i;
+
+	k.n = 0;
+	if ((k.md = md_get(&fresh)) == NULL)
+		return 0;
+	k.ok = EVP_DigestInit_ex2(k.md, pt_sha256(), NULL);
+	kb_raw(&k, "ptrust-cache-1", 14);
+	put_u64(&k, ptrust_store_generation(s));
+	put_options(&k, o);
+	put_u64(&k, n);
+	for (i = 0; i < n; i++)
+		put_bytes(&k, der[i], der_len[i]);
+	kb_flush(&k);
+	k.ok = k.ok && EVP_DigestFinal_ex(k.md, key, &len) && len == KEY_LEN;
+	EVP_MD_CTX_free(fresh);
+	return k.ok;
+}
+
+/* SHA-256 of one certificate's DER. */
+static int
+der_digest(const unsigned char *der, size_t len, unsigned char md[KEY_LEN])
+{
+	EVP_MD_CTX *fresh, *ctx;
+	unsigned int mdlen = 0;
 	int ok;
 
-	if ((md = EVP_MD_CTX_new()) == NULL)
+	if ((ctx = md_get(&fresh)) == NULL)
 		return 0;
-	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
-	    EVP_DigestUpdate(md, "ptrust-cache-1", 14) &&
-	    put_u64(md, ptrust_store_generation(s)) && put_options(md, o) &&
-	    put_u64(md, n);
-	for (i = 0; ok && i < n; i++)
-		ok = put_bytes(md, der[i], der_len[i]);
-	ok = ok && EVP_DigestFinal_ex(md, key, &len) && len == KEY_LEN;
-	EVP_MD_CTX_free(md);
+	ok = EVP_DigestInit_ex2(ctx, pt_sha256(), NULL) &&
+	    EVP_DigestUpdate(ctx, der, len) &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == KEY_LEN;
+	EVP_MD_CTX_free(fresh);
 	return ok;
 }
 
@@ -318,7 +387,7 @@ add_intermediate(ptrust_cache *c, ptrust_chain *chain,
 	ptrust_status st;
 	X509 *x = NULL;
 
-	if (!EVP_Digest(der, len, md, NULL, EVP_sha256(), NULL))
+	if (!der_digest(der, len, md))
 		return ptrust_chain_add_der(chain, der, len);
 	slot = &c->decoded[(md[0] | md[1] << 8) % DECODED_SLOTS];
 	pthread_mutex_lock(&c->lock);
@@ -391,10 +460,14 @@ ptrust_cache_verify(ptrust_cache *c, const ptrust_store *store,
 
 	if ((chain = ptrust_chain_new()) == NULL)
 		return PTRUST_ERR_NOMEM;
+	/*
+	 * The leaf lives for this call only: decoded in the thread's own
+	 * library context, away from the other threads' locks (util.c).
+	 */
 	for (i = 0; i < n; i++)
-		if ((st = i == 0 ? ptrust_chain_add_der(chain, der[0],
-		    der_len[0]) : add_intermediate(c, chain, der[i],
-		    der_len[i])) != PTRUST_OK) {
+		if ((st = i == 0 ? pt_chain_add_der_ex(chain, der[0],
+		    der_len[0], pt_thread_libctx()) : add_intermediate(c,
+		    chain, der[i], der_len[i])) != PTRUST_OK) {
 			/* a result that says why, as ptrust_verify gives */
 			if ((r = pt_calloc(1, sizeof(*r))) != NULL) {
 				r->alert = PTRUST_ALERT_BAD_CERTIFICATE;

@@ -84,11 +84,12 @@ ptrust_chain_add_pem(ptrust_chain *c, const void *data, size_t len)
 	return append_all(c, sk);
 }
 
+/* libctx: where the certificate is decoded (NULL: the default context) */
 ptrust_status
-ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
+pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
+    OSSL_LIB_CTX *libctx)
 {
 	X509 *x;
-	char what[64];
 
 	if (c == NULL)
 		return PTRUST_ERR_ARG;
@@ -96,9 +97,8 @@ ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
 		pt_seterr(c->err, "no data");
 		return PTRUST_ERR_ARG;
 	}
-	snprintf(what, sizeof(what), "certificate %d (DER)",
-	    sk_X509_num(c->certs) + 1);
-	if ((x = pt_parse_der_cert(data, len, c->err, what)) == NULL)
+	if ((x = pt_parse_der_cert_ex(data, len, c->err, NULL,
+	    sk_X509_num(c->certs) + 1, libctx)) == NULL)
 		return PTRUST_ERR_PARSE;
 	pt_x509_settle(x);	/* may be shared between threads (cache.c) */
 	if (!sk_X509_push(c->certs, x)) {
@@ -107,6 +107,12 @@ ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
 		return PTRUST_ERR_NOMEM;
 	}
 	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
+{
+	return pt_chain_add_der_ex(c, data, len, NULL);
 }
 
 ptrust_status

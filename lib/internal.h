@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 /* Public declarations get default visibility; everything else is hidden. */
@@ -98,6 +99,17 @@ struct pt_reason {
 	char		*message;
 };
 
+/*
+ * The subjects of a chain, kept as DER and formatted as text on first use
+ * (most verdicts are never asked for them): one block, n names.
+ */
+struct pt_subjects {
+	size_t		 n;
+	size_t		*off;		/* n + 1 offsets into der */
+	unsigned char	*der;
+	_Atomic(char *)	 text[];	/* NULL until asked for */
+};
+
 struct ptrust_result {
 	int		 trusted;
 	ptrust_store	*store;		/* keeps the anchor alive */
@@ -106,7 +118,8 @@ struct ptrust_result {
 	ptrust_tls_alert alert;
 	struct pt_reason *reasons;
 	size_t		 n_reasons;
-	char		**chain_subjects;
+	/* the chain as built: its subjects (result.c), chain_len of them */
+	struct pt_subjects *subjects;
 	size_t		 chain_len;
 	/* set by ptrust_cluster_verify_phone (diagnose.c) */
 	ptrust_presented presented;
@@ -151,8 +164,15 @@ const ptrust_anchor *pt_store_anchor_by_x509(const ptrust_store *s,
 const ptrust_anchor *pt_store_anchor_by_sha256(const ptrust_store *s,
     const char *sha256);
 
+/* chain.c: ptrust_chain_add_der, decoding in libctx (NULL: default) */
+ptrust_status pt_chain_add_der_ex(ptrust_chain *c, const void *data,
+	    size_t len, OSSL_LIB_CTX *libctx);
+
 /* result.c: a deep copy of r, NULL when memory ran out. */
 ptrust_result *pt_result_dup(const ptrust_result *r);
+/* result.c: the subjects of these n certificates, NULL on OOM */
+struct pt_subjects *pt_subjects_new(STACK_OF(X509) *chain);
+void	 pt_subjects_free(struct pt_subjects *s);
 
 /* util.c */
 void	 pt_seterr(char *err, const char *fmt, ...)
@@ -170,6 +190,17 @@ int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
 	    STACK_OF(X509) *out, char *err, const char *what);
 X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 	    const char *what);
+/* ... in libctx; what NULL: "certificate <index> (DER)" */
+X509	*pt_parse_der_cert_ex(const unsigned char *data, size_t len,
+	    char *err, const char *what, int index, OSSL_LIB_CTX *libctx);
+/*
+ * The calling thread's own: a library context for certificates that live
+ * for one call only (NULL: use the default), a digest context to reuse.
+ * SHA-256 fetched once.  See util.c.
+ */
+OSSL_LIB_CTX *pt_thread_libctx(void);
+EVP_MD_CTX *pt_thread_md(void);
+const EVP_MD *pt_sha256(void);
 int	 pt_alias_valid(const char *alias);
 int	 pt_alias_from_text(const char *text, char *out);
 int	 pt_normalize_sha256(const char *in, char out[65]);

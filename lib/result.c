@@ -1,7 +1,9 @@
 /* Accessors of a validation result.  Out-of-range indexes give NULL / 0. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -17,9 +19,7 @@ ptrust_result_free(ptrust_result *r)
 		OPENSSL_free(r->reasons[i].message);
 	}
 	OPENSSL_free(r->reasons);
-	for (i = 0; i < r->chain_len; i++)
-		OPENSSL_free(r->chain_subjects[i]);
-	OPENSSL_free(r->chain_subjects);
+	pt_subjects_free(r->subjects);
 	OPENSSL_free(r->device);
 	OPENSSL_free(r->fix);
 	ptrust_store_unref(r->store);
@@ -98,10 +98,108 @@ ptrust_result_chain_length(const ptrust_result *r)
 	return r != NULL ? r->chain_len : 0;
 }
 
+static struct pt_subjects *
+subjects_alloc(size_t n, size_t der_len)
+{
+	struct pt_subjects *s;
+	size_t head = sizeof(*s) + n * sizeof(s->text[0]);
+
+	if (n > (SIZE_MAX - head - der_len) / sizeof(size_t) - 1 ||
+	    (s = pt_calloc(1, head + (n + 1) * sizeof(size_t) + der_len)) ==
+	    NULL)
+		return NULL;
+	s->n = n;
+	s->off = (size_t *)((unsigned char *)s + head);
+	s->der = (unsigned char *)(s->off + n + 1);
+	return s;
+}
+
+/* Each name's DER as OpenSSL keeps it: the bytes the certificate holds. */
+struct pt_subjects *
+pt_subjects_new(STACK_OF(X509) *chain)
+{
+	struct pt_subjects *s;
+	const unsigned char *der;
+	size_t i, n = (size_t)sk_X509_num(chain), total = 0, len;
+
+	for (i = 0; i < n; i++) {
+		if (!X509_NAME_get0_der(X509_get_subject_name(
+		    sk_X509_value(chain, (int)i)), &der, &len))
+			return NULL;
+		total += len;
+	}
+	if ((s = subjects_alloc(n, total)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (!X509_NAME_get0_der(X509_get_subject_name(
+		    sk_X509_value(chain, (int)i)), &der, &len) ||
+		    len > total - s->off[i]) {
+			OPENSSL_free(s);
+			return NULL;
+		}
+		memcpy(s->der + s->off[i], der, len);
+		s->off[i + 1] = s->off[i] + len;
+	}
+	return s;
+}
+
+void
+pt_subjects_free(struct pt_subjects *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		OPENSSL_free(atomic_load_explicit(&s->text[i],
+		    memory_order_acquire));
+	OPENSSL_free(s);
+}
+
+/* A copy of the names, not of any text formatted so far. */
+static struct pt_subjects *
+subjects_dup(const struct pt_subjects *s)
+{
+	struct pt_subjects *d;
+
+	if ((d = subjects_alloc(s->n, s->off[s->n])) == NULL)
+		return NULL;
+	memcpy(d->off, s->off, (s->n + 1) * sizeof(size_t));
+	memcpy(d->der, s->der, s->off[s->n]);
+	return d;
+}
+
+/*
+ * Formatted on first use; a result may be read by several threads at
+ * once, so the first text stored wins and the others are dropped.
+ */
 const char *
 ptrust_result_chain_subject(const ptrust_result *r, size_t i)
 {
-	return r != NULL && i < r->chain_len ? r->chain_subjects[i] : NULL;
+	struct pt_subjects *s;
+	const unsigned char *p;
+	X509_NAME *name;
+	char *text, *expected = NULL;
+
+	if (r == NULL || i >= r->chain_len || (s = r->subjects) == NULL)
+		return NULL;
+	if ((text = atomic_load_explicit(&s->text[i],
+	    memory_order_acquire)) != NULL)
+		return text;
+	p = s->der + s->off[i];
+	if ((name = d2i_X509_NAME(NULL, &p, (long)(s->off[i + 1] -
+	    s->off[i]))) == NULL)
+		return NULL;
+	text = pt_name_string(name);
+	X509_NAME_free(name);
+	if (text == NULL)
+		return NULL;
+	if (!atomic_compare_exchange_strong_explicit(&s->text[i], &expected,
+	    text, memory_order_acq_rel, memory_order_acquire)) {
+		OPENSSL_free(text);
+		text = expected;
+	}
+	return text;
 }
 
 /* A deep copy, holding its own reference to the snapshot; NULL on OOM. */
@@ -116,7 +214,7 @@ pt_result_dup(const ptrust_result *r)
 	*d = *r;
 	d->reasons = NULL;
 	d->n_reasons = 0;
-	d->chain_subjects = NULL;
+	d->subjects = NULL;
 	d->chain_len = 0;
 	d->device = d->fix = NULL;
 	d->store = r->store != NULL ? ptrust_store_ref(r->store) : NULL;
@@ -135,15 +233,10 @@ pt_result_dup(const ptrust_result *r)
 		    OPENSSL_strdup(r->reasons[i].message)) == NULL))
 			goto fail;
 	}
-	if (r->chain_len > 0 && (d->chain_subjects = pt_calloc(r->chain_len,
-	    sizeof(char *))) == NULL)
+	if (r->subjects != NULL &&
+	    (d->subjects = subjects_dup(r->subjects)) == NULL)
 		goto fail;
-	for (i = 0; i < r->chain_len; i++) {
-		if ((d->chain_subjects[i] =
-		    OPENSSL_strdup(r->chain_subjects[i])) == NULL)
-			goto fail;
-		d->chain_len++;
-	}
+	d->chain_len = r->chain_len;
 	if ((r->device != NULL &&
 	    (d->device = OPENSSL_strdup(r->device)) == NULL) ||
 	    (r->fix != NULL && (d->fix = OPENSSL_strdup(r->fix)) == NULL))

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
 #include "internal.h"
@@ -337,13 +339,23 @@ fail:
 	return -1;
 }
 
+/*
+ * One DER certificate, nothing after it, decoded in libctx (NULL: the
+ * default context).  what (or, when NULL, "certificate <index> (DER)")
+ * names it in the error, formatted only when there is one.
+ */
 X509 *
-pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
-    const char *what)
+pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
+    const char *what, int index, OSSL_LIB_CTX *libctx)
 {
 	const unsigned char *p = data;
-	X509 *x;
+	char buf[64];
+	X509 *x = NULL;
 
+	if (what == NULL) {
+		snprintf(buf, sizeof(buf), "certificate %d (DER)", index);
+		what = buf;
+	}
 	if (len == 0) {
 		pt_seterr(err, "%s: empty input", what);
 		return NULL;
@@ -352,7 +364,23 @@ pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 		pt_seterr(err, "%s: too large", what);
 		return NULL;
 	}
-	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
+	if (libctx != NULL) {
+		/* d2i into an object made in libctx decodes its key there */
+		if ((x = X509_new_ex(libctx, NULL)) == NULL) {
+			pt_seterr_ssl(err, "%s: out of memory", what);
+			return NULL;
+		}
+		/*
+		 * A decoding error frees x and sets it to NULL.  NULL with x
+		 * kept means decoded, but with an extension OpenSSL cannot
+		 * read: decoded into a fresh object that is no error (the
+		 * validation reports it), so it is none here either.
+		 */
+		if (d2i_X509(&x, &p, (long)len) == NULL && x == NULL) {
+			pt_seterr_ssl(err, "%s: not a DER certificate", what);
+			return NULL;
+		}
+	} else if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
 		pt_seterr_ssl(err, "%s: not a DER certificate", what);
 		return NULL;
 	}
@@ -364,6 +392,13 @@ pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 		return NULL;
 	}
 	return x;
+}
+
+X509 *
+pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
+    const char *what)
+{
+	return pt_parse_der_cert_ex(data, len, err, what, 0, NULL);
 }
 
 /* ASCII letters and digits, whatever the locale says. */
@@ -488,4 +523,191 @@ void
 pt_x509_settle(X509 *x)
 {
 	(void)X509_check_purpose(x, -1, 0);
+}
+
+/*
+ * Per-thread state of the server path (cache.c).
+ *
+ * OpenSSL 3.0 decodes a certificate's public key through OSSL_DECODER,
+ * whose setup walks every decoder of the library context under its
+ * read-write locks: two threads decoding in the default context spend much
+ * of their time bouncing those locks between cores.  A thread validating
+ * through the cache decodes each phone's leaf (and only that: a leaf lives
+ * for one call) in a library context of its own, with the same "default"
+ * provider, so the same code checks the same things.
+ *
+ * Lifetime: verifying a leaf from such a context with an anchor's key
+ * caches an export of that key into the context (inside the anchor's
+ * EVP_PKEY), so a context must outlive every key that may hold such an
+ * export.  Contexts are therefore never freed: a thread that exits gives
+ * its context back to a pool for the next thread.  The cost is one library
+ * context (about 130 KiB once algorithms are fetched) per thread that ever
+ * validated at the same time, kept until the process exits.
+ *
+ * Contexts are used only when the default context is plain (no FIPS
+ * default property, no provider but "default" and "base" activated);
+ * otherwise everything stays in the default context, as configured.
+ */
+struct pt_thread {
+	OSSL_LIB_CTX	*libctx;	/* NULL: none (the default is used) */
+	EVP_MD_CTX	*md;
+	int		 libctx_tried;
+};
+
+static pthread_once_t	 thread_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	 thread_key;
+static atomic_int	 thread_key_ok;		/* 0 again once unloaded */
+static const EVP_MD	*sha256_md;		/* fetched once, kept */
+static pthread_mutex_t	 pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static OSSL_LIB_CTX	**pool;			/* contexts no thread uses */
+static size_t		 pool_n, pool_cap;
+
+static void
+pool_put(OSSL_LIB_CTX *ctx)
+{
+	OSSL_LIB_CTX **p;
+
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n == pool_cap) {
+		size_t cap = pool_cap ? pool_cap * 2 : 8;
+
+		/* out of memory here leaks one context, which stays usable */
+		if ((p = OPENSSL_realloc(pool, cap * sizeof(*p))) == NULL) {
+			pthread_mutex_unlock(&pool_lock);
+			return;		/* kept alive forever anyway */
+		}
+		pool = p;
+		pool_cap = cap;
+	}
+	pool[pool_n++] = ctx;
+	pthread_mutex_unlock(&pool_lock);
+}
+
+static void
+thread_state_free(void *arg)
+{
+	struct pt_thread *t = arg;
+
+	if (t == NULL)
+		return;
+	if (t->libctx != NULL)
+		pool_put(t->libctx);
+	EVP_MD_CTX_free(t->md);
+	OPENSSL_free(t);
+}
+
+static void
+thread_init(void)
+{
+	thread_key_ok = pthread_key_create(&thread_key, thread_state_free) == 0;
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	ERR_clear_error();
+}
+
+/* An unloaded library must not leave a destructor behind in threads. */
+__attribute__((destructor)) static void
+thread_fini(void)
+{
+	if (thread_key_ok)
+		pthread_key_delete(thread_key);
+	thread_key_ok = 0;
+}
+
+static struct pt_thread *
+thread_state(void)
+{
+	struct pt_thread *t;
+
+	pthread_once(&thread_once, thread_init);
+	if (!thread_key_ok)
+		return NULL;
+	if ((t = pthread_getspecific(thread_key)) != NULL)
+		return t;
+	if ((t = pt_calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if (pthread_setspecific(thread_key, t) != 0) {
+		OPENSSL_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+const EVP_MD *
+pt_sha256(void)
+{
+	pthread_once(&thread_once, thread_init);
+	return sha256_md != NULL ? sha256_md : EVP_sha256();
+}
+
+EVP_MD_CTX *
+pt_thread_md(void)
+{
+	struct pt_thread *t = thread_state();
+
+	if (t == NULL)
+		return NULL;
+	if (t->md == NULL)
+		t->md = EVP_MD_CTX_new();
+	return t->md;
+}
+
+static int
+count_other_provider(OSSL_PROVIDER *p, void *arg)
+{
+	const char *name = OSSL_PROVIDER_get0_name(p);
+
+	if (strcmp(name, "default") != 0 && strcmp(name, "base") != 0)
+		(*(int *)arg)++;
+	return 1;
+}
+
+/* The default context as OpenSSL sets it up by itself? */
+static int
+default_ctx_plain(void)
+{
+	int others = 0;
+
+	if (EVP_default_properties_is_fips_enabled(NULL))
+		return 0;
+	if (!OSSL_PROVIDER_do_all(NULL, count_other_provider, &others))
+		return 0;
+	return others == 0;
+}
+
+static OSSL_LIB_CTX *
+libctx_new(void)
+{
+	OSSL_LIB_CTX *ctx = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n > 0)
+		ctx = pool[--pool_n];
+	pthread_mutex_unlock(&pool_lock);
+	if (ctx != NULL)
+		return ctx;
+	if ((ctx = OSSL_LIB_CTX_new()) == NULL)
+		return NULL;
+	/* kept loaded for the life of the context, which is forever */
+	if (OSSL_PROVIDER_load(ctx, "default") == NULL) {
+		OSSL_LIB_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+OSSL_LIB_CTX *
+pt_thread_libctx(void)
+{
+	struct pt_thread *t = thread_state();
+
+	if (t == NULL)
+		return NULL;
+	if (t->libctx == NULL && !t->libctx_tried) {
+		/* once per thread: failing (out of memory) costs speed only */
+		t->libctx_tried = 1;
+		if (default_ctx_plain())
+			t->libctx = libctx_new();
+		ERR_clear_error();
+	}
+	return t->libctx;
 }

@@ -429,6 +429,20 @@ kind_of(const ptrust_result *r, X509 *leaf)
 	return pt_role_kind(r->anchor->role);
 }
 
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (as timegm). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 /* t = the time of asn1 as time_t; 0 when it cannot be read. */
 static int
 asn1_time_t(const ASN1_TIME *asn1, time_t *t)
@@ -437,7 +451,10 @@ asn1_time_t(const ASN1_TIME *asn1, time_t *t)
 
 	if (asn1 == NULL || !ASN1_TIME_to_tm(asn1, &tm))
 		return 0;
-	*t = timegm(&tm);
+	/* ASN1_TIME_to_tm gives a checked, normalised UTC time */
+	*t = (time_t)(days_from_civil((int64_t)tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
+	    tm.tm_min * 60 + tm.tm_sec);
 	return 1;
 }
 
@@ -494,15 +511,10 @@ collect_chain(ptrust_result *r, X509_STORE_CTX *ctx, const ptrust_store *s,
 	if (n == 0)
 		return 1;
 	verdict_window(r, chain, o);
-	if ((r->chain_subjects = pt_calloc((size_t)n, sizeof(char *))) == NULL)
+	/* as DER: formatted only if asked for (result.c) */
+	if ((r->subjects = pt_subjects_new(chain)) == NULL)
 		return 0;
-	for (i = 0; i < n; i++) {
-		r->chain_subjects[i] = pt_name_string(
-		    X509_get_subject_name(sk_X509_value(chain, i)));
-		if (r->chain_subjects[i] == NULL)
-			return 0;
-		r->chain_len++;
-	}
+	r->chain_len = (size_t)n;
 	/*
 	 * The chain ends in an anchor; with PARTIAL_CHAIN OpenSSL may also
 	 * accept it at a lower certificate that is itself in the store (a

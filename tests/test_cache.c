@@ -479,6 +479,236 @@ shared_by_threads(void **state)
 	ptrust_store_unref(s);
 }
 
+/*
+ * The chain's subjects are kept as DER and formatted on first use: the
+ * text is what ptrust_verify gives, on a miss and on a hit, and one result
+ * read by two threads at once gives the same text to both.
+ */
+struct subject_reader {
+	const ptrust_result	*r;
+	const char		*got[3];
+};
+
+static void *
+read_subjects(void *arg)
+{
+	struct subject_reader *sr = arg;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		sr->got[i] = ptrust_result_chain_subject(sr->r, i);
+	return NULL;
+}
+
+static void
+subjects_formatted_on_first_use(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust",
+	    PTRUST_ROLE_MANUFACTURING, &l->mfg_root, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(8);
+	X509 *chain[2] = { l->mic, l->mfg_ca };
+	struct subject_reader sr[2];
+	struct presented p;
+	ptrust_result *want, *miss, *hit;
+	pthread_t t[2];
+	size_t i;
+	int k;
+
+	(void)state;
+	present(&p, chain, 2);
+	want = test_verify(s, chain, 2, o);
+	miss = cached(c, s, &p, o);
+	hit = cached(c, s, &p, o);
+	assert_int_equal(hits(c), 1);
+	assert_int_equal(ptrust_result_chain_length(want), 3);
+	assert_int_equal(ptrust_result_chain_length(miss), 3);
+	assert_int_equal(ptrust_result_chain_length(hit), 3);
+	/* the hit first: its copy was never formatted */
+	for (i = 0; i < 3; i++)
+		assert_string_equal(ptrust_result_chain_subject(hit, i),
+		    ptrust_result_chain_subject(want, i));
+	assert_null(ptrust_result_chain_subject(hit, 3));
+	for (k = 0; k < 2; k++) {
+		sr[k].r = miss;
+		assert_int_equal(pthread_create(&t[k], NULL, read_subjects,
+		    &sr[k]), 0);
+	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(t[k], NULL), 0);
+	for (i = 0; i < 3; i++) {
+		assert_non_null(sr[0].got[i]);
+		/* one text, kept: the same pointer for every reader */
+		assert_ptr_equal(sr[0].got[i], sr[1].got[i]);
+		assert_ptr_equal(sr[0].got[i],
+		    ptrust_result_chain_subject(miss, i));
+		assert_string_equal(sr[0].got[i],
+		    ptrust_result_chain_subject(want, i));
+	}
+	assert_non_null(strstr(ptrust_result_chain_subject(miss, 0),
+	    "SEP001122334455"));
+	ptrust_result_free(want);
+	ptrust_result_free(miss);
+	ptrust_result_free(hit);
+	ptrust_cache_free(c);
+	presented_free(&p);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
+/*
+ * Each validating thread decodes leaves in a library context of its own
+ * (util.c), and verifying them caches the anchor's key in that context.
+ * Threads that come and go, a snapshot and a cache that outlive them, and
+ * later threads reusing those contexts: every verdict right, and nothing
+ * used after it is freed (ASan, valgrind).
+ */
+struct comer {
+	ptrust_cache		*c;
+	const ptrust_store	*s;
+	const struct presented	*p;
+	int			 ok;
+};
+
+static void *
+come_and_go(void *arg)
+{
+	struct comer *w = arg;
+	ptrust_options *o = test_options();
+	ptrust_result *r = NULL;
+
+	w->ok = ptrust_cache_verify(w->c, w->s,
+	    (const unsigned char *const *)w->p->der, w->p->len, w->p->n, o,
+	    &r) == PTRUST_OK && ptrust_result_trusted(r) &&
+	    ptrust_result_kind(r) == PTRUST_KIND_LSC;
+	ptrust_result_free(r);
+	ptrust_options_free(o);
+	return NULL;
+}
+
+static void
+threads_come_and_go(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s, *kept = NULL;
+	ptrust_cache *c;
+	struct presented p;
+	struct comer w[3];
+	pthread_t t[3];
+	int round, k;
+
+	(void)state;
+	present(&p, &l->lsc_a, 1);
+	for (round = 0; round < 3; round++) {
+		/* a new snapshot each round, freed after its threads */
+		s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+		    &l->capf_a, 1);
+		c = ptrust_cache_new(4);
+		for (k = 0; k < 3; k++) {
+			w[k].c = c;
+			w[k].s = s;
+			w[k].p = &p;
+			w[k].ok = 0;
+			assert_int_equal(pthread_create(&t[k], NULL,
+			    come_and_go, &w[k]), 0);
+			/* one at a time: each a miss in its own thread */
+			assert_int_equal(pthread_join(t[k], NULL), 0);
+			assert_true(w[k].ok);
+			ptrust_cache_clear(c);
+		}
+		ptrust_cache_free(c);
+		if (round == 1)
+			kept = s;	/* outlives the next round's threads */
+		else
+			ptrust_store_unref(s);
+	}
+	ptrust_store_unref(kept);
+	presented_free(&p);
+}
+
+/*
+ * A leaf decoded in the thread's own library context (util.c) is checked
+ * as any other: its signature under the anchor's key (RSA and EC), its
+ * key's size, its signature algorithm; a MIC below an intermediate.
+ */
+static void
+leaf_checked_in_thread_context(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *anchors[2] = { l->capf_b, l->mfg_root };
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    anchors, 2);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(16);
+	EVP_PKEY *small = lab_key_rsa(1024);
+	X509 *forged, *weak_key, *sha1, *chain[2];
+	struct presented p;
+	struct lab_spec spec;
+	ptrust_result *r;
+
+	(void)state;
+	assert_non_null(small);
+	memset(&spec, 0, sizeof(spec));
+	spec.cn = "SEP00AABBCCDDEE";
+	spec.pathlen = -1;
+	spec.eku = "clientAuth";
+	spec.corrupt_signature = 1;
+	assert_non_null(forged = lab_issue(&spec, l->lsc_b_key, l->capf_b,
+	    l->capf_b_key));
+	spec.corrupt_signature = 0;
+	assert_non_null(weak_key = lab_issue(&spec, small, l->capf_b,
+	    l->capf_b_key));
+	spec.md = EVP_sha1();
+	assert_non_null(sha1 = lab_issue(&spec, l->lsc_b_key, l->capf_b,
+	    l->capf_b_key));
+
+	present(&p, &l->lsc_b, 1);	/* the real one: trusted */
+	r = cached(c, s, &p, o);
+	assert_true(ptrust_result_trusted(r));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	ptrust_result_free(r);
+	presented_free(&p);
+
+	present(&p, &forged, 1);
+	r = cached(c, s, &p, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_BAD_SIGNATURE, 0));
+	ptrust_result_free(r);
+	presented_free(&p);
+
+	present(&p, &weak_key, 1);
+	r = cached(c, s, &p, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_KEY_TOO_SMALL, 0));
+	ptrust_result_free(r);
+	presented_free(&p);
+
+	present(&p, &sha1, 1);
+	r = cached(c, s, &p, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM,
+	    0));
+	ptrust_result_free(r);
+	presented_free(&p);
+
+	chain[0] = l->mic;
+	chain[1] = l->mfg_ca;
+	present(&p, chain, 2);
+	r = cached(c, s, &p, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	presented_free(&p);
+
+	X509_free(forged);
+	X509_free(weak_key);
+	X509_free(sha1);
+	EVP_PKEY_free(small);
+	ptrust_cache_free(c);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
 /* Every allocation failing in turn, on a miss and on a hit. */
 static void
 under_oom(void **state)
@@ -546,6 +776,9 @@ main(void)
 		cmocka_unit_test(bounded_least_recently_used),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(shared_by_threads),
+		cmocka_unit_test(subjects_formatted_on_first_use),
+		cmocka_unit_test(threads_come_and_go),
+		cmocka_unit_test(leaf_checked_in_thread_context),
 		cmocka_unit_test(under_oom),
 	};
 	int rc;
