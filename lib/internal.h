@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <openssl/crypto.h>
@@ -184,6 +185,7 @@ ptrust_status pt_read_file(const char *path, unsigned char **data,
 char	*pt_name_string(const X509_NAME *name);
 int	 pt_subject_cn(X509 *x509, char **cn);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
+int64_t	 pt_days_from_civil(int64_t year, int month, int day);
 void	 pt_format_time(time_t t, char *buf, size_t len);
 int	 pt_is_pem(const unsigned char *data, size_t len);
 int	 pt_parse_pem_certs(const unsigned char *data, size_t len,

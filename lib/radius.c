@@ -204,20 +204,6 @@ looks_like_capf(const char *cn)
 	return 1;
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
-static long long
-days_from_civil(int y, int m, int d)
-{
-	int era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (long long)era * 146097 + doe - 719468;
-}
-
 /*
  * A certificate time as the server printed it: UTCTime YYMMDDhhmmssZ (YY
  * 50..99 is 19YY, RFC 5280) or GeneralizedTime YYYYMMDDhhmmssZ (from
@@ -254,7 +240,7 @@ parse_cert_time(const char *s, time_t *out)
 	if (v[1] == 2 && days == 29 &&
 	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 0;
-	*out = (time_t)(days_from_civil(y, v[1], days) * 86400LL +
+	*out = (time_t)(pt_days_from_civil(y, v[1], days) * 86400 +
 	    v[3] * 3600 + v[4] * 60 + v[5]);
 	return 1;
 }

@@ -711,3 +711,17 @@ pt_thread_libctx(void)
 	}
 	return t->libctx;
 }
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (as timegm). */
+int64_t
+pt_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}

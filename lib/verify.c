@@ -429,20 +429,6 @@ kind_of(const ptrust_result *r, X509 *leaf)
 	return pt_role_kind(r->anchor->role);
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (as timegm). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* t = the time of asn1 as time_t; 0 when it cannot be read. */
 static int
 asn1_time_t(const ASN1_TIME *asn1, time_t *t)
@@ -452,7 +438,7 @@ asn1_time_t(const ASN1_TIME *asn1, time_t *t)
 	if (asn1 == NULL || !ASN1_TIME_to_tm(asn1, &tm))
 		return 0;
 	/* ASN1_TIME_to_tm gives a checked, normalised UTC time */
-	*t = (time_t)(days_from_civil((int64_t)tm.tm_year + 1900,
+	*t = (time_t)(pt_days_from_civil((int64_t)tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
 	    tm.tm_min * 60 + tm.tm_sec);
 	return 1;
