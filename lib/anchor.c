@@ -27,8 +27,8 @@ static const char *const cisco_manufacturing_sha256[] = {
 };
 
 
-static int
-is_capf_cn(const char *cn)
+int
+pt_is_capf_cn(const char *cn)
 {
 	size_t i;
 
@@ -60,7 +60,7 @@ infer_role(X509 *x509, const char *sha256)
 			return PTRUST_ROLE_MANUFACTURING;
 	if (pt_subject_cn(x509, &cn) < 0)
 		return -1;
-	if (is_capf_cn(cn))
+	if (pt_is_capf_cn(cn))
 		role = PTRUST_ROLE_CAPF;
 	else if (cn != NULL && (strcmp(cn, "CAP-RTP-001") == 0 ||
 	    strcmp(cn, "CAP-RTP-002") == 0))

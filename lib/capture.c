@@ -1235,19 +1235,6 @@ last_entry(const X509_NAME *name, int nid, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-static int
-is_capf_name(const char *cn)
-{
-	size_t i;
-
-	if (strncmp(cn, "CAPF-", 5) != 0 || strlen(cn) != 13)
-		return 0;
-	for (i = 5; i < 13; i++)
-		if (!strchr("0123456789abcdefABCDEF", cn[i]))
-			return 0;
-	return 1;
-}
-
 /* What the leaf's names suggest, as extract does: only a guess. */
 static ptrust_kind
 guess_kind(X509 *leaf)
@@ -1260,7 +1247,7 @@ guess_kind(X509 *leaf)
 	    sizeof(io));
 	last_entry(X509_get_subject_name(leaf), NID_organizationName, so,
 	    sizeof(so));
-	if (is_capf_name(icn))
+	if (pt_is_capf_cn(icn))
 		return PTRUST_KIND_LSC;
 	if (((strcmp(io, "Cisco") == 0 || strncmp(io, "Cisco Systems", 13) ==
 	    0) && (strstr(icn, "Manufacturing") != NULL ||

@@ -213,6 +213,9 @@ void	 pt_x509_settle(X509 *x);
 
 /* anchor.c; pt_role_kind: what an anchor of this role issues */
 ptrust_kind pt_role_kind(ptrust_role role);
+/* CUCM's name for its CAPF certificate, CAPF-<8 hex digits>: a label, never
+ * a trust decision */
+int	 pt_is_capf_cn(const char *cn);
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
 ptrust_anchor *pt_anchor_with(const ptrust_anchor *a, const char *alias,
 	    ptrust_role role);

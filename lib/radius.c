@@ -189,21 +189,6 @@ cn_of(const char *name, char *buf, size_t size)
 	return buf;
 }
 
-/* A CAPF certificate's usual name: CAPF-<8 hex digits>. */
-static int
-looks_like_capf(const char *cn)
-{
-	size_t i;
-
-	if (cn == NULL || strncasecmp(cn, "CAPF-", 5) != 0 ||
-	    strlen(cn) != 13)
-		return 0;
-	for (i = 5; i < 13; i++)
-		if (!isxdigit((unsigned char)cn[i]))
-			return 0;
-	return 1;
-}
-
 /*
  * A certificate time as the server printed it: UTCTime YYMMDDhhmmssZ (YY
  * 50..99 is 19YY, RFC 5280) or GeneralizedTime YYYYMMDDhhmmssZ (from
@@ -377,7 +362,7 @@ finish(struct judgement *j, ptrust_cluster_purpose purpose,
 static ptrust_kind
 kind_by_name(struct judgement *j)
 {
-	return looks_like_capf(cn_of(j->cert->issuer, j->cn, sizeof(j->cn))) ?
+	return pt_is_capf_cn(cn_of(j->cert->issuer, j->cn, sizeof(j->cn))) ?
 	    PTRUST_KIND_LSC : PTRUST_KIND_MIC;
 }
 
