@@ -4,7 +4,7 @@
  * path a server takes: ptrust_cache_verify), on the same chains, in one
  * run.  A program that prints figures, not a test.
  *
- *	bench [--phones N] [--storm N] [--only SCENARIO]
+ *	bench [--phones N] [--storm N] [--only SCENARIO] [--verbose]
  *
  * Last lines, one per scenario: "ratio NAME VALUE" (libphonetrust / raw
  * OpenSSL, higher is better) or "scaling NAME VALUE".
@@ -15,11 +15,13 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/bn.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/objects.h>
@@ -180,54 +182,70 @@ done:
 }
 
 static int
-lib_verify(ptrust_cache *c, const struct world *w, const struct der *d)
+lib_verify(ptrust_cache *c, const ptrust_store *store,
+    const ptrust_options *opts, const struct der *d)
 {
 	ptrust_result *r = NULL;
 	int ok;
 
-	ok = ptrust_cache_verify(c, w->store,
-	    (const unsigned char *const *)d->p, d->len, (size_t)d->n, w->opts,
+	ok = ptrust_cache_verify(c, store,
+	    (const unsigned char *const *)d->p, d->len, (size_t)d->n, opts,
 	    &r) == PTRUST_OK && ptrust_result_trusted(r);
 	ptrust_result_free(r);
 	return ok;
 }
 
-struct run {
-	const struct world	*w;
-	ptrust_cache		*cache;		/* NULL: raw OpenSSL */
+/*
+ * One timed run: phones [first, first + nphones) of the LSC set, the MIC
+ * set or both, rounds times, over nthreads threads.
+ */
+struct job {
+	int			 lib;		/* 0: raw OpenSSL */
 	const struct der	*set[2];	/* LSC, MIC (either NULL) */
-	int			 from, to;	/* phones [from, to) */
-	int			 rounds;
-	long			 done, bad;
+	int			 first, nphones, rounds, nthreads;
+	const ptrust_store	*store;		/* lib: the snapshot */
+	ptrust_cache		*cache;		/* lib: NULL, a fresh one */
+};
+
+/*
+ * Threads take the next chain from a shared counter, as a server's
+ * workers take the next connection: when the VM slows one virtual CPU
+ * the other does more, instead of waiting at the end for a fixed share.
+ * Each thread's counters on a cache line of their own.
+ */
+struct run {
+	_Alignas(64) const struct world *w;
+	const struct job	*j;
+	ptrust_cache		*cache;
+	atomic_long		*next;
+	long			 total, done, bad;
 };
 
 static void *
 run_thread(void *arg)
 {
 	struct run *r = arg;
-	int i, k, round;
+	const struct job *j = r->j;
+	int per_round = j->nphones * 2;
+	long n;
 
-	for (round = 0; round < r->rounds; round++)
-		for (i = r->from; i < r->to; i++)
-			for (k = 0; k < 2; k++) {
-				const struct der *d;
-				int ok;
+	while ((n = atomic_fetch_add(r->next, 1)) < r->total) {
+		int k = (int)(n % per_round) % 2;
+		int phone = j->first + (int)(n % per_round) / 2;
+		const struct der *d;
+		int ok;
 
-				if (r->set[k] == NULL)
-					continue;
-				d = &r->set[k][i];
-				ok = r->cache != NULL ?
-				    lib_verify(r->cache, r->w, d) :
-				    raw_verify(r->w->raw, d);
-				r->done++;
-				if (!ok)
-					r->bad++;
-			}
+		if (j->set[k] == NULL)
+			continue;
+		d = &j->set[k][phone];
+		ok = j->lib ? lib_verify(r->cache, j->store, r->w->opts, d) :
+		    raw_verify(r->w->raw, d);
+		r->done++;
+		if (!ok)
+			r->bad++;
+	}
 	return NULL;
 }
-
-/* CPU time (all threads) per chain in the last measure(), in seconds. */
-static double last_cpu;
 
 static double
 cpu_s(void)
@@ -237,44 +255,6 @@ cpu_s(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-/* Chains per second over nthreads, each taking a share of the phones. */
-static double
-measure(const struct world *w, ptrust_cache *cache, const struct der *lsc,
-    const struct der *mic, int nphones, int rounds, int nthreads)
-{
-	struct run runs[8];
-	pthread_t t[8];
-	double t0, dt, c0;
-	long done = 0, bad = 0;
-	int i;
-
-	for (i = 0; i < nthreads; i++) {
-		memset(&runs[i], 0, sizeof(runs[i]));
-		runs[i].w = w;
-		runs[i].cache = cache;
-		runs[i].set[0] = lsc;
-		runs[i].set[1] = mic;
-		runs[i].from = nphones * i / nthreads;
-		runs[i].to = nphones * (i + 1) / nthreads;
-		runs[i].rounds = rounds;
-	}
-	c0 = cpu_s();
-	t0 = now_s();
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&t[i], NULL, run_thread, &runs[i]) != 0)
-			die("pthread_create");
-	for (i = 0; i < nthreads; i++) {
-		pthread_join(t[i], NULL);
-		done += runs[i].done;
-		bad += runs[i].bad;
-	}
-	dt = now_s() - t0;
-	last_cpu = (cpu_s() - c0) / (double)done;
-	if (bad != 0)
-		die("a chain that must be trusted was refused");
-	return (double)done / dt;
 }
 
 static ptrust_cache *
@@ -288,37 +268,192 @@ fresh_cache(int entries)
 }
 
 /*
- * The best of REPEAT runs, the one the VM's varying CPU disturbed least.
- * With lib, each run starts from an empty cache: a cold validation.
+ * Chains per second of one run; *cpu gets the CPU time (all threads) per
+ * chain.  A lib job without a cache gets an empty one: a cold validation.
  */
-#define REPEAT	3
-
 static double
-best(const struct world *w, int lib, const struct der *lsc,
-    const struct der *mic, int nphones, int rounds, int nthreads)
+run_job(const struct world *w, const struct job *j, double *cpu)
 {
-	double b = 0, r, cpu = 0;
+	struct run runs[8];
+	pthread_t t[8];
+	ptrust_cache *c = j->cache;
+	atomic_long next;
+	double t0, dt, c0;
+	long done = 0, bad = 0;
 	int i;
 
-	for (i = 0; i < REPEAT; i++) {
-		ptrust_cache *c = lib ? fresh_cache(2 * w->nphones) : NULL;
-
-		r = measure(w, c, lsc, mic, nphones, rounds, nthreads);
-		ptrust_cache_free(c);
-		if (r > b) {
-			b = r;
-			cpu = last_cpu;
-		}
+	if (j->nthreads < 1 || j->nthreads > 8 ||
+	    j->first + j->nphones > w->nphones)
+		die("bad job");
+	if (j->lib && c == NULL)
+		c = fresh_cache(2 * j->nphones * j->rounds + 16);
+	atomic_init(&next, 0);
+	for (i = 0; i < j->nthreads; i++) {
+		memset(&runs[i], 0, sizeof(runs[i]));
+		runs[i].w = w;
+		runs[i].j = j;
+		runs[i].cache = c;
+		runs[i].next = &next;
+		runs[i].total = 2L * j->nphones * j->rounds;
 	}
-	last_cpu = cpu;		/* that of the best run */
-	return b;
+	c0 = cpu_s();
+	t0 = now_s();
+	for (i = 0; i < j->nthreads; i++)
+		if (pthread_create(&t[i], NULL, run_thread, &runs[i]) != 0)
+			die("pthread_create");
+	for (i = 0; i < j->nthreads; i++) {
+		pthread_join(t[i], NULL);
+		done += runs[i].done;
+		bad += runs[i].bad;
+	}
+	dt = now_s() - t0;
+	if (cpu != NULL)
+		*cpu = (cpu_s() - c0) / (double)done;
+	if (c != j->cache)
+		ptrust_cache_free(c);
+	if (bad != 0)
+		die("a chain that must be trusted was refused");
+	return (double)done / dt;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * A against B as pairs of runs, one right after the other, the order
+ * alternating (AB, BA, ...), each pair on the next slice of phones.  The
+ * ratio is the median of the pairs' ratios B / A: this VM's speed drifts
+ * by tens of percent over seconds, which moves both runs of a pair alike
+ * and a lone figure measured a minute apart from the other not at all
+ * alike.  *a and *b get the median rates, *cpu_a and *cpu_b the median
+ * CPU time per chain (either may be NULL).
+ */
+#define PAIRS	15
+
+static int verbose;	/* --verbose: every pair */
+#define MAX_PAIRS	64
+
+struct pair {
+	double	a, b, cpu_a, cpu_b;
+};
+
+static double
+paired(const struct world *w, struct job a, struct job b, int npairs,
+    int slice, struct pair *out)
+{
+	double ra[MAX_PAIRS], rb[MAX_PAIRS], ca[MAX_PAIRS], cb[MAX_PAIRS];
+	double ratio[MAX_PAIRS];
+	int i, span = w->nphones - slice;
+
+	for (i = 0; i < npairs; i++) {
+		a.first = b.first = (i * slice) % (span + 1);
+		if (i % 2 == 0) {
+			ra[i] = run_job(w, &a, &ca[i]);
+			rb[i] = run_job(w, &b, &cb[i]);
+		} else {
+			rb[i] = run_job(w, &b, &cb[i]);
+			ra[i] = run_job(w, &a, &ca[i]);
+		}
+		ratio[i] = rb[i] / ra[i];
+		if (verbose)
+			printf("  pair %2d: %9.0f %9.0f chains/s  x%.2f\n", i,
+			    ra[i], rb[i], ratio[i]);
+	}
+	if (out != NULL) {
+		out->a = median(ra, npairs);
+		out->b = median(rb, npairs);
+		out->cpu_a = median(ca, npairs);
+		out->cpu_b = median(cb, npairs);
+	}
+	return median(ratio, npairs);
+}
+
+/*
+ * The machine's own scaling from one thread to two: RSA-2048 public-key
+ * arithmetic (what a signature check costs) on numbers of each thread's
+ * own, no memory shared, no lock.  When this is well below 2 the VM did
+ * not give the bench two cores in those seconds, and no thread figure
+ * measured then can be better.
+ */
+static void *
+spin_thread(void *arg)
+{
+	BN_CTX *ctx = BN_CTX_new();
+	BIGNUM *n = BN_new(), *a = BN_new(), *e = BN_new(), *r = BN_new();
+	BN_MONT_CTX *mont = BN_MONT_CTX_new();
+	int i;
+
+	(void)arg;
+	if (ctx == NULL || n == NULL || a == NULL || e == NULL || r == NULL ||
+	    mont == NULL || !BN_rand(n, 2048, BN_RAND_TOP_ONE,
+	    BN_RAND_BOTTOM_ODD) || !BN_rand_range(a, n) ||
+	    !BN_set_word(e, 65537) || !BN_MONT_CTX_set(mont, n, ctx))
+		die("cannot set up the machine probe");
+	for (i = 0; i < 2000; i++)
+		if (!BN_mod_exp_mont(r, a, e, n, ctx, mont))
+			die("BN_mod_exp_mont");
+	BN_MONT_CTX_free(mont);
+	BN_free(n);
+	BN_free(a);
+	BN_free(e);
+	BN_free(r);
+	BN_CTX_free(ctx);
+	return NULL;
+}
+
+static double
+spin(int nthreads)
+{
+	pthread_t t[2];
+	double t0 = now_s();
+	int i;
+
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&t[i], NULL, spin_thread, NULL) != 0)
+			die("pthread_create");
+	for (i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	return nthreads / (now_s() - t0);	/* work units per second */
+}
+
+static double
+machine_scaling(void)
+{
+	double ratio[PAIRS];
+	int i;
+
+	for (i = 0; i < PAIRS; i++) {
+		double one, two;
+
+		if (i % 2 == 0) {
+			one = spin(1);
+			two = spin(2);
+		} else {
+			two = spin(2);
+			one = spin(1);
+		}
+		ratio[i] = two / one;
+	}
+	return median(ratio, PAIRS);
 }
 
 static void
-line(const char *name, double raw, double lib)
+line(const char *name, const struct pair *p, double ratio)
 {
 	printf("%-10s raw OpenSSL %9.0f chains/s   libphonetrust %9.0f "
-	    "chains/s   x%.2f\n", name, raw, lib, lib / raw);
+	    "chains/s   x%.2f\n", name, p->a, p->b, ratio);
 }
 
 /* A store of n anchors: the two real ones and n - 2 throwaway CAs. */
@@ -376,35 +511,39 @@ int
 main(int argc, char **argv)
 {
 	struct world w;
-	ptrust_cache *c;
-	ptrust_store *small;
-	struct mallinfo2 m0, m1;
-	double raw = 0, lib, raw1, lib1, lib2, t_small, t_big, load_s;
+	struct job raw_lsc, raw_mic, lib_lsc, lib_mic;
+	struct pair p;
+	double load_s;
 	double r_cold_lsc = 0, r_cold_mic = 0, r_warm = 0, r_storm = 0;
 	double s_threads = 0, s_store = 0;
 	long rss_kb;
-	int phones = 2000, storm = 40000, i;
+	int slice = 500, storm = 40000, i;
 	const char *only = NULL;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: bench [--phones N] [--storm N] "
-			    "[--only SCENARIO]\n"
-			    "  --phones N   phones per cold/warm/threads run "
-			    "(default 2000)\n"
-			    "  --storm N    phones in the storm (default 40000, "
-			    ">= --phones)\n"
+			    "[--only SCENARIO] [--verbose]\n"
+			    "  --phones N   phones per timed run of a pair "
+			    "(default 500; 2N for two threads)\n"
+			    "  --storm N    phones in the storm, and all the "
+			    "phones made (default 40000, >= 2N)\n"
 			    "  --only S     run one scenario: cold-lsc, "
 			    "cold-mic, warm, storm, threads, store-size\n"
 			    "               (for profilers; prints only its "
-			    "line)\n");
+			    "lines)\n"
+			    "  --verbose    print every pair of runs\n");
 			return 0;
 		}
+		if (strcmp(argv[i], "--verbose") == 0) {
+			verbose = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
-			die("usage: bench [--phones N] [--storm N >= N] "
+			die("usage: bench [--phones N] [--storm N >= 2N] "
 			    "[--only SCENARIO] (--help)");
 		if (strcmp(argv[i], "--phones") == 0)
-			phones = atoi(argv[++i]);
+			slice = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--storm") == 0)
 			storm = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0)
@@ -412,8 +551,8 @@ main(int argc, char **argv)
 		else
 			die("unknown option (--help)");
 	}
-	if (phones < 10 || storm < phones)
-		die("usage: bench [--phones N] [--storm N >= N]");
+	if (slice < 10 || storm < 2 * slice)
+		die("usage: bench [--phones N >= 10] [--storm N >= 2N]");
 	printf("libphonetrust %s, OpenSSL %s; RSA-2048 chains; building %d "
 	    "phones...\n", ptrust_version(), OpenSSL_version(OPENSSL_VERSION),
 	    storm);
@@ -423,97 +562,103 @@ main(int argc, char **argv)
 		die("out of memory");
 	world_build(&w, storm);
 
+	raw_lsc = (struct job){ 0, { w.lsc, NULL }, 0, slice, 1, 1, NULL, NULL };
+	raw_mic = (struct job){ 0, { NULL, w.mic }, 0, slice, 1, 1, NULL, NULL };
+	lib_lsc = raw_lsc;
+	lib_lsc.lib = 1;
+	lib_lsc.store = w.store;
+	lib_mic = raw_mic;
+	lib_mic.lib = 1;
+	lib_mic.store = w.store;
+
 	/* 1. cold-lsc: distinct LSC chains, one thread */
 	if (want(only, "cold-lsc")) {
-		raw = best(&w, 0, w.lsc, NULL, phones, 1, 1);
-		lib = best(&w, 1, w.lsc, NULL, phones, 1, 1);
-		line("cold-lsc", raw, lib);
-		r_cold_lsc = lib / raw;
+		r_cold_lsc = paired(&w, raw_lsc, lib_lsc, PAIRS, slice, &p);
+		line("cold-lsc", &p, r_cold_lsc);
 	}
 
 	/* 2. cold-mic: distinct MIC leaves, the same intermediate */
-	if (want(only, "cold-mic") || want(only, "warm")) {
-		raw = best(&w, 0, NULL, w.mic, phones, 1, 1);
-		if (want(only, "cold-mic")) {
-			lib = best(&w, 1, NULL, w.mic, phones, 1, 1);
-			line("cold-mic", raw, lib);
-			r_cold_mic = lib / raw;
-		}
+	if (want(only, "cold-mic")) {
+		r_cold_mic = paired(&w, raw_mic, lib_mic, PAIRS, slice, &p);
+		line("cold-mic", &p, r_cold_mic);
 	}
 
-	/* 3. warm: the same phones again (cache hits) */
+	/* 3. warm: phones validated before, again (cache hits) */
 	if (want(only, "warm")) {
-		c = fresh_cache(storm * 2);
-		(void)measure(&w, c, NULL, w.mic, phones, 1, 1);
-		lib = 0;
-		for (i = 0; i < REPEAT; i++) {
-			double r = measure(&w, c, NULL, w.mic, phones, 5, 1);
+		struct job fill = lib_mic, warm = lib_mic;
 
-			if (r > lib)
-				lib = r;
-		}
-		ptrust_cache_free(c);
-		line("warm", raw, lib);
-		r_warm = lib / raw;
+		fill.nphones = w.nphones < PAIRS * slice ? w.nphones :
+		    PAIRS * slice;
+		fill.cache = fresh_cache(fill.nphones + 16);
+		(void)run_job(&w, &fill, NULL);
+		warm.cache = fill.cache;
+		warm.rounds = 5;
+		r_warm = paired(&w, raw_mic, warm, PAIRS, slice, &p);
+		ptrust_cache_free(fill.cache);
+		line("warm", &p, r_warm);
 	}
 
 	/* 4. storm: every phone, half LSC half MIC, twice, two threads */
 	if (want(only, "storm")) {
-		raw = 2 / (1 / best(&w, 0, w.lsc, NULL, storm / 2, 2, 2) +
-		    1 / best(&w, 0, NULL, w.mic, storm / 2, 2, 2));
-		lib = 2 / (1 / best(&w, 1, w.lsc, NULL, storm / 2, 2, 2) +
-		    1 / best(&w, 1, NULL, w.mic, storm / 2, 2, 2));
-		line("storm", raw, lib);
-		r_storm = lib / raw;
-		c = fresh_cache(storm * 2);
+		struct job raw_storm = { 0, { w.lsc, w.mic }, 0, storm / 2, 2, 2,
+		    NULL, NULL }, lib_storm = raw_storm;
+		struct mallinfo2 m0, m1;
+
+		lib_storm.lib = 1;
+		lib_storm.store = w.store;
+		r_storm = paired(&w, raw_storm, lib_storm, 3, storm / 2, &p);
+		line("storm", &p, r_storm);
+		lib_storm.cache = fresh_cache(storm + 16);
+		lib_storm.rounds = 1;
 		m0 = mallinfo2();
-		(void)measure(&w, c, w.lsc, w.mic, storm, 1, 2);
+		(void)run_job(&w, &lib_storm, NULL);
 		m1 = mallinfo2();
 		printf("%-10s %d verdicts cached, %.0f bytes each\n", "memory",
-		    (int)ptrust_cache_count(c),
+		    (int)ptrust_cache_count(lib_storm.cache),
 		    (double)(m1.uordblks - m0.uordblks) /
-		    (double)ptrust_cache_count(c));
-		ptrust_cache_free(c);
+		    (double)ptrust_cache_count(lib_storm.cache));
+		ptrust_cache_free(lib_storm.cache);
 	}
 
 	/* 5. threads: cold validation, one thread then two */
 	if (want(only, "threads")) {
-		double cl1, cl2, cr1, cr2;
+		struct job lib2 = lib_lsc, raw2 = raw_lsc;
+		struct pair pr;
+		double s_raw;
 
-		lib1 = best(&w, 1, w.lsc, NULL, phones, 1, 1);
-		cl1 = last_cpu;
-		lib2 = best(&w, 1, w.lsc, NULL, phones * 2, 1, 2);
-		cl2 = last_cpu;
-		raw1 = best(&w, 0, w.lsc, NULL, phones, 1, 1);
-		cr1 = last_cpu;
-		raw = best(&w, 0, w.lsc, NULL, phones * 2, 1, 2);
-		cr2 = last_cpu;
-		printf("%-10s libphonetrust 1 thread %.0f/s, 2 threads %.0f/s; "
-		    "raw OpenSSL %.0f/s, %.0f/s (x%.2f)\n", "threads", lib1,
-		    lib2, raw1, raw, raw / raw1);
+		lib2.nthreads = raw2.nthreads = 2;
+		lib2.nphones = raw2.nphones = 2 * slice;
+		s_threads = paired(&w, lib_lsc, lib2, PAIRS, 2 * slice, &p);
+		s_raw = paired(&w, raw_lsc, raw2, PAIRS, 2 * slice, &pr);
+		printf("%-10s libphonetrust 1 thread %.0f/s, 2 threads %.0f/s "
+		    "(x%.2f); raw OpenSSL %.0f/s, %.0f/s (x%.2f)\n", "threads",
+		    p.a, p.b, s_threads, pr.a, pr.b, s_raw);
+		printf("%-10s the machine itself, 2 threads / 1 thread: x%.2f "
+		    "(RSA arithmetic, nothing shared)\n", "",
+		    machine_scaling());
 		/*
 		 * CPU time per chain: what contention costs, even when the
 		 * machine has no second core free for the wall-clock figure.
 		 */
 		printf("%-10s CPU per chain: libphonetrust %.0f us, %.0f us "
 		    "with 2 threads; raw OpenSSL %.0f us, %.0f us\n", "",
-		    cl1 * 1e6, cl2 * 1e6, cr1 * 1e6, cr2 * 1e6);
-		s_threads = lib2 / lib1;
+		    p.cpu_a * 1e6, p.cpu_b * 1e6, pr.cpu_a * 1e6,
+		    pr.cpu_b * 1e6);
 	}
 
 	/* 6. store-size: 10,000 anchors against 2 */
 	if (want(only, "store-size")) {
-		small = w.store;
-		t_small = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
-		w.store = big_store(&w, 10000, &load_s, &rss_kb);
-		t_big = 1 / best(&w, 1, w.lsc, NULL, phones, 1, 1);
+		struct job big = lib_lsc;
+		ptrust_store *st = big_store(&w, 10000, &load_s, &rss_kb);
+
+		big.store = st;
+		/* time with 10,000 / time with 2 = rate with 2 / with 10,000 */
+		s_store = 1 / paired(&w, lib_lsc, big, PAIRS, slice, &p);
 		printf("%-10s 10000 anchors loaded in %.3f s, %ld KiB more "
 		    "peak memory; %.1f us per chain vs %.1f us with 2 "
-		    "anchors\n", "store", load_s, rss_kb, t_big * 1e6,
-		    t_small * 1e6);
-		s_store = t_big / t_small;
-		ptrust_store_unref(w.store);
-		w.store = small;
+		    "anchors\n", "store", load_s, rss_kb, 1e6 / p.b,
+		    1e6 / p.a);
+		ptrust_store_unref(st);
 	}
 
 	if (want(only, "cold-lsc"))
