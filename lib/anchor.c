@@ -98,7 +98,7 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 {
 	ptrust_anchor *a;
 	unsigned char *der = NULL;
-	int len;
+	int len, ok = 0;
 
 	if ((a = pt_calloc(1, sizeof(*a))) == NULL)
 		return NULL;
@@ -121,6 +121,11 @@ pt_anchor_new(X509 *x509, const char *alias, ptrust_role role)
 	pt_asn1_time_to_time_t(X509_get0_notBefore(x509), &a->not_before);
 	pt_asn1_time_to_time_t(X509_get0_notAfter(x509), &a->not_after);
 	key_info(x509, a->key_type, sizeof(a->key_type), &a->key_bits);
+	/* The builder finds a subject by it; a failure is out of memory. */
+	a->subject_hash = X509_NAME_hash_ex(X509_get_subject_name(x509), NULL,
+	    NULL, &ok);
+	if (!ok)
+		goto err;
 	if (role == PTRUST_ROLE_AUTO &&
 	    (int)(role = infer_role(x509, a->sha256)) < 0)
 		goto err;
@@ -131,12 +136,36 @@ err:
 	return NULL;
 }
 
-/* The same certificate under another alias and/or role. */
+/*
+ * The same certificate under another alias and/or role.  Everything else
+ * is what pt_anchor_new computed for a, copied rather than computed again.
+ */
 ptrust_anchor *
 pt_anchor_with(const ptrust_anchor *a, const char *alias, ptrust_role role)
 {
-	return pt_anchor_new(a->x509, alias != NULL ? alias : a->alias,
-	    role == PTRUST_ROLE_AUTO ? a->role : role);
+	ptrust_anchor *c;
+
+	if ((c = pt_calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	atomic_init(&c->refs, 1);
+	if ((c->der = OPENSSL_memdup(a->der, a->der_len)) == NULL ||
+	    (c->alias = OPENSSL_strdup(alias != NULL ? alias : a->alias)) ==
+	    NULL || (c->subject = OPENSSL_strdup(a->subject)) == NULL ||
+	    (c->issuer = OPENSSL_strdup(a->issuer)) == NULL ||
+	    !X509_up_ref(a->x509)) {
+		pt_anchor_unref(c);
+		return NULL;
+	}
+	c->x509 = a->x509;
+	c->der_len = a->der_len;
+	memcpy(c->sha256, a->sha256, sizeof(c->sha256));
+	c->not_before = a->not_before;
+	c->not_after = a->not_after;
+	memcpy(c->key_type, a->key_type, sizeof(c->key_type));
+	c->key_bits = a->key_bits;
+	c->subject_hash = a->subject_hash;
+	c->role = role == PTRUST_ROLE_AUTO ? a->role : role;
+	return c;
 }
 
 ptrust_anchor *

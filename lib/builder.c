@@ -1,8 +1,10 @@
 /*
  * The store builder: a mutable set of anchors with CUCM's rules (one
- * certificate per subject, a newer notBefore replaces the older).  Every
- * change is staged on a copy and committed only when it all worked, so a
- * failed call leaves the builder as it was.
+ * certificate per subject, a newer notBefore replaces the older).  A call
+ * changes the anchors in place and undoes what it did if an item fails,
+ * so a failed call leaves the builder as it was; hash tables by
+ * fingerprint, subject and alias keep each item's lookups from walking
+ * every anchor (10,000 anchors added one at a time must stay fast).
  */
 #include "config.h"
 
@@ -48,7 +50,7 @@ ptrust_builder_new_from_store(const ptrust_store *store)
 	}
 	for (i = 0; i < store->n_anchors; i++)
 		b->anchors[i] = pt_anchor_ref(store->anchors[i]);
-	b->n_anchors = store->n_anchors;
+	b->n_anchors = b->cap_anchors = store->n_anchors;
 	return b;
 }
 
@@ -88,6 +90,7 @@ ptrust_builder_free(ptrust_builder *b)
 	if (b == NULL)
 		return;
 	free_anchor_array(b->anchors, b->n_anchors);
+	OPENSSL_free(b->index);
 	pt_builder_clear_changes(b);
 	OPENSSL_free(b->name);
 	OPENSSL_free(b);
@@ -105,51 +108,193 @@ ptrust_builder_name(const ptrust_builder *b)
 	return b != NULL ? b->name : NULL;
 }
 
-/* A staged copy of the anchor list and of the change log. */
-struct staging {
-	ptrust_anchor	**a;
-	size_t		 n, cap;
-	struct pt_change *c;
-	size_t		 nc, capc;
-};
+/*
+ * Lookup tables: where the anchor with a given fingerprint, subject or
+ * alias is, without a walk over every anchor.  Open addressing, at most
+ * half full.  A slot is only a hint: a position counts when it is below
+ * n_anchors and the anchor there really has the key, so entries are never
+ * deleted (a replaced or rolled back anchor leaves a harmless stale one)
+ * and a lookup that goes on to the end of its run finds every match.
+ */
+enum { BY_FP, BY_SUBJECT, BY_ALIAS, N_INDEX };
 
-static void
-staging_free(struct staging *s)
+#define NO_POS	((size_t)-1)
+
+static size_t
+hash_fp(const char *sha256)
 {
-	free_anchor_array(s->a, s->n);
-	free_changes(s->c, s->nc);
+	size_t h = 0;
+	int i;
+
+	/* A digest already: its first hex digits are hash enough. */
+	for (i = 0; i < 16; i++)
+		h = h * 16 + (size_t)(sha256[i] <= '9' ? sha256[i] - '0' :
+		    sha256[i] - 'a' + 10);
+	return h;
 }
 
-static int
-staging_reserve(struct staging *s, size_t more)
+static size_t
+hash_alias(const char *s)
 {
-	if (s->n + more > s->cap) {
-		size_t cap = (s->n + more) * 2;
-		ptrust_anchor **a = OPENSSL_realloc(s->a, cap * sizeof(*a));
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
 
-		if (a == NULL)
-			return 0;
-		s->a = a;
-		s->cap = cap;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static size_t
+key_hash(const ptrust_anchor *a, int which)
+{
+	switch (which) {
+	case BY_FP:
+		return hash_fp(a->sha256);
+	case BY_SUBJECT:
+		return (size_t)a->subject_hash;
+	default:
+		return hash_alias(a->alias);
 	}
+}
+
+/* key: a fingerprint, an X509_NAME or an alias. */
+static int
+key_match(const ptrust_anchor *a, int which, const void *key)
+{
+	switch (which) {
+	case BY_FP:
+		return strcmp(a->sha256, key) == 0;
+	case BY_SUBJECT:
+		/* canonical comparison: equal names also hash alike */
+		return X509_NAME_cmp(X509_get_subject_name(a->x509), key) == 0;
+	default:
+		return strcmp(a->alias, key) == 0;
+	}
+}
+
+/* The first position (in anchor order) other than skip with the key, or -1. */
+static ssize_t
+index_find(const ptrust_builder *b, int which, size_t hash, const void *key,
+    size_t skip)
+{
+	const struct pt_slot *t = b->index + (size_t)which * b->index_cap;
+	size_t mask = b->index_cap - 1, i, pos;
+	ssize_t best = -1;
+
+	for (i = hash & mask; t[i].pos != 0; i = (i + 1) & mask) {
+		pos = t[i].pos - 1;
+		if (t[i].hash != hash || pos >= b->n_anchors || pos == skip ||
+		    (best >= 0 && pos >= (size_t)best))
+			continue;
+		if (key_match(b->anchors[pos], which, key))
+			best = (ssize_t)pos;
+	}
+	return best;
+}
+
+/* The anchor at pos, in every table.  Room was made by index_reserve. */
+static void
+index_add(ptrust_builder *b, size_t pos)
+{
+	struct pt_slot *t;
+	size_t mask = b->index_cap - 1, h, i;
+	int which;
+
+	for (which = 0; which < N_INDEX; which++) {
+		t = b->index + (size_t)which * b->index_cap;
+		h = key_hash(b->anchors[pos], which);
+		for (i = h & mask; t[i].pos != 0; i = (i + 1) & mask)
+			if (t[i].hash == h && t[i].pos == pos + 1)
+				break;	/* there already */
+		t[i].hash = h;
+		t[i].pos = pos + 1;
+	}
+	b->index_used++;
+}
+
+/*
+ * Room for more entries in every table.  Only before a change: a rebuild
+ * keeps the anchors there now, not those a rollback would bring back.
+ */
+static int
+index_reserve(ptrust_builder *b, size_t more)
+{
+	struct pt_slot *t;
+	size_t cap, i;
+
+	if (b->index != NULL && !b->index_stale &&
+	    more <= b->index_cap / 2 - b->index_used)
+		return 1;
+	/* Rebuilt from scratch, stale entries gone, with room to grow. */
+	if (more > SIZE_MAX / 512 - b->n_anchors)
+		return 0;
+	for (cap = 16; cap < 4 * (b->n_anchors + more); cap *= 2)
+		;
+	if ((t = pt_calloc(N_INDEX * cap, sizeof(*t))) == NULL)
+		return 0;
+	OPENSSL_free(b->index);
+	b->index = t;
+	b->index_cap = cap;
+	b->index_used = 0;
+	b->index_stale = 0;
+	for (i = 0; i < b->n_anchors; i++)
+		index_add(b, i);
 	return 1;
 }
 
 static int
-staging_log(struct staging *s, ptrust_change_kind kind, const char *alias,
+alias_taken(const ptrust_builder *b, const char *alias, size_t skip)
+{
+	return index_find(b, BY_ALIAS, hash_alias(alias), alias, skip) >= 0;
+}
+
+/*
+ * A call in progress: the changes made to the builder's array in place, to
+ * put back in reverse if a later item fails, and the change log.
+ */
+struct pending {
+	struct undo {
+		size_t		 pos;
+		ptrust_anchor	*old;	/* what was there */
+	}		*undo;
+	size_t		 nundo;
+	size_t		 n_before;	/* anchors beyond it were added */
+	struct pt_change *c;
+	size_t		 nc, capc;
+};
+
+static int
+anchors_reserve(ptrust_builder *b, size_t more)
+{
+	ptrust_anchor **a;
+	size_t cap;
+
+	if (more <= b->cap_anchors - b->n_anchors)
+		return 1;
+	if (more > SIZE_MAX / 2 / sizeof(*a) - b->n_anchors)
+		return 0;
+	cap = (b->n_anchors + more) * 2;
+	if ((a = OPENSSL_realloc(b->anchors, cap * sizeof(*a))) == NULL)
+		return 0;
+	b->anchors = a;
+	b->cap_anchors = cap;
+	return 1;
+}
+
+static int
+pending_log(struct pending *p, ptrust_change_kind kind, const char *alias,
     const char *other)
 {
 	struct pt_change *c;
 
-	if (s->nc == s->capc) {
-		size_t cap = s->capc ? s->capc * 2 : 8;
+	if (p->nc == p->capc) {
+		size_t cap = p->capc ? p->capc * 2 : 8;
 
-		if ((c = OPENSSL_realloc(s->c, cap * sizeof(*c))) == NULL)
+		if ((c = OPENSSL_realloc(p->c, cap * sizeof(*c))) == NULL)
 			return 0;
-		s->c = c;
-		s->capc = cap;
+		p->c = c;
+		p->capc = cap;
 	}
-	c = &s->c[s->nc];
+	c = &p->c[p->nc];
 	c->kind = kind;
 	c->alias = OPENSSL_strdup(alias);
 	c->other_alias = other != NULL ? OPENSSL_strdup(other) : NULL;
@@ -158,31 +303,35 @@ staging_log(struct staging *s, ptrust_change_kind kind, const char *alias,
 		OPENSSL_free(c->other_alias);
 		return 0;
 	}
-	s->nc++;
+	p->nc++;
 	return 1;
 }
 
-static ssize_t
-staging_find_alias(const struct staging *s, const char *alias, size_t skip)
+/* The builder as it was when the call began. */
+static void
+pending_rollback(ptrust_builder *b, struct pending *p)
 {
-	size_t i;
+	struct undo *u;
 
-	for (i = 0; i < s->n; i++)
-		if (i != skip && strcmp(s->a[i]->alias, alias) == 0)
-			return (ssize_t)i;
-	return -1;
+	while (p->nundo > 0) {
+		u = &p->undo[--p->nundo];
+		pt_anchor_unref(b->anchors[u->pos]);
+		b->anchors[u->pos] = u->old;
+	}
+	while (b->n_anchors > p->n_before)
+		pt_anchor_unref(b->anchors[--b->n_anchors]);
 }
 
 /* Chooses the alias for a new certificate; NULL with err set on failure. */
 static char *
-pick_alias(const struct staging *s, const struct pt_item *it, size_t skip,
+pick_alias(const ptrust_builder *b, const struct pt_item *it, size_t skip,
     const char *fp, ptrust_status *st, char *err)
 {
 	char *alias = NULL, *cn, *tmp;
 	size_t n;
 
 	if (it->alias != NULL && it->explicit_alias) {
-		if (staging_find_alias(s, it->alias, skip) >= 0) {
+		if (alias_taken(b, it->alias, skip)) {
 			pt_seterr(err, "alias %s already names another "
 			    "certificate", it->alias);
 			*st = PTRUST_ERR_EXISTS;
@@ -215,7 +364,7 @@ pick_alias(const struct staging *s, const struct pt_item *it, size_t skip,
 			goto nomem;
 		snprintf(alias, 16, "anchor-%.8s", fp);
 	}
-	if (staging_find_alias(s, alias, skip) >= 0) {
+	if (alias_taken(b, alias, skip)) {
 		/* a derived name collides: make it unique with the fingerprint */
 		n = strlen(alias);
 		if (n > PT_MAX_ALIAS - 9)
@@ -235,72 +384,82 @@ nomem:
 	return NULL;
 }
 
+/*
+ * One item, on the builder's own array.  It changes the builder only once
+ * nothing more can fail, and only in ways p can undo.
+ */
 static ptrust_status
-stage_one(struct staging *s, const struct pt_item *it, char *err)
+stage_one(ptrust_builder *b, struct pending *p, const struct pt_item *it,
+    char *err)
 {
 	ptrust_status st = PTRUST_ERR_NOMEM;
-	ptrust_anchor *a = NULL, *probe;
+	ptrust_anchor *a = NULL, *probe, *old;
+	X509_NAME *subject = X509_get_subject_name(it->x509);
 	char *alias = NULL;
-	size_t i;
+	ssize_t i;
 
 	/* Probe anchor: fingerprint and role computed once, alias fixed later. */
 	if ((probe = pt_anchor_new(it->x509, "probe", it->role)) == NULL) {
 		pt_seterr_ssl(err, "cannot import certificate");
 		return PTRUST_ERR_NOMEM;
 	}
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->a[i]->sha256, probe->sha256) == 0) {
-			st = staging_log(s, PTRUST_CHANGE_UNCHANGED,
-			    s->a[i]->alias, NULL) ? PTRUST_OK : PTRUST_ERR_NOMEM;
-			goto done;
-		}
+	if ((i = index_find(b, BY_FP, hash_fp(probe->sha256), probe->sha256,
+	    NO_POS)) >= 0) {
+		st = pending_log(p, PTRUST_CHANGE_UNCHANGED,
+		    b->anchors[i]->alias, NULL) ? PTRUST_OK : PTRUST_ERR_NOMEM;
+		goto done;
 	}
-	for (i = 0; i < s->n; i++) {
-		if (X509_NAME_cmp(X509_get_subject_name(s->a[i]->x509),
-		    X509_get_subject_name(it->x509)) != 0)
-			continue;
+	if ((i = index_find(b, BY_SUBJECT, (size_t)probe->subject_hash,
+	    subject, NO_POS)) >= 0) {
+		old = b->anchors[i];
 		if (ASN1_TIME_compare(X509_get0_notBefore(it->x509),
-		    X509_get0_notBefore(s->a[i]->x509)) <= 0) {
-			if ((alias = pick_alias(s, it, i, probe->sha256, &st,
-			    err)) == NULL)
+		    X509_get0_notBefore(old->x509)) <= 0) {
+			if ((alias = pick_alias(b, it, (size_t)i,
+			    probe->sha256, &st, err)) == NULL)
 				goto done;
-			st = staging_log(s, PTRUST_CHANGE_KEPT_EXISTING, alias,
-			    s->a[i]->alias) ? PTRUST_OK : PTRUST_ERR_NOMEM;
+			st = pending_log(p, PTRUST_CHANGE_KEPT_EXISTING, alias,
+			    old->alias) ? PTRUST_OK : PTRUST_ERR_NOMEM;
 			goto done;
 		}
 		/* CUCM's rule: the newer certificate of a subject wins. */
 		if (it->explicit_alias) {
-			if ((alias = pick_alias(s, it, i, probe->sha256, &st,
-			    err)) == NULL)
+			if ((alias = pick_alias(b, it, (size_t)i,
+			    probe->sha256, &st, err)) == NULL)
 				goto done;
-		} else if ((alias = OPENSSL_strdup(s->a[i]->alias)) == NULL)
+		} else if ((alias = OPENSSL_strdup(old->alias)) == NULL)
 			goto done;
 		/* A role the administrator gave the old certificate carries over. */
 		if ((a = pt_anchor_with(probe, alias, it->role == PTRUST_ROLE_AUTO ?
-		    s->a[i]->role : PTRUST_ROLE_AUTO)) == NULL)
+		    old->role : PTRUST_ROLE_AUTO)) == NULL)
 			goto done;
-		if (!staging_log(s, PTRUST_CHANGE_REPLACED, alias,
-		    s->a[i]->alias)) {
+		if (!pending_log(p, PTRUST_CHANGE_REPLACED, alias,
+		    old->alias)) {
 			pt_anchor_unref(a);
 			goto done;
 		}
-		pt_anchor_unref(s->a[i]);
-		s->a[i] = a;
+		/* pt_builder_apply made room for one undo per item */
+		p->undo[p->nundo].pos = (size_t)i;
+		p->undo[p->nundo].old = old;
+		p->nundo++;
+		b->anchors[i] = a;
+		index_add(b, (size_t)i);
 		st = PTRUST_OK;
 		goto done;
 	}
-	if ((alias = pick_alias(s, it, (size_t)-1, probe->sha256, &st,
+	if ((alias = pick_alias(b, it, NO_POS, probe->sha256, &st,
 	    err)) == NULL)
 		goto done;
 	st = PTRUST_ERR_NOMEM;
-	if (!staging_reserve(s, 1) ||
-	    (a = pt_anchor_with(probe, alias, PTRUST_ROLE_AUTO)) == NULL)
+	if ((a = pt_anchor_with(probe, alias, PTRUST_ROLE_AUTO)) == NULL)
 		goto done;
-	if (!staging_log(s, PTRUST_CHANGE_ADDED, alias, NULL)) {
+	if (!pending_log(p, PTRUST_CHANGE_ADDED, alias, NULL)) {
 		pt_anchor_unref(a);
 		goto done;
 	}
-	s->a[s->n++] = a;
+	/* ... and room for one more anchor per item */
+	b->anchors[b->n_anchors] = a;
+	index_add(b, b->n_anchors);
+	b->n_anchors++;
 	st = PTRUST_OK;
 done:
 	if (st == PTRUST_ERR_NOMEM && err[0] == '\0')
@@ -312,45 +471,68 @@ done:
 
 /*
  * Applies items to the builder (or, with replace_all, to an empty set
- * that then replaces the builder's content).  All or nothing.
+ * that then replaces the builder's content).  All or nothing: the changes
+ * are made in place and undone if an item fails.
  */
 ptrust_status
 pt_builder_apply(ptrust_builder *b, const struct pt_item *items, size_t n,
     int replace_all)
 {
-	struct staging s;
+	struct pending p;
+	ptrust_anchor **kept = NULL, **fresh;
+	size_t n_kept = 0, cap_kept = 0, i, j;
 	ptrust_status st;
-	size_t i;
 
-	memset(&s, 0, sizeof(s));
+	memset(&p, 0, sizeof(p));
 	b->err[0] = '\0';
 	pt_builder_clear_changes(b);	/* the list describes this call only */
-	if (!replace_all) {
-		if (!staging_reserve(&s, b->n_anchors + 1))
+	/* Each item adds or replaces at most one anchor: make room for all. */
+	if ((p.undo = pt_calloc(n, sizeof(*p.undo))) == NULL ||
+	    !index_reserve(b, n))
+		goto nomem;
+	if (replace_all) {
+		/* The old set aside, to come back if an item fails. */
+		if ((fresh = pt_calloc(n, sizeof(*fresh))) == NULL)
 			goto nomem;
-		for (i = 0; i < b->n_anchors; i++)
-			s.a[s.n++] = pt_anchor_ref(b->anchors[i]);
-	}
+		kept = b->anchors;
+		n_kept = b->n_anchors;
+		cap_kept = b->cap_anchors;
+		b->anchors = fresh;
+		b->n_anchors = 0;
+		b->cap_anchors = n;
+	} else if (!anchors_reserve(b, n))
+		goto nomem;
+	p.n_before = b->n_anchors;
 	for (i = 0; i < n; i++) {
-		if ((st = stage_one(&s, &items[i], b->err)) != PTRUST_OK) {
+		if ((st = stage_one(b, &p, &items[i], b->err)) != PTRUST_OK) {
 			if (items[i].what != NULL) {
 				char tmp[PT_ERRLEN];
 
 				snprintf(tmp, sizeof(tmp), "%s", b->err);
 				pt_seterr(b->err, "%s: %s", items[i].what, tmp);
 			}
-			staging_free(&s);
+			pending_rollback(b, &p);
+			if (replace_all) {
+				OPENSSL_free(b->anchors);
+				b->anchors = kept;
+				b->n_anchors = n_kept;
+				b->cap_anchors = cap_kept;
+			}
+			free_changes(p.c, p.nc);
+			OPENSSL_free(p.undo);
 			return st;
 		}
 	}
-	free_anchor_array(b->anchors, b->n_anchors);
-	b->anchors = s.a;
-	b->n_anchors = s.n;
-	b->changes = s.c;
-	b->n_changes = s.nc;
+	for (j = 0; j < p.nundo; j++)
+		pt_anchor_unref(p.undo[j].old);
+	if (replace_all)
+		free_anchor_array(kept, n_kept);
+	OPENSSL_free(p.undo);
+	b->changes = p.c;
+	b->n_changes = p.nc;
 	return PTRUST_OK;
 nomem:
-	staging_free(&s);
+	OPENSSL_free(p.undo);
 	pt_seterr(b->err, "out of memory");
 	return PTRUST_ERR_NOMEM;
 }
@@ -605,15 +787,27 @@ ptrust_builder_change(const ptrust_builder *b, size_t index,
 	return b->changes[index].kind;
 }
 
+/* The first anchor that pt_anchor_matches key, or -1. */
 static ssize_t
 builder_index(const ptrust_builder *b, const char *key)
 {
-	size_t i;
+	char fp[65];
+	ssize_t i, j;
+	size_t k;
 
-	for (i = 0; i < b->n_anchors; i++)
-		if (pt_anchor_matches(b->anchors[i], key))
-			return (ssize_t)i;
-	return -1;
+	if (b->index == NULL || b->index_stale) {
+		/* tables rebuilt by the next add; until then, a walk */
+		for (k = 0; k < b->n_anchors; k++)
+			if (pt_anchor_matches(b->anchors[k], key))
+				return (ssize_t)k;
+		return -1;
+	}
+	i = index_find(b, BY_ALIAS, hash_alias(key), key, NO_POS);
+	if (pt_normalize_sha256(key, fp) &&
+	    (j = index_find(b, BY_FP, hash_fp(fp), fp, NO_POS)) >= 0 &&
+	    (i < 0 || j < i))
+		i = j;
+	return i;
 }
 
 ptrust_status
@@ -636,6 +830,7 @@ ptrust_builder_remove(ptrust_builder *b, const char *key)
 	memmove(&b->anchors[i], &b->anchors[i + 1],
 	    (b->n_anchors - (size_t)i - 1) * sizeof(*b->anchors));
 	b->n_anchors--;
+	b->index_stale = 1;	/* the anchors after it moved */
 	return PTRUST_OK;
 }
 

@@ -46,6 +46,8 @@ struct ptrust_anchor {
 	ptrust_role	 role;
 	unsigned char	*der;
 	size_t		 der_len;
+	/* X509_NAME_hash_ex of the subject: equal names hash alike */
+	unsigned long	 subject_hash;
 };
 
 struct pt_change {
@@ -54,10 +56,27 @@ struct pt_change {
 	char		*other_alias;
 };
 
+/*
+ * One slot of the builder's lookup tables (builder.c): a key's hash and a
+ * position, only a hint until the anchor there is checked to have the key.
+ */
+struct pt_slot {
+	size_t		 hash;
+	size_t		 pos;		/* position + 1; 0: an empty slot */
+};
+
 struct ptrust_builder {
 	char		*name;
 	ptrust_anchor	**anchors;
-	size_t		 n_anchors;
+	size_t		 n_anchors, cap_anchors;
+	/*
+	 * Three tables of index_cap slots each, by fingerprint, by subject
+	 * and by alias.  Entries are never deleted; NULL or index_stale
+	 * (positions moved) means rebuild before use.
+	 */
+	struct pt_slot	*index;
+	size_t		 index_cap, index_used;
+	int		 index_stale;
 	struct pt_change *changes;
 	size_t		 n_changes;
 	char		 err[PT_ERRLEN];

@@ -92,12 +92,46 @@ pt_store_anchor_by_x509(const ptrust_store *s, const X509 *x)
 	return NULL;
 }
 
+/*
+ * The anchors into the X509_STORE, the way X509_STORE_add_cert puts them
+ * but without its duplicate check: in OpenSSL 3.0 that is a find on the
+ * store's object stack, which sorts the whole stack again after every
+ * push, O(n^2 log n) for n anchors.  The anchors' fingerprints are unique
+ * (a builder holds one certificate once; cluster.c merges by fingerprint),
+ * so there is nothing for it to find.  One sort at the end, before anyone
+ * else sees the store, leaves the stack as its lookups expect it: sorted,
+ * so that they never sort it under the store's lock.  The objects go in
+ * in the anchors' order, as before.
+ */
+static ptrust_status
+add_anchors(X509_STORE *store, ptrust_anchor *const *anchors, size_t n,
+    char *err)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	X509_OBJECT *obj;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((obj = X509_OBJECT_new()) == NULL ||
+		    !X509_OBJECT_set1_X509(obj, anchors[i]->x509) ||
+		    !sk_X509_OBJECT_push(objs, obj)) {
+			X509_OBJECT_free(obj);
+			pt_seterr_ssl(err, "cannot add %s to the snapshot",
+			    anchors[i]->alias);
+			return PTRUST_ERR_INTERNAL;
+		}
+	}
+	sk_X509_OBJECT_sort(objs);
+	return PTRUST_OK;
+}
+
 /* A snapshot of these anchors (each referenced, not copied). */
 ptrust_status
 pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
     ptrust_store **out, char *err)
 {
 	ptrust_store *s;
+	ptrust_status st;
 	size_t i;
 
 	*out = NULL;
@@ -111,15 +145,12 @@ pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
 	    (s->x509_store = X509_STORE_new()) == NULL ||
 	    !set_policy_defaults(s->x509_store))
 		goto nomem;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		s->anchors[i] = pt_anchor_ref(anchors[i]);
-		s->n_anchors++;
-		if (!X509_STORE_add_cert(s->x509_store, anchors[i]->x509)) {
-			pt_seterr_ssl(err, "cannot add %s to the snapshot",
-			    anchors[i]->alias);
-			ptrust_store_unref(s);
-			return PTRUST_ERR_INTERNAL;
-		}
+	s->n_anchors = n;
+	if ((st = add_anchors(s->x509_store, anchors, n, err)) != PTRUST_OK) {
+		ptrust_store_unref(s);
+		return st;
 	}
 	memcpy(s->by_x509, s->anchors, n * sizeof(*s->by_x509));
 	qsort(s->by_x509, n, sizeof(*s->by_x509), cmp_by_x509);

@@ -129,6 +129,225 @@ builder_under_oom(void **state)
 	free(pem);
 }
 
+/*
+ * A builder's state as text: every anchor in order with its alias,
+ * fingerprint and role, and with ptrs the address of each (a failed call
+ * must leave the very same objects).  Plain malloc, outside the hook.
+ */
+static char *
+builder_state(const ptrust_builder *b, int ptrs)
+{
+	size_t n = ptrust_builder_anchor_count(b), i, len = 0;
+	char *out = malloc(n * 256 + 1);
+
+	assert_non_null(out);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+
+		assert_non_null(a);
+		len += (size_t)snprintf(out + len, 256, "%p %s %s %s\n",
+		    ptrs ? (const void *)a : NULL, ptrust_anchor_alias(a),
+		    ptrust_anchor_sha256(a),
+		    ptrust_role_name(ptrust_anchor_role(a)));
+	}
+	return out;
+}
+
+static void
+assert_state(const ptrust_builder *b, int ptrs, const char *expect)
+{
+	char *now = builder_state(b, ptrs);
+
+	assert_string_equal(now, expect);
+	free(now);
+}
+
+/* Every anchor found by its alias and its fingerprint. */
+static void
+assert_all_found(const ptrust_builder *b)
+{
+	size_t i;
+
+	for (i = 0; i < ptrust_builder_anchor_count(b); i++) {
+		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+
+		assert_ptr_equal(ptrust_builder_find(b, ptrust_anchor_alias(a)),
+		    a);
+		assert_ptr_equal(ptrust_builder_find(b,
+		    ptrust_anchor_sha256(a)), a);
+	}
+}
+
+/* capf_b's subject with another notBefore. */
+static X509 *
+capf_b_at(time_t not_before)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec s;
+	X509 *x;
+
+	memset(&s, 0, sizeof(s));
+	s.cn = "CAPF-0badcafe";
+	s.o = "Other Cluster";
+	s.l = "Porto";
+	s.st = "Porto";
+	s.ca = 1;
+	s.pathlen = 0;
+	s.not_before = not_before;
+	x = lab_issue(&s, l->capf_b_key, NULL, NULL);
+	assert_non_null(x);
+	return x;
+}
+
+/*
+ * The builder the sweeps start from, made without failures: four anchors,
+ * with stale_tables the third removed after the tables were built.
+ */
+static ptrust_builder *
+holding_builder(int stale_tables)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = ptrust_builder_new("callmanager-trust");
+
+	assert_non_null(b);
+	assert_int_equal(ptrust_builder_add_x509(b, l->capf_a, "x",
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(b, l->capf_b, NULL,
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(b, l->mic, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(b, l->mfg_root, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	if (stale_tables)
+		assert_int_equal(ptrust_builder_remove(b, "SEP001122334455"),
+		    PTRUST_OK);
+	return b;
+}
+
+/*
+ * One call (add_mem of a bundle, or load_dir) on a builder that already
+ * holds anchors, failing at every allocation in turn.  A failure leaves
+ * the builder exactly as it was: the same anchor objects in the same
+ * order, and lookups (by alias, fingerprint and subject) that still find
+ * them.  Parsing makes most of the allocations and is slow, so the inputs
+ * are small and nothing is parsed twice per step.
+ */
+static long
+sweep_call(int stale_tables, const char *pem, size_t len, const char *dir,
+    X509 *older_b)
+{
+	ptrust_builder *b;
+	ptrust_status st;
+	char *expect, *before;
+	const char *alias = NULL, *other = NULL;
+	size_t expect_changes;
+	long k, failures = 0;
+	int done;
+
+	b = holding_builder(stale_tables);
+	st = dir != NULL ? ptrust_builder_load_dir(b, dir) :
+	    ptrust_builder_add_mem(b, pem, len, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(st, PTRUST_OK);
+	expect = builder_state(b, 0);
+	expect_changes = ptrust_builder_change_count(b);
+	ptrust_builder_free(b);
+	for (k = 1; k < 100000; k++) {
+		b = holding_builder(stale_tables);
+		before = builder_state(b, 1);
+		inject(k);
+		st = dir != NULL ? ptrust_builder_load_dir(b, dir) :
+		    ptrust_builder_add_mem(b, pem, len, NULL, PTRUST_ROLE_AUTO);
+		done = sweep_done();
+		if (st != PTRUST_OK) {
+			failures++;
+			assert_true(strlen(ptrust_builder_error(b)) > 0);
+			assert_int_equal(ptrust_builder_change_count(b), 0);
+			assert_state(b, 1, before);
+			assert_all_found(b);
+			/* capf_b is where it was, for its subject too */
+			assert_int_equal(ptrust_builder_add_x509(b, older_b,
+			    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+			assert_int_equal(ptrust_builder_change(b, 0, &alias,
+			    &other), PTRUST_CHANGE_KEPT_EXISTING);
+			assert_string_equal(other, "CAPF-0badcafe");
+			assert_state(b, 1, before);
+		} else {
+			assert_state(b, 0, expect);
+			assert_int_equal(ptrust_builder_change_count(b),
+			    expect_changes);
+			assert_all_found(b);
+		}
+		free(before);
+		ptrust_builder_free(b);
+		if (done)
+			break;
+	}
+	assert_true(k > 10);
+	free(expect);
+	return failures;
+}
+
+/*
+ * A bundle whose first certificate replaces one there, the second is
+ * added (its CN is another subject's: the alias gets the fingerprint) and
+ * the third replaces the first.
+ */
+static void
+bundle_add_under_oom(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *older_b = capf_b_at(LAB_T0 - 9 * LAB_DAY);
+	X509 *newer_b = capf_b_at(LAB_T0);
+	X509 *newest_b = capf_b_at(LAB_T0 + 1);
+	X509 *certs[3];
+	size_t len;
+	char *pem;
+	long failures;
+
+	(void)state;
+	certs[0] = newer_b;
+	certs[1] = l->lsc_a;
+	certs[2] = newest_b;
+	pem = lab_pem(certs, 3, &len);
+	failures = sweep_call(0, pem, len, NULL, older_b);
+	print_message("bundle add: %ld injected failures handled\n",
+	    failures);
+	assert_true(failures > 20);
+	free(pem);
+	X509_free(older_b);
+	X509_free(newer_b);
+	X509_free(newest_b);
+}
+
+/*
+ * load_dir, replacing everything there (tables stale from a removal): the
+ * second file replaces the first.
+ */
+static void
+load_dir_over_anchors_under_oom(void **state)
+{
+	X509 *older_b = capf_b_at(LAB_T0 - 9 * LAB_DAY);
+	X509 *mid_b = capf_b_at(LAB_T0 - 5 * LAB_DAY);
+	X509 *newer_b = capf_b_at(LAB_T0);
+	char *dir = test_tmpdir(), path[4096];
+	long failures;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/a.pem", dir);
+	assert_int_equal(lab_write_pem(path, &mid_b, 1), 0);
+	snprintf(path, sizeof(path), "%s/b.pem", dir);
+	assert_int_equal(lab_write_pem(path, &newer_b, 1), 0);
+	failures = sweep_call(1, NULL, 0, dir, older_b);
+	print_message("load_dir: %ld injected failures handled\n", failures);
+	assert_true(failures > 20);
+	X509_free(older_b);
+	X509_free(mid_b);
+	X509_free(newer_b);
+	test_rmtree(dir);
+	free(dir);
+}
+
 /* Saving and loading a store directory, each failing at every allocation. */
 static void
 store_dir_under_oom(void **state)
@@ -198,6 +417,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(verify_under_oom),
 		cmocka_unit_test(builder_under_oom),
+		cmocka_unit_test(bundle_add_under_oom),
+		cmocka_unit_test(load_dir_over_anchors_under_oom),
 		cmocka_unit_test(store_dir_under_oom),
 	};
 	int rc;

@@ -2534,6 +2534,543 @@ load_dir_failure_leaves_builder(void **state)
 
 /* ----------------------------------------------------------- NULL args */
 
+/* ------------------------------------------- large stores, lookup tables */
+
+/*
+ * What a failed call must leave exactly as it was: every anchor, in order,
+ * the very same object, with its alias, fingerprint and role.
+ */
+static char *
+builder_state(const ptrust_builder *b)
+{
+	size_t n = ptrust_builder_anchor_count(b), i, len = 0;
+	char *out = malloc(n * 256 + 1);
+
+	assert_non_null(out);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+
+		assert_non_null(a);
+		len += (size_t)snprintf(out + len, 256, "%p %s %s %s\n",
+		    (const void *)a, ptrust_anchor_alias(a),
+		    ptrust_anchor_sha256(a),
+		    ptrust_role_name(ptrust_anchor_role(a)));
+	}
+	return out;
+}
+
+static void
+assert_builder_state(const ptrust_builder *b, const char *before)
+{
+	char *now = builder_state(b);
+
+	assert_string_equal(now, before);
+	free(now);
+}
+
+/* Anchor i of b holds x under alias, and both keys find it. */
+static void
+assert_anchor_at(const ptrust_builder *b, size_t i, X509 *x,
+    const char *alias)
+{
+	const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+	char fp[65], fpc[96];
+
+	assert_non_null(a);
+	fp_of(x, fp);
+	fp_colons_upper(fp, fpc);
+	assert_string_equal(ptrust_anchor_sha256(a), fp);
+	assert_string_equal(ptrust_anchor_alias(a), alias);
+	assert_ptr_equal(ptrust_builder_find(b, alias), a);
+	assert_ptr_equal(ptrust_builder_find(b, fp), a);
+	assert_ptr_equal(ptrust_builder_find(b, fpc), a);
+}
+
+/* Anchor i of the big store, by alias and by fingerprint. */
+static void
+assert_store_finds(const ptrust_store *s, size_t i, const char *fp)
+{
+	char alias[32];
+
+	snprintf(alias, sizeof(alias), "Big_CA_%04zu", i);
+	assert_ptr_equal(ptrust_store_find(s, alias),
+	    ptrust_store_anchor(s, i));
+	assert_ptr_equal(ptrust_store_find(s, fp), ptrust_store_anchor(s, i));
+}
+
+/*
+ * Thousands of anchors added one at a time (quadratic before the lookup
+ * tables and the single sort of the store's objects): every one where it
+ * belongs and findable, and validation through the store unchanged.
+ */
+static void
+big_store_one_at_a_time(void **state)
+{
+	enum { N = 1000, MID = N / 2 };
+	EVP_PKEY *key = lab_key_ec("P-256"), *leaf_key = lab_key_ec("P-256");
+	X509 **cas = calloc(N, sizeof(*cas)), *leaf, *stranger, *stray_leaf;
+	char (*fps)[65] = calloc(N, sizeof(*fps));
+	char cn[32], alias[32];
+	ptrust_builder *b = new_builder("big-trust");
+	ptrust_options *o = test_options();
+	ptrust_store *s = NULL;
+	ptrust_result *r;
+	struct lab_spec ls;
+	char *pem, *before;
+	size_t i, len;
+
+	(void)state;
+	assert_non_null(key);
+	assert_non_null(leaf_key);
+	assert_non_null(cas);
+	assert_non_null(fps);
+	for (i = 0; i < N; i++) {
+		snprintf(cn, sizeof(cn), "Big CA %04zu", i);
+		cas[i] = mk_cert(cn, "Big Store", 0, 0, 1, key);
+		assert_non_null(cas[i]);
+		fp_of(cas[i], fps[i]);
+	}
+	for (i = 0; i < N; i++) {
+		add_x509_ok(b, cas[i], NULL, PTRUST_ROLE_AUTO);
+		snprintf(alias, sizeof(alias), "Big_CA_%04zu", i);
+		assert_int_equal(ptrust_builder_change_count(b), 1);
+		assert_change(b, 0, PTRUST_CHANGE_ADDED, alias, NULL);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), N);
+	for (i = 0; i < N; i++) {
+		snprintf(alias, sizeof(alias), "Big_CA_%04zu", i);
+		assert_anchor_at(b, i, cas[i], alias);
+	}
+
+	/* all of them again in one bundle: nothing changes */
+	before = builder_state(b);
+	pem = lab_pem(cas, N, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	free(pem);
+	assert_int_equal(ptrust_builder_change_count(b), N);
+	snprintf(alias, sizeof(alias), "Big_CA_%04d", MID);
+	assert_change(b, MID, PTRUST_CHANGE_UNCHANGED, alias, NULL);
+	assert_builder_state(b, before);
+	free(before);
+
+	/* the snapshot: same anchors, same order */
+	assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+	assert_int_equal(ptrust_store_anchor_count(s), N);
+	for (i = 0; i < N; i++)
+		assert_ptr_equal(ptrust_store_anchor(s, i),
+		    ptrust_builder_anchor(b, i));
+	/* (the store's find walks its anchors: a sample) */
+	for (i = 0; i < N; i += 97)
+		assert_store_finds(s, i, fps[i]);
+	assert_store_finds(s, MID, fps[MID]);
+	assert_store_finds(s, N - 1, fps[N - 1]);
+
+	/* a leaf of the CA in the middle validates to exactly that anchor */
+	memset(&ls, 0, sizeof(ls));
+	ls.cn = "SEP00BB00BB00BB";
+	ls.pathlen = -1;
+	ls.eku = "clientAuth,serverAuth";
+	leaf = lab_issue(&ls, leaf_key, cas[MID], key);
+	assert_non_null(leaf);
+	r = test_verify(s, &leaf, 1, o);
+	assert_true(ptrust_result_trusted(r));
+	assert_ptr_equal(ptrust_result_anchor(r), ptrust_store_anchor(s, MID));
+	ptrust_result_free(r);
+
+	/* one of a CA the store lacks (same key, another name) does not */
+	stranger = mk_cert("Big CA stranger", "Big Store", 0, 0, 1, key);
+	assert_non_null(stranger);
+	stray_leaf = lab_issue(&ls, leaf_key, stranger, key);
+	assert_non_null(stray_leaf);
+	r = test_verify(s, &stray_leaf, 1, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_null(ptrust_result_anchor(r));
+	ptrust_result_free(r);
+
+	X509_free(leaf);
+	X509_free(stray_leaf);
+	X509_free(stranger);
+	for (i = 0; i < N; i++)
+		X509_free(cas[i]);
+	free(cas);
+	free(fps);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(leaf_key);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+	ptrust_builder_free(b);
+}
+
+/* Room for an alias (128 characters) and more. */
+#define ALIAS_BUF	160
+
+/* "Equiv X-<first 8 hex digits of x's fingerprint>" and the like. */
+static const char *
+suffixed(const char *alias, X509 *x)
+{
+	static char buf[ALIAS_BUF];
+	char fp[65];
+
+	fp_of(x, fp);
+	snprintf(buf, sizeof(buf), "%s-%.8s", alias, fp);
+	return buf;
+}
+
+/*
+ * CUCM's rules and the alias rules through a script of adds, finds and
+ * removals, each step's change log as the builder has always written it.
+ */
+static void
+builder_rules_in_sequence(void **state)
+{
+	const struct lab *l = test_lab();
+	EVP_PKEY *k = l->capf_a_key;
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *a0, *a1, *a2, *a2b, *a3, *bb, *b_other, *c, *c2, *d1, *d2, *e;
+	X509 *bundle[3];
+	char *pem, *before, fpa3[65], fpe[65], bo_alias[ALIAS_BUF];
+	size_t len;
+
+	(void)state;
+	a0 = mk_cert("Equiv A", "Eq", LAB_T0 - 20 * LAB_DAY, 0, 1, k);
+	a1 = mk_cert("Equiv A", "Eq", LAB_T0 - 10 * LAB_DAY, 0, 1, k);
+	a2 = mk_cert("Equiv A", "Eq", LAB_T0 - 5 * LAB_DAY, 0, 1, k);
+	a2b = mk_cert("Equiv A", "Eq", LAB_T0 - 5 * LAB_DAY, 0, 1, k);
+	a3 = mk_cert("Equiv A", "Eq", LAB_T0 - 2 * LAB_DAY, 0, 1, k);
+	bb = mk_cert("Equiv B", "Eq", 0, 0, 1, k);
+	b_other = mk_cert("Equiv B", "Other", 0, 0, 1, k);
+	c = mk_cert("Equiv C", "Eq", 0, 0, 1, k);
+	c2 = mk_cert("Equiv C2", "Eq", 0, 0, 1, k);
+	d1 = mk_cert("Equiv D", "Eq", LAB_T0 - 10 * LAB_DAY, 0, 1, k);
+	d2 = mk_cert("Equiv D", "Eq", LAB_T0 - 5 * LAB_DAY, 0, 1, k);
+	e = mk_cert("Equiv E", "Eq", 0, 0, 1, k);
+	fp_of(a3, fpa3);
+	fp_of(e, fpe);
+
+	/* a bundle holding one certificate twice */
+	bundle[0] = a1;
+	bundle[1] = bb;
+	bundle[2] = a1;
+	pem = lab_pem(bundle, 3, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	free(pem);
+	assert_int_equal(ptrust_builder_change_count(b), 3);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Equiv_A", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_ADDED, "Equiv_B", NULL);
+	assert_change(b, 2, PTRUST_CHANGE_UNCHANGED, "Equiv_A", NULL);
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_anchor_at(b, 0, a1, "Equiv_A");
+	assert_anchor_at(b, 1, bb, "Equiv_B");
+
+	/* newer: replaced in place; older or as old: the one there stays */
+	add_x509_ok(b, a2, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "Equiv_A", "Equiv_A");
+	assert_anchor_at(b, 0, a2, "Equiv_A");
+	assert_null(find_fp(b, a1));
+	before = builder_state(b);
+	add_x509_ok(b, a0, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Equiv_A", "Equiv_A");
+	add_x509_ok(b, a1, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Equiv_A", "Equiv_A");
+	add_x509_ok(b, a2b, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Equiv_A", "Equiv_A");
+	add_x509_ok(b, a0, "free-name", PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "free-name",
+	    "Equiv_A");
+	assert_builder_state(b, before);
+	free(before);
+
+	/* another subject with the same CN: the derived alias is suffixed */
+	add_x509_ok(b, b_other, NULL, PTRUST_ROLE_AUTO);
+	snprintf(bo_alias, sizeof(bo_alias), "%s", suffixed("Equiv_B",
+	    b_other));
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, bo_alias, NULL);
+	assert_anchor_at(b, 2, b_other, bo_alias);
+
+	/* an explicit alias naming another anchor: refused, nothing changes */
+	before = builder_state(b);
+	assert_int_equal(ptrust_builder_add_x509(b, c, "Equiv_B",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+	assert_string_equal(ptrust_builder_error(b),
+	    "alias Equiv_B already names another certificate");
+	assert_int_equal(ptrust_builder_change_count(b), 0);
+	assert_builder_state(b, before);
+	/* ... on the way to replacing, or to keeping the one there */
+	assert_int_equal(ptrust_builder_add_x509(b, a3, "Equiv_B",
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+	assert_builder_state(b, before);
+	assert_int_equal(ptrust_builder_add_x509(b, a0, bo_alias,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+	assert_contains(ptrust_builder_error(b), bo_alias);
+	assert_builder_state(b, before);
+	free(before);
+
+	/* an explicit alias on a replacement renames it */
+	add_x509_ok(b, a3, "a-renamed", PTRUST_ROLE_CAPF);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "a-renamed", "Equiv_A");
+	assert_anchor_at(b, 0, a3, "a-renamed");
+	assert_null(ptrust_builder_find(b, "Equiv_A"));
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 0)),
+	    PTRUST_ROLE_CAPF);
+
+	/* a later certificate of the same call replaces an earlier one */
+	bundle[0] = d1;
+	bundle[1] = d2;
+	pem = lab_pem(bundle, 2, &len);
+	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	free(pem);
+	assert_int_equal(ptrust_builder_change_count(b), 2);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Equiv_D", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_REPLACED, "Equiv_D", "Equiv_D");
+	assert_anchor_at(b, 3, d2, "Equiv_D");
+	assert_int_equal(ptrust_builder_anchor_count(b), 4);
+
+	/* removal moves the anchors after it; they stay findable */
+	assert_int_equal(ptrust_builder_remove(b, "Equiv_B"), PTRUST_OK);
+	assert_null(ptrust_builder_find(b, "Equiv_B"));
+	assert_null(find_fp(b, bb));
+	assert_anchor_at(b, 0, a3, "a-renamed");
+	assert_anchor_at(b, 1, b_other, bo_alias);
+	assert_anchor_at(b, 2, d2, "Equiv_D");
+	/* ... and after the next add, which rebuilds the tables */
+	add_x509_ok(b, bb, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Equiv_B", NULL);
+	assert_anchor_at(b, 0, a3, "a-renamed");
+	assert_anchor_at(b, 1, b_other, bo_alias);
+	assert_anchor_at(b, 2, d2, "Equiv_D");
+	assert_anchor_at(b, 3, bb, "Equiv_B");
+	assert_int_equal(ptrust_builder_set_role(b, "Equiv_B",
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_anchor_at(b, 3, bb, "Equiv_B");
+	assert_int_equal(ptrust_anchor_role(find_fp(b, bb)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	assert_int_equal(ptrust_builder_remove(b, "no-such"),
+	    PTRUST_ERR_NOT_FOUND);
+
+	/*
+	 * A key that is one anchor's alias and another's fingerprint names
+	 * the first of the two in anchor order.
+	 */
+	add_x509_ok(b, c, fpa3, PTRUST_ROLE_AUTO);	/* after a3 */
+	assert_ptr_equal(ptrust_builder_find(b, fpa3),
+	    ptrust_builder_anchor(b, 0));
+	add_x509_ok(b, c2, fpe, PTRUST_ROLE_AUTO);	/* before e */
+	add_x509_ok(b, e, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_anchor_count(b), 7);
+	assert_ptr_equal(ptrust_builder_find(b, fpe),
+	    ptrust_builder_anchor(b, 5));
+	assert_int_equal(ptrust_builder_remove(b, fpe), PTRUST_OK);
+	assert_null(find_fp(b, c2));
+	assert_ptr_equal(ptrust_builder_find(b, fpe),
+	    ptrust_builder_anchor(b, 5));
+	assert_anchor_at(b, 5, e, "Equiv_E");
+
+	X509_free(a0);
+	X509_free(a1);
+	X509_free(a2);
+	X509_free(a2b);
+	X509_free(a3);
+	X509_free(bb);
+	X509_free(b_other);
+	X509_free(c);
+	X509_free(c2);
+	X509_free(d1);
+	X509_free(d2);
+	X509_free(e);
+	ptrust_builder_free(b);
+}
+
+/* A self-signed CA whose subject (and issuer) is CN=cn,O=o as given. */
+static X509 *
+mk_named(int cn_type, const void *cn, int cn_len, int o_type, const char *o,
+    time_t nb, EVP_PKEY *key)
+{
+	X509 *x = mk_cert("placeholder", NULL, nb, 0, 1, key);
+	X509_NAME *n = X509_NAME_new();
+
+	assert_non_null(x);
+	assert_non_null(n);
+	assert_int_equal(X509_NAME_add_entry_by_txt(n, "CN", cn_type,
+	    (const unsigned char *)cn, cn_len, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(n, "O", o_type,
+	    (const unsigned char *)o, -1, -1, 0), 1);
+	assert_int_equal(X509_set_subject_name(x, n), 1);
+	assert_int_equal(X509_set_issuer_name(x, n), 1);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	X509_NAME_free(n);
+	return x;
+}
+
+/*
+ * One subject is one subject however it is written: names that differ
+ * only in case, spacing or string type are equal to X509_NAME_cmp, and
+ * the newer-wins rule treats them as the same subject.
+ */
+static void
+subject_equal_in_canonical_form(void **state)
+{
+	const struct lab *l = test_lab();
+	static const unsigned char bmp[] = {	/* "Canon Test CA", UCS-2 */
+		0, 'C', 0, 'a', 0, 'n', 0, 'o', 0, 'n', 0, ' ', 0, 'T', 0, 'e',
+		0, 's', 0, 't', 0, ' ', 0, 'C', 0, 'A',
+	};
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *n0, *n1, *n2, *other;
+	unsigned char *d1 = NULL, *d2 = NULL;
+	int l1, l2;
+	char *before;
+
+	(void)state;
+	n1 = mk_named(MBSTRING_UTF8, "Canon Test CA", -1, MBSTRING_UTF8,
+	    "Canon Org", LAB_T0 - 10 * LAB_DAY, l->capf_a_key);
+	n2 = mk_named(V_ASN1_PRINTABLESTRING, "  CANON  test   ca ", -1,
+	    V_ASN1_PRINTABLESTRING, "canon ORG", LAB_T0 - 5 * LAB_DAY,
+	    l->capf_a_key);
+	n0 = mk_named(V_ASN1_BMPSTRING, bmp, (int)sizeof(bmp),
+	    V_ASN1_IA5STRING, "Canon Org", LAB_T0 - 20 * LAB_DAY,
+	    l->capf_a_key);
+	other = mk_named(MBSTRING_UTF8, "Canon Test CB", -1, MBSTRING_UTF8,
+	    "Canon Org", LAB_T0 - 5 * LAB_DAY, l->capf_a_key);
+	/* the premise: encoded differently, equal to OpenSSL */
+	l1 = i2d_X509_NAME(X509_get_subject_name(n1), &d1);
+	l2 = i2d_X509_NAME(X509_get_subject_name(n2), &d2);
+	assert_true(l1 > 0 && l2 > 0);
+	assert_true(l1 != l2 || memcmp(d1, d2, (size_t)l1) != 0);
+	OPENSSL_free(d1);
+	OPENSSL_free(d2);
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(n1),
+	    X509_get_subject_name(n2)), 0);
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(n1),
+	    X509_get_subject_name(n0)), 0);
+	assert_true(X509_NAME_cmp(X509_get_subject_name(n1),
+	    X509_get_subject_name(other)) != 0);
+
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, n1, NULL, PTRUST_ROLE_EXTERNAL_CA);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Canon_Test_CA", NULL);
+	add_x509_ok(b, n2, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "Canon_Test_CA",
+	    "Canon_Test_CA");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_anchor_at(b, 1, n2, "Canon_Test_CA");
+	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 1)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	before = builder_state(b);
+	add_x509_ok(b, n0, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Canon_Test_CA",
+	    "Canon_Test_CA");
+	assert_builder_state(b, before);
+	free(before);
+	add_x509_ok(b, other, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Canon_Test_CB", NULL);
+	assert_int_equal(ptrust_builder_anchor_count(b), 3);
+
+	/* the same in one call, and in a builder copied from a snapshot */
+	{
+		ptrust_store *s = NULL;
+		ptrust_builder *c;
+		X509 *three[3];
+		char *pem;
+		size_t len;
+
+		assert_int_equal(ptrust_builder_build(b, &s), PTRUST_OK);
+		c = ptrust_builder_new_from_store(s);
+		assert_non_null(c);
+		three[0] = n0;
+		three[1] = n1;
+		three[2] = other;
+		pem = lab_pem(three, 3, &len);
+		assert_int_equal(ptrust_builder_add_mem(c, pem, len, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_OK);
+		free(pem);
+		assert_change(c, 0, PTRUST_CHANGE_KEPT_EXISTING,
+		    "Canon_Test_CA", "Canon_Test_CA");
+		assert_change(c, 1, PTRUST_CHANGE_KEPT_EXISTING,
+		    "Canon_Test_CA", "Canon_Test_CA");
+		assert_change(c, 2, PTRUST_CHANGE_UNCHANGED, "Canon_Test_CB",
+		    NULL);
+		assert_anchor_at(c, 1, n2, "Canon_Test_CA");
+		ptrust_builder_free(c);
+		ptrust_store_unref(s);
+	}
+
+	X509_free(n0);
+	X509_free(n1);
+	X509_free(n2);
+	X509_free(other);
+	ptrust_builder_free(b);
+}
+
+/*
+ * load_dir replaces everything: what the builder held does not count, the
+ * rules apply among the files, and a failure brings the old set back.
+ */
+static void
+load_dir_replaces_all(void **state)
+{
+	const struct lab *l = test_lab();
+	EVP_PKEY *k = l->capf_a_key;
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *before;
+	X509 *a0, *a1, *a2, *bb;
+
+	(void)state;
+	a0 = mk_cert("Load A", "Ld", LAB_T0 - 20 * LAB_DAY, 0, 1, k);
+	a1 = mk_cert("Load A", "Ld", LAB_T0 - 10 * LAB_DAY, 0, 1, k);
+	a2 = mk_cert("Load A", "Ld", LAB_T0 - 5 * LAB_DAY, 0, 1, k);
+	bb = mk_cert("Load B", "Ld", 0, 0, 1, k);
+	/* read in name order: w, x, y, z */
+	write_pem_in(dir, "w.pem", &a0, 1);
+	write_pem_in(dir, "x.pem", &a1, 1);
+	write_pem_in(dir, "y.pem", &bb, 1);
+	write_pem_in(dir, "z.pem", &a2, 1);
+
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, bb, "bee", PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, a1, "w", PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
+	    PTRUST_OK);		/* tables stale when the load starts */
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_change_count(b), 4);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "w", NULL);
+	assert_change(b, 1, PTRUST_CHANGE_REPLACED, "w", "w");
+	assert_change(b, 2, PTRUST_CHANGE_ADDED, "y", NULL);
+	assert_change(b, 3, PTRUST_CHANGE_REPLACED, "w", "w");
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	assert_anchor_at(b, 0, a2, "w");
+	assert_anchor_at(b, 1, bb, "y");
+	assert_null(ptrust_builder_find(b, "bee"));
+	assert_null(ptrust_builder_find(b, "x"));
+	assert_null(find_fp(b, l->capf_a));
+	assert_null(find_fp(b, a1));
+	assert_int_equal(ptrust_anchor_role(find_fp(b, bb)),
+	    PTRUST_ROLE_OTHER);
+
+	/* a bad file among them: the old set, as it was */
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	before = builder_state(b);
+	write_str(dir, "zz-bad.pem", "-----BEGIN CERTIFICATE-----\nQUJD\n"
+	    "-----END CERTIFICATE-----\n");
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_ERR_PARSE);
+	assert_builder_state(b, before);
+	assert_int_equal(ptrust_builder_change_count(b), 0);
+	assert_anchor_at(b, 0, a2, "w");
+	assert_anchor_at(b, 2, l->capf_b, "CAPF-0badcafe");
+	free(before);
+
+	X509_free(a0);
+	X509_free(a1);
+	X509_free(a2);
+	X509_free(bb);
+	ptrust_builder_free(b);
+	test_rmtree(dir);
+	free(dir);
+}
+
 static void
 null_arguments(void **state)
 {
@@ -2669,6 +3206,10 @@ main(void)
 		cmocka_unit_test(save_dir_removes_stale_temp_files),
 		cmocka_unit_test(save_dir_failure_is_atomic),
 		cmocka_unit_test(load_dir_failure_leaves_builder),
+		cmocka_unit_test(big_store_one_at_a_time),
+		cmocka_unit_test(builder_rules_in_sequence),
+		cmocka_unit_test(subject_equal_in_canonical_form),
+		cmocka_unit_test(load_dir_replaces_all),
 		cmocka_unit_test(null_arguments),
 	};
 	int rc;
