@@ -4,6 +4,11 @@
  * path a server takes: ptrust_cache_verify), on the same chains, in one
  * run.  A program that prints figures, not a test.
  *
+ * This VM's speed moves by tens of percent from one tenth of a second to
+ * the next, so no figure is a lone run: one-thread comparisons time A and
+ * B chain by chain, interleaved; two-thread figures come from pairs of
+ * short runs, one right after the other; each ratio is a median of 15.
+ *
  *	bench [--phones N] [--storm N] [--only SCENARIO] [--verbose]
  *
  * Last lines, one per scenario: "ratio NAME VALUE" (libphonetrust / raw
@@ -332,55 +337,6 @@ median(double *v, int n)
 }
 
 /*
- * A against B as pairs of runs, one right after the other, the order
- * alternating (AB, BA, ...), each pair on the next slice of phones.  The
- * ratio is the median of the pairs' ratios B / A: this VM's speed drifts
- * by tens of percent over seconds, which moves both runs of a pair alike
- * and a lone figure measured a minute apart from the other not at all
- * alike.  *a and *b get the median rates, *cpu_a and *cpu_b the median
- * CPU time per chain (either may be NULL).
- */
-#define PAIRS	15
-
-static int verbose;	/* --verbose: every pair */
-#define MAX_PAIRS	64
-
-struct pair {
-	double	a, b, cpu_a, cpu_b;
-};
-
-static double
-paired(const struct world *w, struct job a, struct job b, int npairs,
-    int slice, struct pair *out)
-{
-	double ra[MAX_PAIRS], rb[MAX_PAIRS], ca[MAX_PAIRS], cb[MAX_PAIRS];
-	double ratio[MAX_PAIRS];
-	int i, span = w->nphones - slice;
-
-	for (i = 0; i < npairs; i++) {
-		a.first = b.first = (i * slice) % (span + 1);
-		if (i % 2 == 0) {
-			ra[i] = run_job(w, &a, &ca[i]);
-			rb[i] = run_job(w, &b, &cb[i]);
-		} else {
-			rb[i] = run_job(w, &b, &cb[i]);
-			ra[i] = run_job(w, &a, &ca[i]);
-		}
-		ratio[i] = rb[i] / ra[i];
-		if (verbose)
-			printf("  pair %2d: %9.0f %9.0f chains/s  x%.2f\n", i,
-			    ra[i], rb[i], ratio[i]);
-	}
-	if (out != NULL) {
-		out->a = median(ra, npairs);
-		out->b = median(rb, npairs);
-		out->cpu_a = median(ca, npairs);
-		out->cpu_b = median(cb, npairs);
-	}
-	return median(ratio, npairs);
-}
-
-/*
  * The machine's own scaling from one thread to two: RSA-2048 public-key
  * arithmetic (what a signature check costs) on numbers of each thread's
  * own, no memory shared, no lock.  When this is well below 2 the VM did
@@ -428,25 +384,152 @@ spin(int nthreads)
 	return nthreads / (now_s() - t0);	/* work units per second */
 }
 
+/* The machine's scaling now: spin(2) / spin(1), the order alternating. */
 static double
-machine_scaling(void)
+machine_now(int i)
 {
-	double ratio[PAIRS];
-	int i;
+	double one, two;
 
-	for (i = 0; i < PAIRS; i++) {
-		double one, two;
-
-		if (i % 2 == 0) {
-			one = spin(1);
-			two = spin(2);
-		} else {
-			two = spin(2);
-			one = spin(1);
-		}
-		ratio[i] = two / one;
+	if (i % 2 == 0) {
+		one = spin(1);
+		two = spin(2);
+	} else {
+		two = spin(2);
+		one = spin(1);
 	}
-	return median(ratio, PAIRS);
+	return two / one;
+}
+
+/*
+ * A against B as pairs of runs, one right after the other, the order
+ * alternating (AB, BA, ...), each pair on the next slice of phones.  The
+ * ratio is the median of the pairs' ratios B / A: this VM's speed drifts
+ * by tens of percent over seconds, which moves both runs of a pair alike
+ * and a lone figure measured a minute apart from the other not at all
+ * alike.  *a and *b get the median rates, *cpu_a and *cpu_b the median
+ * CPU time per chain (either may be NULL).
+ */
+#define PAIRS	15
+
+static int verbose;	/* --verbose: every pair */
+#define MAX_PAIRS	64
+
+struct pair {
+	double	a, b, cpu_a, cpu_b;
+	double	machine;	/* with probe: the machine's own 2/1 scaling */
+};
+
+static double
+paired(const struct world *w, struct job a, struct job b, int npairs,
+    int slice, int probe, struct pair *out)
+{
+	double ra[MAX_PAIRS], rb[MAX_PAIRS], ca[MAX_PAIRS], cb[MAX_PAIRS];
+	double ratio[MAX_PAIRS], machine[MAX_PAIRS];
+	int i, span = w->nphones - slice;
+
+	for (i = 0; i < npairs; i++) {
+		a.first = b.first = (i * slice) % (span + 1);
+		if (i % 2 == 0) {
+			ra[i] = run_job(w, &a, &ca[i]);
+			rb[i] = run_job(w, &b, &cb[i]);
+		} else {
+			rb[i] = run_job(w, &b, &cb[i]);
+			ra[i] = run_job(w, &a, &ca[i]);
+		}
+		ratio[i] = rb[i] / ra[i];
+		machine[i] = probe ? machine_now(i) : 0;
+		if (verbose)
+			printf("  pair %2d: %9.0f %9.0f chains/s  x%.2f "
+			    "(machine x%.2f)\n", i, ra[i], rb[i], ratio[i],
+			    machine[i]);
+	}
+	if (out != NULL) {
+		out->a = median(ra, npairs);
+		out->b = median(rb, npairs);
+		out->cpu_a = median(ca, npairs);
+		out->cpu_b = median(cb, npairs);
+		out->machine = median(machine, npairs);
+	}
+	return median(ratio, npairs);
+}
+
+/*
+ * A against B on one thread, chain by chain: each chain of A is timed
+ * right next to the same chain of B (the order alternating), so both see
+ * the machine in the same state to within a fraction of a millisecond;
+ * this VM's speed moves by tens of percent from one tenth of a second to
+ * the next.  Done on npairs slices of phones; the ratio (B's rate / A's)
+ * is the median of the slices'.  Each side gets its own fresh cache per
+ * slice unless the job brings one.
+ */
+static double
+one_side(const struct world *w, const struct job *j, ptrust_cache *c,
+    const struct der *d)
+{
+	double t0 = now_s();
+	int ok;
+
+	ok = j->lib ? lib_verify(c, j->store, w->opts, d) :
+	    raw_verify(w->raw, d);
+	if (!ok)
+		die("a chain that must be trusted was refused");
+	return now_s() - t0;
+}
+
+static double
+interleaved(const struct world *w, struct job a, struct job b, int npairs,
+    int slice, struct pair *out)
+{
+	double ra[MAX_PAIRS], rb[MAX_PAIRS], ratio[MAX_PAIRS];
+	int i, span = w->nphones - slice;
+
+	if (a.nthreads != 1 || b.nthreads != 1 || a.nphones != b.nphones ||
+	    a.rounds != b.rounds || npairs > MAX_PAIRS)
+		die("bad interleaved jobs");
+	for (i = 0; i < npairs; i++) {
+		ptrust_cache *ca = a.cache, *cb = b.cache;
+		double ta = 0, tb = 0;
+		long n, count = 0, total = 2L * a.nphones * a.rounds;
+		int per_round = a.nphones * 2;
+
+		a.first = b.first = (i * slice) % (span + 1);
+		if (a.lib && ca == NULL)
+			ca = fresh_cache(per_round * a.rounds + 16);
+		if (b.lib && cb == NULL)
+			cb = fresh_cache(per_round * b.rounds + 16);
+		for (n = 0; n < total; n++) {
+			int k = (int)(n % per_round) % 2;
+			int phone = (int)(n % per_round) / 2;
+
+			if (a.set[k] == NULL && b.set[k] == NULL)
+				continue;
+			if (a.set[k] == NULL || b.set[k] == NULL)
+				die("interleaved jobs on different chains");
+			if (count++ % 2 == 0) {
+				ta += one_side(w, &a, ca, &a.set[k][a.first + phone]);
+				tb += one_side(w, &b, cb, &b.set[k][b.first + phone]);
+			} else {
+				tb += one_side(w, &b, cb, &b.set[k][b.first + phone]);
+				ta += one_side(w, &a, ca, &a.set[k][a.first + phone]);
+			}
+		}
+		if (ca != a.cache)
+			ptrust_cache_free(ca);
+		if (cb != b.cache)
+			ptrust_cache_free(cb);
+		ra[i] = (double)count / ta;
+		rb[i] = (double)count / tb;
+		ratio[i] = rb[i] / ra[i];
+		if (verbose)
+			printf("  slice %2d: %9.0f %9.0f chains/s  x%.2f\n", i,
+			    ra[i], rb[i], ratio[i]);
+	}
+	if (out != NULL) {
+		out->a = median(ra, npairs);
+		out->b = median(rb, npairs);
+		out->cpu_a = out->cpu_b = 0;
+	}
+	return median(ratio, npairs);
 }
 
 static void
@@ -573,13 +656,13 @@ main(int argc, char **argv)
 
 	/* 1. cold-lsc: distinct LSC chains, one thread */
 	if (want(only, "cold-lsc")) {
-		r_cold_lsc = paired(&w, raw_lsc, lib_lsc, PAIRS, slice, &p);
+		r_cold_lsc = interleaved(&w, raw_lsc, lib_lsc, PAIRS, slice, &p);
 		line("cold-lsc", &p, r_cold_lsc);
 	}
 
 	/* 2. cold-mic: distinct MIC leaves, the same intermediate */
 	if (want(only, "cold-mic")) {
-		r_cold_mic = paired(&w, raw_mic, lib_mic, PAIRS, slice, &p);
+		r_cold_mic = interleaved(&w, raw_mic, lib_mic, PAIRS, slice, &p);
 		line("cold-mic", &p, r_cold_mic);
 	}
 
@@ -592,8 +675,7 @@ main(int argc, char **argv)
 		fill.cache = fresh_cache(fill.nphones + 16);
 		(void)run_job(&w, &fill, NULL);
 		warm.cache = fill.cache;
-		warm.rounds = 5;
-		r_warm = paired(&w, raw_mic, warm, PAIRS, slice, &p);
+		r_warm = interleaved(&w, raw_mic, warm, PAIRS, slice, &p);
 		ptrust_cache_free(fill.cache);
 		line("warm", &p, r_warm);
 	}
@@ -606,7 +688,7 @@ main(int argc, char **argv)
 
 		lib_storm.lib = 1;
 		lib_storm.store = w.store;
-		r_storm = paired(&w, raw_storm, lib_storm, 3, storm / 2, &p);
+		r_storm = paired(&w, raw_storm, lib_storm, 3, storm / 2, 0, &p);
 		line("storm", &p, r_storm);
 		lib_storm.cache = fresh_cache(storm + 16);
 		lib_storm.rounds = 1;
@@ -628,14 +710,14 @@ main(int argc, char **argv)
 
 		lib2.nthreads = raw2.nthreads = 2;
 		lib2.nphones = raw2.nphones = 2 * slice;
-		s_threads = paired(&w, lib_lsc, lib2, PAIRS, 2 * slice, &p);
-		s_raw = paired(&w, raw_lsc, raw2, PAIRS, 2 * slice, &pr);
+		s_threads = paired(&w, lib_lsc, lib2, PAIRS, 2 * slice, 1, &p);
+		s_raw = paired(&w, raw_lsc, raw2, PAIRS, 2 * slice, 1, &pr);
 		printf("%-10s libphonetrust 1 thread %.0f/s, 2 threads %.0f/s "
 		    "(x%.2f); raw OpenSSL %.0f/s, %.0f/s (x%.2f)\n", "threads",
 		    p.a, p.b, s_threads, pr.a, pr.b, s_raw);
-		printf("%-10s the machine itself, 2 threads / 1 thread: x%.2f "
-		    "(RSA arithmetic, nothing shared)\n", "",
-		    machine_scaling());
+		printf("%-10s the machine itself, 2 threads / 1 thread, right "
+		    "after each pair: x%.2f, x%.2f (RSA arithmetic, nothing "
+		    "shared)\n", "", p.machine, pr.machine);
 		/*
 		 * CPU time per chain: what contention costs, even when the
 		 * machine has no second core free for the wall-clock figure.
@@ -653,7 +735,7 @@ main(int argc, char **argv)
 
 		big.store = st;
 		/* time with 10,000 / time with 2 = rate with 2 / with 10,000 */
-		s_store = 1 / paired(&w, lib_lsc, big, PAIRS, slice, &p);
+		s_store = 1 / interleaved(&w, lib_lsc, big, PAIRS, slice, &p);
 		printf("%-10s 10000 anchors loaded in %.3f s, %ld KiB more "
 		    "peak memory; %.1f us per chain with 2 anchors, x%.2f "
 		    "that with 10000\n", "store", load_s, rss_kb, 1e6 / p.a,
