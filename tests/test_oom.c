@@ -129,35 +129,10 @@ builder_under_oom(void **state)
 	free(pem);
 }
 
-/*
- * A builder's state as text: every anchor in order with its alias,
- * fingerprint and role, and with ptrs the address of each (a failed call
- * must leave the very same objects).  Plain malloc, outside the hook.
- */
-static char *
-builder_state(const ptrust_builder *b, int ptrs)
-{
-	size_t n = ptrust_builder_anchor_count(b), i, len = 0;
-	char *out = malloc(n * 256 + 1);
-
-	assert_non_null(out);
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
-
-		assert_non_null(a);
-		len += (size_t)snprintf(out + len, 256, "%p %s %s %s\n",
-		    ptrs ? (const void *)a : NULL, ptrust_anchor_alias(a),
-		    ptrust_anchor_sha256(a),
-		    ptrust_role_name(ptrust_anchor_role(a)));
-	}
-	return out;
-}
-
 static void
 assert_state(const ptrust_builder *b, int ptrs, const char *expect)
 {
-	char *now = builder_state(b, ptrs);
+	char *now = test_builder_state(b, ptrs);
 
 	assert_string_equal(now, expect);
 	free(now);
@@ -249,12 +224,12 @@ sweep_call(int stale_tables, const char *pem, size_t len, const char *dir,
 	st = dir != NULL ? ptrust_builder_load_dir(b, dir) :
 	    ptrust_builder_add_mem(b, pem, len, NULL, PTRUST_ROLE_AUTO);
 	assert_int_equal(st, PTRUST_OK);
-	expect = builder_state(b, 0);
+	expect = test_builder_state(b, 0);
 	expect_changes = ptrust_builder_change_count(b);
 	ptrust_builder_free(b);
 	for (k = 1; k < 100000; k++) {
 		b = holding_builder(stale_tables);
-		before = builder_state(b, 1);
+		before = test_builder_state(b, 1);
 		inject(k);
 		st = dir != NULL ? ptrust_builder_load_dir(b, dir) :
 		    ptrust_builder_add_mem(b, pem, len, NULL, PTRUST_ROLE_AUTO);

@@ -2532,38 +2532,12 @@ load_dir_failure_leaves_builder(void **state)
 	free(dir);
 }
 
-/* ----------------------------------------------------------- NULL args */
-
 /* ------------------------------------------- large stores, lookup tables */
-
-/*
- * What a failed call must leave exactly as it was: every anchor, in order,
- * the very same object, with its alias, fingerprint and role.
- */
-static char *
-builder_state(const ptrust_builder *b)
-{
-	size_t n = ptrust_builder_anchor_count(b), i, len = 0;
-	char *out = malloc(n * 256 + 1);
-
-	assert_non_null(out);
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
-
-		assert_non_null(a);
-		len += (size_t)snprintf(out + len, 256, "%p %s %s %s\n",
-		    (const void *)a, ptrust_anchor_alias(a),
-		    ptrust_anchor_sha256(a),
-		    ptrust_role_name(ptrust_anchor_role(a)));
-	}
-	return out;
-}
 
 static void
 assert_builder_state(const ptrust_builder *b, const char *before)
 {
-	char *now = builder_state(b);
+	char *now = test_builder_state(b, 1);
 
 	assert_string_equal(now, before);
 	free(now);
@@ -2644,7 +2618,7 @@ big_store_one_at_a_time(void **state)
 	}
 
 	/* all of them again in one bundle: nothing changes */
-	before = builder_state(b);
+	before = test_builder_state(b, 1);
 	pem = lab_pem(cas, N, &len);
 	assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
 	    PTRUST_ROLE_AUTO), PTRUST_OK);
@@ -2770,7 +2744,7 @@ builder_rules_in_sequence(void **state)
 	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "Equiv_A", "Equiv_A");
 	assert_anchor_at(b, 0, a2, "Equiv_A");
 	assert_null(find_fp(b, a1));
-	before = builder_state(b);
+	before = test_builder_state(b, 1);
 	add_x509_ok(b, a0, NULL, PTRUST_ROLE_AUTO);
 	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Equiv_A", "Equiv_A");
 	add_x509_ok(b, a1, NULL, PTRUST_ROLE_AUTO);
@@ -2791,7 +2765,7 @@ builder_rules_in_sequence(void **state)
 	assert_anchor_at(b, 2, b_other, bo_alias);
 
 	/* an explicit alias naming another anchor: refused, nothing changes */
-	before = builder_state(b);
+	before = test_builder_state(b, 1);
 	assert_int_equal(ptrust_builder_add_x509(b, c, "Equiv_B",
 	    PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
 	assert_string_equal(ptrust_builder_error(b),
@@ -2959,7 +2933,7 @@ subject_equal_in_canonical_form(void **state)
 	assert_anchor_at(b, 1, n2, "Canon_Test_CA");
 	assert_int_equal(ptrust_anchor_role(ptrust_builder_anchor(b, 1)),
 	    PTRUST_ROLE_EXTERNAL_CA);
-	before = builder_state(b);
+	before = test_builder_state(b, 1);
 	add_x509_ok(b, n0, NULL, PTRUST_ROLE_AUTO);
 	assert_change(b, 0, PTRUST_CHANGE_KEPT_EXISTING, "Canon_Test_CA",
 	    "Canon_Test_CA");
@@ -3052,7 +3026,7 @@ load_dir_replaces_all(void **state)
 
 	/* a bad file among them: the old set, as it was */
 	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
-	before = builder_state(b);
+	before = test_builder_state(b, 1);
 	write_str(dir, "zz-bad.pem", "-----BEGIN CERTIFICATE-----\nQUJD\n"
 	    "-----END CERTIFICATE-----\n");
 	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_ERR_PARSE);
@@ -3070,6 +3044,8 @@ load_dir_replaces_all(void **state)
 	test_rmtree(dir);
 	free(dir);
 }
+
+/* ----------------------------------------------------------- NULL args */
 
 static void
 null_arguments(void **state)

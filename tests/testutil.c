@@ -240,3 +240,28 @@ test_oom_stop(void)
 	oom_fail_at = 0;
 	return reached;
 }
+
+/*
+ * A builder's anchors as text, in order: alias, fingerprint and role, and
+ * with ptrs the address of each object (a failed call must leave the very
+ * same ones).  Plain malloc, outside the allocation-failure hook.
+ */
+char *
+test_builder_state(const ptrust_builder *b, int ptrs)
+{
+	size_t n = ptrust_builder_anchor_count(b), i, len = 0;
+	char *out = malloc(n * 256 + 1);
+
+	assert_non_null(out);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const ptrust_anchor *a = ptrust_builder_anchor(b, i);
+
+		assert_non_null(a);
+		len += (size_t)snprintf(out + len, 256, "%p %s %s %s\n",
+		    ptrs ? (const void *)a : NULL, ptrust_anchor_alias(a),
+		    ptrust_anchor_sha256(a),
+		    ptrust_role_name(ptrust_anchor_role(a)));
+	}
+	return out;
+}

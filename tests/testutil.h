@@ -65,5 +65,6 @@ int	 test_oom_stop(void);
 
 /* Path of a file under the source tree: data/cisco/x.pem etc. */
 const char *test_srcpath(const char *rel);
+char	*test_builder_state(const ptrust_builder *b, int ptrs);
 
 #endif
