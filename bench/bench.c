@@ -336,6 +336,16 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+#define PAIRS		15	/* slices or pairs behind each ratio */
+#define MAX_PAIRS	64
+
+static int verbose;	/* --verbose: every slice and pair */
+
+struct pair {
+	double	a, b, cpu_a, cpu_b;	/* median rates and CPU per chain */
+	double	machine;	/* with probe: the machine's own 2/1 scaling */
+};
+
 /*
  * The machine's own scaling from one thread to two: RSA-2048 public-key
  * arithmetic (what a signature check costs) on numbers of each thread's
@@ -403,22 +413,12 @@ machine_now(int i)
 /*
  * A against B as pairs of runs, one right after the other, the order
  * alternating (AB, BA, ...), each pair on the next slice of phones.  The
- * ratio is the median of the pairs' ratios B / A: this VM's speed drifts
- * by tens of percent over seconds, which moves both runs of a pair alike
- * and a lone figure measured a minute apart from the other not at all
- * alike.  *a and *b get the median rates, *cpu_a and *cpu_b the median
- * CPU time per chain (either may be NULL).
+ * ratio is the median of the pairs' ratios B / A: the VM's drift moves
+ * both runs of a pair alike, and a lone figure measured a minute apart
+ * from the other not at all alike.  out gets the median rates and CPU
+ * times per chain and, with probe, the machine's own scaling measured
+ * right after each pair.
  */
-#define PAIRS	15
-
-static int verbose;	/* --verbose: every pair */
-#define MAX_PAIRS	64
-
-struct pair {
-	double	a, b, cpu_a, cpu_b;
-	double	machine;	/* with probe: the machine's own 2/1 scaling */
-};
-
 static double
 paired(const struct world *w, struct job a, struct job b, int npairs,
     int slice, int probe, struct pair *out)
@@ -427,6 +427,8 @@ paired(const struct world *w, struct job a, struct job b, int npairs,
 	double ratio[MAX_PAIRS], machine[MAX_PAIRS];
 	int i, span = w->nphones - slice;
 
+	if (npairs < 1 || npairs > MAX_PAIRS)
+		die("bad number of pairs");
 	for (i = 0; i < npairs; i++) {
 		a.first = b.first = (i * slice) % (span + 1);
 		if (i % 2 == 0) {
@@ -484,7 +486,7 @@ interleaved(const struct world *w, struct job a, struct job b, int npairs,
 	int i, span = w->nphones - slice;
 
 	if (a.nthreads != 1 || b.nthreads != 1 || a.nphones != b.nphones ||
-	    a.rounds != b.rounds || npairs > MAX_PAIRS)
+	    a.rounds != b.rounds || npairs < 1 || npairs > MAX_PAIRS)
 		die("bad interleaved jobs");
 	for (i = 0; i < npairs; i++) {
 		ptrust_cache *ca = a.cache, *cb = b.cache;
