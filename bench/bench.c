@@ -609,7 +609,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: bench [--phones N] [--storm N] "
 			    "[--only SCENARIO] [--verbose]\n"
-			    "  --phones N   phones per timed run of a pair "
+			    "  --phones N   phones per slice or timed run "
 			    "(default 500; 2N for two threads)\n"
 			    "  --storm N    phones in the storm, and all the "
 			    "phones made (default 40000, >= 2N)\n"
@@ -617,7 +617,7 @@ main(int argc, char **argv)
 			    "cold-mic, warm, storm, threads, store-size\n"
 			    "               (for profilers; prints only its "
 			    "lines)\n"
-			    "  --verbose    print every pair of runs\n");
+			    "  --verbose    print every slice and pair\n");
 			return 0;
 		}
 		if (strcmp(argv[i], "--verbose") == 0) {
