@@ -322,12 +322,31 @@ pending_rollback(ptrust_builder *b, struct pending *p)
 		pt_anchor_unref(b->anchors[--b->n_anchors]);
 }
 
+/*
+ * "<name>-<digits of fp>", the name's first n characters cut to fit
+ * PT_MAX_ALIAS; alias is freed.  NULL when out of memory.
+ */
+static char *
+with_fingerprint(char *alias, size_t n, int digits, const char *fp)
+{
+	size_t room = PT_MAX_ALIAS - 1 - (size_t)digits;
+	char *tmp;
+
+	if (n > room)
+		n = room;
+	if ((tmp = OPENSSL_malloc(n + (size_t)digits + 2)) != NULL)
+		snprintf(tmp, n + (size_t)digits + 2, "%.*s-%.*s", (int)n,
+		    alias, digits, fp);
+	OPENSSL_free(alias);
+	return tmp;
+}
+
 /* Chooses the alias for a new certificate; NULL with err set on failure. */
 static char *
 pick_alias(const ptrust_builder *b, const struct pt_item *it, size_t skip,
     const char *fp, ptrust_status *st, char *err)
 {
-	char *alias = NULL, *cn, *tmp;
+	char *alias = NULL, *cn;
 	size_t n;
 
 	if (it->alias != NULL && it->explicit_alias) {
@@ -365,17 +384,23 @@ pick_alias(const ptrust_builder *b, const struct pt_item *it, size_t skip,
 		snprintf(alias, 16, "anchor-%.8s", fp);
 	}
 	if (alias_taken(b, alias, skip)) {
-		/* a derived name collides: make it unique with the fingerprint */
+		/*
+		 * A derived name collides: make it unique with the fingerprint,
+		 * its first 8 digits, or all 64 if even that name is taken.
+		 */
 		n = strlen(alias);
-		if (n > PT_MAX_ALIAS - 9)
-			n = PT_MAX_ALIAS - 9;
-		if ((tmp = OPENSSL_malloc(n + 10)) == NULL) {
-			OPENSSL_free(alias);
+		if ((alias = with_fingerprint(alias, n, 8, fp)) == NULL)
 			goto nomem;
+		if (alias_taken(b, alias, skip) &&
+		    (alias = with_fingerprint(alias, n, 64, fp)) == NULL)
+			goto nomem;
+		if (alias_taken(b, alias, skip)) {
+			pt_seterr(err, "alias %s already names another "
+			    "certificate", alias);
+			OPENSSL_free(alias);
+			*st = PTRUST_ERR_EXISTS;
+			return NULL;
 		}
-		snprintf(tmp, n + 10, "%.*s-%.8s", (int)n, alias, fp);
-		OPENSSL_free(alias);
-		alias = tmp;
 	}
 	return alias;
 nomem:

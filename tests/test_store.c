@@ -746,6 +746,69 @@ add_mem_role_comment(void **state)
 }
 
 /* Derived aliases: CN for multi-certificate files, a fallback with none. */
+/*
+ * A derived alias that is taken gets the fingerprint's first 8 digits;
+ * when someone already holds that name too, all 64; when even that is
+ * taken, the certificate is refused rather than two anchors sharing an
+ * alias.
+ */
+static void
+derived_alias_second_collision(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *first = mk_cert("Edge CA", "One", 0, 0, 1, l->capf_a_key);
+	X509 *squatter = mk_cert("Squatter", "Two", 0, 0, 1, l->capf_a_key);
+	X509 *third = mk_cert("Edge CA", "Three", 0, 0, 1, l->capf_a_key);
+	X509 *squatter2 = mk_cert("Squatter", "Four", 0, 0, 1, l->capf_a_key);
+	X509 *fourth = mk_cert("Edge CA", "Five", 0, 0, 1, l->capf_a_key);
+	char fp[65], name[160], full[160];
+	size_t before;
+
+	(void)state;
+	assert_non_null(first);
+	assert_non_null(third);
+	assert_non_null(fourth);
+	add_x509_ok(b, first, NULL, PTRUST_ROLE_AUTO);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "Edge_CA", NULL);
+	/* someone already holds "Edge_CA-<8 digits of third>" */
+	fp_of(third, fp);
+	snprintf(name, sizeof(name), "Edge_CA-%.8s", fp);
+	add_x509_ok(b, squatter, name, PTRUST_ROLE_AUTO);
+	add_x509_ok(b, third, NULL, PTRUST_ROLE_AUTO);
+	snprintf(full, sizeof(full), "Edge_CA-%s", fp);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, full, NULL);
+	assert_ptr_equal(ptrust_builder_find(b, full),
+	    ptrust_builder_find(b, fp));
+	assert_ptr_not_equal(ptrust_builder_find(b, name),
+	    ptrust_builder_find(b, fp));
+
+	/* both names of the fourth taken: refused, the builder unchanged */
+	fp_of(fourth, fp);
+	snprintf(name, sizeof(name), "Edge_CA-%.8s", fp);
+	add_x509_ok(b, squatter2, name, PTRUST_ROLE_AUTO);
+	snprintf(full, sizeof(full), "Edge_CA-%s", fp);
+	{
+		X509 *x = mk_cert("Squatter", "Six", 0, 0, 1, l->capf_a_key);
+
+		add_x509_ok(b, x, full, PTRUST_ROLE_AUTO);
+		X509_free(x);
+	}
+	before = ptrust_builder_anchor_count(b);
+	assert_int_equal(ptrust_builder_add_x509(b, fourth, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_EXISTS);
+	assert_contains(ptrust_builder_error(b), "already names another");
+	assert_int_equal(ptrust_builder_anchor_count(b), before);
+	assert_null(ptrust_builder_find(b, fp));
+
+	X509_free(first);
+	X509_free(squatter);
+	X509_free(third);
+	X509_free(squatter2);
+	X509_free(fourth);
+	ptrust_builder_free(b);
+}
+
 static void
 derived_alias_rules(void **state)
 {
@@ -3156,6 +3219,7 @@ main(void)
 		cmocka_unit_test(add_mem_bad_args),
 		cmocka_unit_test(add_mem_role_comment),
 		cmocka_unit_test(derived_alias_rules),
+		cmocka_unit_test(derived_alias_second_collision),
 		cmocka_unit_test(anchor_order),
 		cmocka_unit_test(add_x509_takes_reference),
 		cmocka_unit_test(add_file_alias_from_stem),
