@@ -396,7 +396,8 @@ pick_alias(const ptrust_builder *b, const struct pt_item *it, size_t skip,
 			goto nomem;
 		if (alias_taken(b, alias, skip)) {
 			pt_seterr(err, "alias %s already names another "
-			    "certificate", alias);
+			    "certificate; give this one an alias of its own",
+			    alias);
 			OPENSSL_free(alias);
 			*st = PTRUST_ERR_EXISTS;
 			return NULL;

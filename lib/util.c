@@ -199,7 +199,10 @@ pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out)
 		ERR_clear_error();
 		return 0;
 	}
-	*out = timegm(&tm);
+	/* a checked, normalised UTC time; no timegm on the validation path */
+	*out = (time_t)(pt_days_from_civil((int64_t)tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
+	    tm.tm_min * 60 + tm.tm_sec);
 	return 1;
 }
 
@@ -339,10 +342,20 @@ fail:
 	return -1;
 }
 
+/* what, or "certificate <index> (DER)": formatted only for an error. */
+static const char *
+der_name(const char *what, int index, char buf[64])
+{
+	if (what != NULL)
+		return what;
+	snprintf(buf, 64, "certificate %d (DER)", index);
+	return buf;
+}
+
 /*
  * One DER certificate, nothing after it, decoded in libctx (NULL: the
  * default context).  what (or, when NULL, "certificate <index> (DER)")
- * names it in the error, formatted only when there is one.
+ * names it in the error.
  */
 X509 *
 pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
@@ -352,22 +365,19 @@ pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
 	char buf[64];
 	X509 *x = NULL;
 
-	if (what == NULL) {
-		snprintf(buf, sizeof(buf), "certificate %d (DER)", index);
-		what = buf;
-	}
 	if (len == 0) {
-		pt_seterr(err, "%s: empty input", what);
+		pt_seterr(err, "%s: empty input", der_name(what, index, buf));
 		return NULL;
 	}
 	if (len > LONG_MAX) {
-		pt_seterr(err, "%s: too large", what);
+		pt_seterr(err, "%s: too large", der_name(what, index, buf));
 		return NULL;
 	}
 	if (libctx != NULL) {
 		/* d2i into an object made in libctx decodes its key there */
 		if ((x = X509_new_ex(libctx, NULL)) == NULL) {
-			pt_seterr_ssl(err, "%s: out of memory", what);
+			pt_seterr_ssl(err, "%s: out of memory",
+			    der_name(what, index, buf));
 			return NULL;
 		}
 		/*
@@ -377,17 +387,19 @@ pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
 		 * validation reports it), so it is none here either.
 		 */
 		if (d2i_X509(&x, &p, (long)len) == NULL && x == NULL) {
-			pt_seterr_ssl(err, "%s: not a DER certificate", what);
+			pt_seterr_ssl(err, "%s: not a DER certificate",
+			    der_name(what, index, buf));
 			return NULL;
 		}
 	} else if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
-		pt_seterr_ssl(err, "%s: not a DER certificate", what);
+		pt_seterr_ssl(err, "%s: not a DER certificate",
+		    der_name(what, index, buf));
 		return NULL;
 	}
 	if (p != data + len) {
 		pt_seterr(err, "%s: %zu trailing bytes after the certificate "
-		    "at byte %zu", what, (size_t)(data + len - p),
-		    (size_t)(p - data));
+		    "at byte %zu", der_name(what, index, buf),
+		    (size_t)(data + len - p), (size_t)(p - data));
 		X509_free(x);
 		return NULL;
 	}

@@ -429,21 +429,6 @@ kind_of(const ptrust_result *r, X509 *leaf)
 	return pt_role_kind(r->anchor->role);
 }
 
-/* t = the time of asn1 as time_t; 0 when it cannot be read. */
-static int
-asn1_time_t(const ASN1_TIME *asn1, time_t *t)
-{
-	struct tm tm;
-
-	if (asn1 == NULL || !ASN1_TIME_to_tm(asn1, &tm))
-		return 0;
-	/* ASN1_TIME_to_tm gives a checked, normalised UTC time */
-	*t = (time_t)(pt_days_from_civil((int64_t)tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
-	    tm.tm_min * 60 + tm.tm_sec);
-	return 1;
-}
-
 /*
  * The span of time over which this verdict stays what it is: inside every
  * validity period of the chain and between the CRLs' updates.  A verdict
@@ -459,11 +444,11 @@ verdict_window(ptrust_result *r, STACK_OF(X509) *chain,
 	for (i = 0; i < sk_X509_num(chain); i++) {
 		X509 *x = sk_X509_value(chain, i);
 
-		if (!asn1_time_t(X509_get0_notBefore(x), &t))
+		if (!pt_asn1_time_to_time_t(X509_get0_notBefore(x), &t))
 			return;
 		if (t > from)
 			from = t;
-		if (!asn1_time_t(X509_get0_notAfter(x), &t))
+		if (!pt_asn1_time_to_time_t(X509_get0_notAfter(x), &t))
 			return;
 		if (t < until)
 			until = t;
@@ -471,13 +456,13 @@ verdict_window(ptrust_result *r, STACK_OF(X509) *chain,
 	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++) {
 		X509_CRL *crl = sk_X509_CRL_value(o->crls, i);
 
-		if (!asn1_time_t(X509_CRL_get0_lastUpdate(crl), &t))
+		if (!pt_asn1_time_to_time_t(X509_CRL_get0_lastUpdate(crl), &t))
 			return;
 		if (t > from)
 			from = t;
 		if (X509_CRL_get0_nextUpdate(crl) == NULL)
 			continue;
-		if (!asn1_time_t(X509_CRL_get0_nextUpdate(crl), &t))
+		if (!pt_asn1_time_to_time_t(X509_CRL_get0_nextUpdate(crl), &t))
 			return;
 		if (t < until)
 			until = t;
