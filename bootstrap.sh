@@ -6,9 +6,11 @@
 #   sh bootstrap.sh sanitize   ... the test suite built with ASan + UBSan
 #   sh bootstrap.sh valgrind   ... the test programs under valgrind, leaks fatal
 #   sh bootstrap.sh tsan       ... the threaded tests under ThreadSanitizer
+#   sh bootstrap.sh fuzz       ... clang + libFuzzer, every fuzz harness briefly
+#                              (fuzz/run.sh --smoke, see fuzz/README)
 #
-# Builds happen out of tree, in _build/ (plain), _build-san/ (ASan+UBSan)
-# and _build-tsan/ (ThreadSanitizer).
+# Builds happen out of tree, in _build/ (plain), _build-san/ (ASan+UBSan),
+# _build-tsan/ (ThreadSanitizer) and _build-fuzz/ (libFuzzer).
 set -eu
 
 job=${1:-demo}
@@ -19,6 +21,9 @@ packages="build-essential autoconf automake libtool pkg-config openssl \
 libssl-dev libcmocka-dev mandoc valgrind jq \
 tcpdump freeradius freeradius-utils eapoltest libfreeradius-dev \
 libtalloc-dev libpcre3-dev dpkg-dev"
+# the fuzz job's compiler and runtimes, on top
+fuzz_packages="clang-14 libfuzzer-14-dev libclang-rt-14-dev"
+[ "$job" = fuzz ] && packages="$packages $fuzz_packages"
 
 install_missing() {
 	missing=""
@@ -108,8 +113,13 @@ tsan)
 	    tests/test_cache.log; exit 1; }
 	echo "bootstrap: the threaded tests passed under ThreadSanitizer"
 	;;
+fuzz)
+	FUZZ_BUILD="$top/_build-fuzz" FUZZ_CC=clang-14 \
+	    sh "$top/fuzz/run.sh" --smoke
+	echo "bootstrap: every fuzz harness ran without a finding"
+	;;
 *)
-	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind|tsan" >&2
+	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind|tsan|fuzz" >&2
 	exit 2
 	;;
 esac
