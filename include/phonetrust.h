@@ -178,9 +178,12 @@ const char *ptrust_builder_name(const ptrust_builder *builder);
 
 /*
  * Adding anchors.  alias NULL: from the file name (add_file), else from the
- * subject CN.  role PTRUST_ROLE_AUTO: inferred.  PEM input may hold several
+ * subject CN.  role PTRUST_ROLE_AUTO: inferred from Cisco's fingerprints
+ * and the CAPF name, never from text in the input; a replacement keeps
+ * the role of the anchor it replaces.  PEM input may hold several
  * certificates (alias, when given, applies only to single-certificate
  * input).  On failure nothing is added.  Each call resets the change list.
+ * Limits: 100,000 anchors, aliases of 128 bytes, 16 MiB of input.
  */
 ptrust_status ptrust_builder_add_mem(ptrust_builder *builder,
     const void *data, size_t len, const char *alias, ptrust_role role);
@@ -189,6 +192,13 @@ ptrust_status ptrust_builder_add_file(ptrust_builder *builder,
 /* Every *.pem, *.crt, *.cer, *.der file of a directory (not recursive). */
 ptrust_status ptrust_builder_add_dir(ptrust_builder *builder,
     const char *path, ptrust_role role);
+/*
+ * A certificate with the subject of one of Cisco's built-in CAs but
+ * another key is refused by the adds unless allowed here (off by default):
+ * it would replace Cisco's CA under the one-per-subject rule.
+ */
+ptrust_status ptrust_builder_set_replace_cisco_ca(ptrust_builder *builder,
+    int allow);
 
 /* What the last add/load call did, one entry per certificate. */
 size_t ptrust_builder_change_count(const ptrust_builder *builder);
@@ -273,7 +283,8 @@ typedef enum ptrust_purpose {
 typedef enum ptrust_crl_check {
 	PTRUST_CRL_CHECK_NONE = 0,
 	PTRUST_CRL_CHECK_LEAF,
-	PTRUST_CRL_CHECK_ALL
+	PTRUST_CRL_CHECK_ALL,
+	PTRUST_CRL_CHECK_SUPPLIED	/* the default once a CRL is added */
 } ptrust_crl_check;
 
 ptrust_options *ptrust_options_new(void);
@@ -289,9 +300,11 @@ ptrust_status ptrust_options_set_max_depth(ptrust_options *options,
 ptrust_status ptrust_options_set_peer_name(ptrust_options *options,
     const char *name);
 /*
- * Adding a CRL turns revocation checking on for the leaf, unless
- * set_crl_check chose a mode; PTRUST_CRL_CHECK_ALL checks every
- * certificate, anchors included, and needs a CRL for each.
+ * Adding a CRL turns revocation checking on, unless set_crl_check chose a
+ * mode: PTRUST_CRL_CHECK_SUPPLIED (the default then) checks every
+ * certificate whose issuer's CRL was supplied and requires the leaf's;
+ * PTRUST_CRL_CHECK_LEAF checks the leaf only; PTRUST_CRL_CHECK_ALL checks
+ * every certificate, anchors included, and needs a CRL for each.
  */
 ptrust_status ptrust_options_add_crl_mem(ptrust_options *options,
     const void *data, size_t len);

@@ -70,6 +70,34 @@ done:
 	return ok;
 }
 
+/*
+ * The authority key identifier: the issuer's own, or for an issuer that
+ * has none (an old CAPF certificate) the SHA-1 of its key, as RFC 5280
+ * 4.2.1.2 suggests and CAs do.
+ */
+static int
+add_aki(X509 *x, X509V3_CTX *ctx, const X509 *issuer)
+{
+	AUTHORITY_KEYID *akid = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	int ok = 0;
+
+	if (X509_get_ext_by_NID(issuer, NID_subject_key_identifier, -1) >= 0)
+		return add_ext(x, ctx, NID_authority_key_identifier,
+		    "keyid:always");
+	if ((akid = AUTHORITY_KEYID_new()) == NULL ||
+	    (akid->keyid = ASN1_OCTET_STRING_new()) == NULL ||
+	    !X509_pubkey_digest(issuer, EVP_sha1(), md, &mdlen) ||
+	    !ASN1_OCTET_STRING_set(akid->keyid, md, (int)mdlen))
+		goto done;
+	ok = X509_add1_ext_i2d(x, NID_authority_key_identifier, akid, 0,
+	    X509V3_ADD_DEFAULT) == 1;
+done:
+	AUTHORITY_KEYID_free(akid);
+	return ok;
+}
+
 static int
 add_name_entry(X509_NAME *n, const char *field, const char *value)
 {
@@ -228,16 +256,19 @@ add_extensions(X509 *x, X509V3_CTX *ctx, const struct lab_spec *s,
 		    (const unsigned char *)"\x02\x01\x05", 3))
 			return 0;
 	} else if (!s->no_basic_constraints) {
+		const char *crit = s->bc_not_critical ? "" : "critical,";
+
 		if (s->ca && s->pathlen >= 0)
-			snprintf(bc, sizeof(bc), "critical,CA:TRUE,pathlen:%d",
-			    s->pathlen);
+			snprintf(bc, sizeof(bc), "%sCA:TRUE,pathlen:%d",
+			    crit, s->pathlen);
 		else
-			snprintf(bc, sizeof(bc), s->ca ? "critical,CA:TRUE" :
-			    "critical,CA:FALSE");
+			snprintf(bc, sizeof(bc), "%s%s", crit,
+			    s->ca ? "CA:TRUE" : "CA:FALSE");
 		if (!add_ext(x, ctx, NID_basic_constraints, bc))
 			return 0;
 	}
-	if (!add_ext(x, ctx, NID_key_usage, s->key_usage != NULL ?
+	if (!s->no_key_usage && !add_ext(x, ctx, NID_key_usage,
+	    s->key_usage != NULL ?
 	    s->key_usage : s->ca ?
 	    "critical,keyCertSign,cRLSign,digitalSignature" :
 	    "critical,digitalSignature,keyEncipherment"))
@@ -270,10 +301,10 @@ add_extensions(X509 *x, X509V3_CTX *ctx, const struct lab_spec *s,
 		    sizeof(pci)))
 			return 0;
 	}
-	if (!add_ext(x, ctx, NID_subject_key_identifier, "hash"))
+	if (!s->no_key_ids &&
+	    !add_ext(x, ctx, NID_subject_key_identifier, "hash"))
 		return 0;
-	if (issuer != NULL &&
-	    !add_ext(x, ctx, NID_authority_key_identifier, "keyid:always"))
+	if (issuer != NULL && !s->no_key_ids && !add_aki(x, ctx, issuer))
 		return 0;
 	if (s->unknown_critical_ext) {
 		/* A private OID nobody understands, marked critical. */

@@ -40,6 +40,10 @@ struct lab_spec {
 	int		 garbled_basic_constraints; /* basicConstraints whose value is not DER */
 	int		 duplicate_policies; /* one policy OID twice: invalid */
 	int		 exact_validity; /* not_before/not_after as given, 0 too */
+	/* the forms of CAPF certificates made before CUCM 14SU2 */
+	int		 no_key_usage;	/* omit keyUsage */
+	int		 no_key_ids;	/* omit subject and authority key identifiers */
+	int		 bc_not_critical; /* basicConstraints not marked critical */
 };
 
 EVP_PKEY	*lab_key_rsa(int bits);

@@ -1548,7 +1548,6 @@ ptrust_capture_classify(ptrust_capture *cap, ptrust_cluster *cluster,
 		struct pt_conn *c = cap->conns[i];
 		struct pt_peer_chain *pc = &c->chains[c->client];
 		ptrust_result *r = NULL;
-		ptrust_kind k;
 
 		if (pc->n == 0)
 			continue;
@@ -1562,9 +1561,7 @@ ptrust_capture_classify(ptrust_capture *cap, ptrust_cluster *cluster,
 		}
 		c->result = r;
 		/* what the phone presented, for the diagnosis and its fix */
-		k = r->kind != PTRUST_KIND_UNKNOWN ? r->kind : c->guess;
-		r->presented = k == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
-		    PTRUST_PRESENTED_LSC;
+		r->presented = pt_presented_of(r, c->guess);
 		if ((c->device != NULL &&
 		    (r->device = OPENSSL_strdup(c->device)) == NULL) ||
 		    !pt_diagnose(r, purpose, ptrust_cluster_purpose_store(

@@ -42,13 +42,45 @@ ptrust_chain_count(const ptrust_chain *c)
 	return c != NULL ? (size_t)sk_X509_num(c->certs) : 0;
 }
 
+/*
+ * No phone's certificate comes near this size: bigger ones are refused
+ * before OpenSSL spends time on them.  (How many certificates a chain may
+ * hold is for ptrust_verify to judge: inspect reads whole bundles.)
+ */
+static ptrust_status
+within_limits(ptrust_chain *c, X509 *x, int adding)
+{
+	int der;
+
+	(void)adding;
+	if (x != NULL && ((der = i2d_X509(x, NULL)) <= 0 ||
+	    der > PT_MAX_CERT)) {
+		pt_seterr(c->err, "certificate %d too large: more than %d "
+		    "bytes", sk_X509_num(c->certs) + 1, PT_MAX_CERT);
+		return PTRUST_ERR_PARSE;
+	}
+	return PTRUST_OK;
+}
+
 /* Moves every certificate of sk to the end of the chain, or none. */
 static ptrust_status
 append_all(ptrust_chain *c, STACK_OF(X509) *sk)
 {
+	ptrust_status st;
 	int i, first = sk_X509_num(c->certs);
 
+	if ((st = within_limits(c, NULL, sk_X509_num(sk))) != PTRUST_OK) {
+		sk_X509_pop_free(sk, X509_free);
+		return st;
+	}
 	for (i = 0; i < sk_X509_num(sk); i++) {
+		if ((st = within_limits(c, sk_X509_value(sk, i), 0)) !=
+		    PTRUST_OK) {
+			while (sk_X509_num(c->certs) > first)
+				sk_X509_pop(c->certs);
+			sk_X509_pop_free(sk, X509_free);
+			return st;
+		}
 		pt_x509_settle(sk_X509_value(sk, i));
 		if (!sk_X509_push(c->certs, sk_X509_value(sk, i))) {
 			while (sk_X509_num(c->certs) > first)
@@ -89,6 +121,7 @@ ptrust_status
 pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
     OSSL_LIB_CTX *libctx)
 {
+	ptrust_status st;
 	X509 *x;
 
 	if (c == NULL)
@@ -96,6 +129,13 @@ pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
 	if (data == NULL) {
 		pt_seterr(c->err, "no data");
 		return PTRUST_ERR_ARG;
+	}
+	if ((st = within_limits(c, NULL, 1)) != PTRUST_OK)
+		return st;
+	if (len > PT_MAX_CERT) {
+		pt_seterr(c->err, "certificate %d too large: more than %d "
+		    "bytes", sk_X509_num(c->certs) + 1, PT_MAX_CERT);
+		return PTRUST_ERR_PARSE;
 	}
 	if ((x = pt_parse_der_cert_ex(data, len, c->err, NULL,
 	    sk_X509_num(c->certs) + 1, libctx)) == NULL)
@@ -141,12 +181,16 @@ ptrust_chain_add_file(ptrust_chain *c, const char *path)
 ptrust_status
 ptrust_chain_add_x509(ptrust_chain *c, X509 *cert)
 {
+	ptrust_status st;
+
 	if (c == NULL)
 		return PTRUST_ERR_ARG;
 	if (cert == NULL) {
 		pt_seterr(c->err, "no certificate");
 		return PTRUST_ERR_ARG;
 	}
+	if ((st = within_limits(c, cert, 1)) != PTRUST_OK)
+		return st;
 	if (!X509_up_ref(cert))
 		return PTRUST_ERR_INTERNAL;
 	pt_x509_settle(cert);	/* the caller's: other threads may use it */

@@ -217,6 +217,26 @@ pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
 	    diagnose_mic(r, purpose, store, issuer);
 }
 
+/*
+ * What the phone presented: the kind of the anchor that verified the
+ * chain.  A trusted chain of unknown kind (a partner CA's certificate
+ * naming a phone) presented neither, so nothing keyed on the LSC grants it
+ * anything.  Only a refused chain, which verified against no anchor, falls
+ * back on guess (what its issuer looked like) to pick the diagnosis.
+ */
+ptrust_presented
+pt_presented_of(const ptrust_result *r, ptrust_kind guess)
+{
+	ptrust_kind k = r->kind;
+
+	if (k == PTRUST_KIND_UNKNOWN && r->trusted)
+		return PTRUST_PRESENTED_NONE;
+	if (k == PTRUST_KIND_UNKNOWN)
+		k = guess;
+	return k == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
+	    PTRUST_PRESENTED_LSC;
+}
+
 ptrust_presented
 ptrust_result_presented(const ptrust_result *r)
 {

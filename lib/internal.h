@@ -29,6 +29,11 @@
 /* Largest file the library reads: a trust store or chain is far smaller. */
 #define PT_MAX_FILE	(16u * 1024 * 1024)
 #define PT_MAX_ALIAS	128
+/* A presented chain: its certificates, and the DER size of each. */
+#define PT_MAX_CHAIN	100
+#define PT_MAX_CERT	(64 * 1024)
+#define PT_STR_(x)	#x
+#define PT_STR(x)	PT_STR_(x)
 #define PT_DEFAULT_DEPTH 10
 #define PT_DEFAULT_LEVEL 2
 
@@ -79,6 +84,7 @@ struct ptrust_builder {
 	int		 index_stale;
 	struct pt_change *changes;
 	size_t		 n_changes;
+	int		 replace_cisco_ca; /* look-alikes of Cisco's CAs allowed */
 	char		 err[PT_ERRLEN];
 };
 
@@ -163,6 +169,8 @@ struct pt_builtin_ca {
 };
 extern const struct pt_builtin_ca pt_cisco_cas[];
 extern const size_t pt_cisco_ca_count;
+/* 1: x has a built-in Cisco CA's subject but not its key; -1: no memory */
+int	 pt_cisco_lookalike(X509 *x, unsigned long subject_hash);
 
 struct ptrust_phone {
 	char		*device;
@@ -203,6 +211,9 @@ ptrust_status pt_read_file(const char *path, unsigned char **data,
 	    size_t *len, char *err);
 char	*pt_name_string(const X509_NAME *name);
 int	 pt_subject_cn(X509 *x509, char **cn);
+int	 pt_subject_cn_len(X509 *x509, char **cn, size_t *len);
+/* names.c: controls, bidi marks and non-UTF-8 as \XX; s consumed */
+char	*pt_text_escape(char *s);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
 int64_t	 pt_days_from_civil(int64_t year, int month, int day);
 void	 pt_format_time(time_t t, char *buf, size_t len);
@@ -232,9 +243,13 @@ void	 pt_x509_settle(X509 *x);
 
 /* anchor.c; pt_role_kind: what an anchor of this role issues */
 ptrust_kind pt_role_kind(ptrust_role role);
+/* diagnose.c: what a result says the phone presented; guess for a refusal */
+ptrust_presented pt_presented_of(const ptrust_result *r, ptrust_kind guess);
 /* CUCM's name for its CAPF certificate, CAPF-<8 hex digits>: a label, never
  * a trust decision */
 int	 pt_is_capf_cn(const char *cn);
+/* verify.c: why an X509_STRICT error is waived, or NULL (fuzz harness too). */
+const char *pt_strict_waiver(X509_STORE_CTX *ctx);
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
 ptrust_anchor *pt_anchor_with(const ptrust_anchor *a, const char *alias,
 	    ptrust_role role);
@@ -244,8 +259,6 @@ int	 pt_anchor_matches(const ptrust_anchor *a, const char *alias_or_sha256);
 
 /* builder.c */
 void	 pt_builder_clear_changes(ptrust_builder *b);
-int	 pt_role_from_comment(const unsigned char *data, size_t len,
-	    ptrust_role *role);
 
 /* options.c */
 extern const ptrust_options pt_options_defaults;
@@ -269,7 +282,7 @@ int	 pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
 
 /* phone.c: device names, and whether a CN names a (valid) device */
 int	 pt_device_valid(const char *device);
-int	 pt_cn_names_device(const char *cn, const char *device);
+int	 pt_cn_names_device(const char *cn, size_t len, const char *device);
 /* phone.c: validate one certificate of a phone for a purpose */
 ptrust_status pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
 	    ptrust_presented which, ptrust_cluster_purpose purpose,

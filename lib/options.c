@@ -248,7 +248,7 @@ ptrust_options_set_crl_check(ptrust_options *o, ptrust_crl_check mode)
 {
 	if (o == NULL)
 		return PTRUST_ERR_ARG;
-	if (mode < PTRUST_CRL_CHECK_NONE || mode > PTRUST_CRL_CHECK_ALL) {
+	if (mode < PTRUST_CRL_CHECK_NONE || mode > PTRUST_CRL_CHECK_SUPPLIED) {
 		pt_seterr(o->err, "unknown CRL check mode %d", (int)mode);
 		return PTRUST_ERR_ARG;
 	}

@@ -256,8 +256,7 @@ judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
 	*out = r;
 	if (st != PTRUST_OK)
 		goto done;
-	r->presented = r->kind == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
-	    PTRUST_PRESENTED_LSC;
+	r->presented = pt_presented_of(r, PTRUST_KIND_LSC);
 	if (device != NULL) {
 		if ((named = ptrust_chain_names_device(chain, device)) < 0 ||
 		    (r->device = OPENSSL_strdup(device)) == NULL)

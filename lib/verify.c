@@ -25,6 +25,7 @@ struct pt_verify_state {
 	const ptrust_store	*store;
 	size_t			 cap;
 	int			 nomem;
+	int			 crl_supplied_only; /* the default CRL mode */
 };
 
 static int
@@ -152,38 +153,42 @@ sha1_exempt(const struct pt_verify_state *vs, X509_STORE_CTX *ctx)
 
 /*
  * X509_STRICT is on for what it adds to RFC 5280 (empty CA subjects,
- * missing SKI on intermediates, malformed extensions, ...).  These of its
- * checks are waived:
- *  - non-critical basicConstraints, CA without keyUsage, keyCertSign in a
- *    non-CA: RFC 5280 path validation does not require them (PKITS 4.6.4
- *    accepts the first), and a real defect is caught by the CA check;
- *  - the anchor's own form (not a CA, no SKI): every certificate in a
- *    store is an anchor as the administrator put it there, and a CAPF
- *    certificate from before CUCM 14SU2 need not be a proper CA;
- *  - a leaf without AKI: phones' certificates are never reissued, and the
- *    identifier plays no part in the signature check.
+ * missing key identifiers, keyCertSign in a non-CA, malformed extensions,
+ * ...).  Only these of its checks are waived, each for a real certificate
+ * that needs it, and never for the phone's own certificate: a leaf gets
+ * every check OpenSSL makes.  fuzz/fuzz_differential.c holds the library
+ * to exactly this table against raw OpenSSL.
  */
-static int
-strict_exempt(const struct pt_verify_state *vs, X509_STORE_CTX *ctx)
-{
-	int depth = X509_STORE_CTX_get_error_depth(ctx);
-	int top = sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) - 1;
+enum waiver_where {
+	WAIVE_ANCHOR,		/* the top of the chain, when it is not the leaf */
+	WAIVE_ANCHOR_NO_BC	/* the same, and it has no basicConstraints */
+};
 
-	(void)vs;
-	switch (X509_STORE_CTX_get_error(ctx)) {
-	case X509_V_ERR_CA_BCONS_NOT_CRITICAL:
-	case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
-	case X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA:
-		return 1;
-	case X509_V_ERR_INVALID_CA:
-	case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
-		return depth == top;
-	case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
-		return depth == 0;
-	default:
-		return 0;
-	}
-}
+static const struct strict_waiver {
+	int			 error;
+	enum waiver_where	 where;
+	const char		*why;
+} strict_waivers[] = {
+	/*
+	 * CAPF certificates made before CUCM 14SU2 need not be proper CAs
+	 * (phonetrust(7)); every certificate in a store is an anchor as the
+	 * administrator put it there (tests/test_verify.c, old_capf_*).
+	 */
+	{ X509_V_ERR_INVALID_CA, WAIVE_ANCHOR_NO_BC,
+	    "a CAPF certificate from before CUCM 14SU2 without "
+	    "basicConstraints; never one that says CA:FALSE" },
+	{ X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, WAIVE_ANCHOR_NO_BC,
+	    "a CAPF certificate from before CUCM 14SU2 with keyCertSign but "
+	    "without basicConstraints" },
+	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, WAIVE_ANCHOR,
+	    "a CAPF certificate from before CUCM 14SU2 without keyUsage" },
+	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, WAIVE_ANCHOR,
+	    "a CAPF certificate from before CUCM 14SU2 without a subject key "
+	    "identifier" },
+	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, WAIVE_ANCHOR,
+	    "a CAPF certificate from before CUCM 14SU2 whose basicConstraints "
+	    "is not critical" },
+};
 
 /*
  * RFC 5280 4.1.2.5: the validity period includes notAfter itself, but
@@ -210,6 +215,78 @@ expired_on_last_second(X509_STORE_CTX *ctx)
 	return same;
 }
 
+/* Why the library waives ctx's current error, or NULL when it does not. */
+const char *
+pt_strict_waiver(X509_STORE_CTX *ctx)
+{
+	X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
+	int err = X509_STORE_CTX_get_error(ctx);
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	int top = chain != NULL ? sk_X509_num(chain) - 1 : -1;
+	size_t i;
+
+	if (expired_on_last_second(ctx))
+		return "RFC 5280: a certificate is valid through its notAfter "
+		    "second";
+	if (cert == NULL || depth <= 0 || depth != top)
+		return NULL;
+	for (i = 0; i < sizeof(strict_waivers) / sizeof(strict_waivers[0]);
+	    i++) {
+		if (strict_waivers[i].error != err)
+			continue;
+		if (strict_waivers[i].where == WAIVE_ANCHOR_NO_BC &&
+		    X509_get_ext_by_NID(cert, NID_basic_constraints, -1) >= 0)
+			return NULL;
+		return strict_waivers[i].why;
+	}
+	return NULL;
+}
+
+/*
+ * A bad signature means the certificate is not what its issuer signed:
+ * stop there, as OpenSSL does by default.  Going on would only judge
+ * forged bytes, and OpenSSL 3.0's later steps (policy processing) are not
+ * all safe on them.
+ */
+static int
+stops_validation(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A CRL given is a CRL applied: with CRL_CHECK_ALL on, OpenSSL asks for a
+ * CRL for every certificate; the default mode waives that for a
+ * certificate above the leaf whose issuer published none among the CRLs
+ * supplied.  The leaf's own CRL is always required.
+ */
+static int
+crl_not_supplied_above_leaf(const struct pt_verify_state *vs,
+    X509_STORE_CTX *ctx)
+{
+	X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
+	const ptrust_options *o = vs->o;
+	int i;
+
+	if (!vs->crl_supplied_only ||
+	    X509_STORE_CTX_get_error(ctx) != X509_V_ERR_UNABLE_TO_GET_CRL ||
+	    X509_STORE_CTX_get_error_depth(ctx) == 0 || cert == NULL)
+		return 0;
+	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(sk_X509_CRL_value(
+		    o->crls, i)), X509_get_issuer_name(cert)) == 0)
+			return 0;
+	return 1;
+}
+
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
@@ -229,9 +306,8 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 		vs = parent != NULL ? X509_STORE_CTX_get_app_data(parent) : NULL;
 		return vs != NULL && sha1_exempt(vs, ctx);
 	}
-	if (sha1_exempt(vs, ctx))
-		return 1;
-	if (strict_exempt(vs, ctx) || expired_on_last_second(ctx))
+	if (sha1_exempt(vs, ctx) || pt_strict_waiver(ctx) != NULL ||
+	    crl_not_supplied_above_leaf(vs, ctx))
 		return 1;
 	if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM) {
 		vs->nomem = 1;	/* an operational error, not a verdict */
@@ -241,7 +317,7 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	    X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx),
 	    X509_STORE_CTX_get_current_cert(ctx));
 	/* Go on: the administrator wants every reason, not the first. */
-	return 1;
+	return !stops_validation(X509_STORE_CTX_get_error(ctx));
 }
 
 /*
@@ -261,6 +337,75 @@ check_decodable(struct pt_verify_state *vs, STACK_OF(X509) *certs)
 			record(vs, PTRUST_REASON_MALFORMED,
 			    X509_V_ERR_INVALID_EXTENSION, i, x);
 	}
+}
+
+static int
+cmp_policy_oid(const ASN1_OBJECT *const *a, const ASN1_OBJECT *const *b)
+{
+	return OBJ_cmp(*a, *b);
+}
+
+/*
+ * OpenSSL 3.0's policy processing loses the decoded policyConstraints of
+ * a certificate without a usable certificatePolicies (absent, empty or
+ * with a policy twice; policy_cache_new, openssl/openssl#31678): 51
+ * bytes per validation, for anyone who can send a chain.  Such a
+ * certificate is refused, and policy processing never sees it.
+ * 1: it would leak; 0: it would not; -1: out of memory.
+ */
+static int
+policy_cache_leaks(X509 *x)
+{
+	CERTIFICATEPOLICIES *cp;
+	STACK_OF(ASN1_OBJECT) *ids;
+	int i, n, leaks = 1;
+
+	if (X509_get_ext_by_NID(x, NID_policy_constraints, -1) < 0)
+		return 0;
+	if ((cp = X509_get_ext_d2i(x, NID_certificate_policies, NULL,
+	    NULL)) == NULL)
+		return 1;
+	/* sorted, not compared pairwise: a certificate may list thousands */
+	if ((n = sk_POLICYINFO_num(cp)) > 0) {
+		if ((ids = sk_ASN1_OBJECT_new(cmp_policy_oid)) == NULL ||
+		    !sk_ASN1_OBJECT_reserve(ids, n)) {
+			leaks = -1;
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			(void)sk_ASN1_OBJECT_push(ids,
+			    sk_POLICYINFO_value(cp, i)->policyid);
+		sk_ASN1_OBJECT_sort(ids);
+		for (i = 1; i < n && OBJ_cmp(sk_ASN1_OBJECT_value(ids, i - 1),
+		    sk_ASN1_OBJECT_value(ids, i)) != 0; i++)
+			;
+		leaks = i < n;
+	done:
+		sk_ASN1_OBJECT_free(ids);
+	}
+	CERTIFICATEPOLICIES_free(cp);
+	return leaks;
+}
+
+static void
+check_policy_leak(struct pt_verify_state *vs, X509_STORE_CTX *ctx,
+    STACK_OF(X509) *certs)
+{
+	int i, leaks, found = 0;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		if ((leaks = policy_cache_leaks(sk_X509_value(certs, i))) < 0)
+			vs->nomem = 1;
+		if (leaks != 0) {
+			record(vs, PTRUST_REASON_POLICY,
+			    X509_V_ERR_INVALID_POLICY_EXTENSION, i,
+			    sk_X509_value(certs, i));
+			found = 1;
+		}
+	}
+	if (found)
+		X509_VERIFY_PARAM_clear_flags(X509_STORE_CTX_get0_param(ctx),
+		    X509_V_FLAG_POLICY_CHECK);
 }
 
 static int
@@ -330,7 +475,8 @@ done:
 }
 
 static int
-setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
+setup_params(X509_STORE_CTX *ctx, const ptrust_options *o,
+    struct pt_verify_state *vs)
 {
 	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
 	/* The policy settings come from the snapshot's store (store.c). */
@@ -344,12 +490,14 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o)
 	 */
 	if (crl_check < 0)
 		crl_check = o->crls != NULL && sk_X509_CRL_num(o->crls) > 0 ?
-		    PTRUST_CRL_CHECK_LEAF : PTRUST_CRL_CHECK_NONE;
+		    PTRUST_CRL_CHECK_SUPPLIED : PTRUST_CRL_CHECK_NONE;
 	if (crl_check != PTRUST_CRL_CHECK_NONE)
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
 		    X509_V_FLAG_USE_DELTAS;
-	if (crl_check == PTRUST_CRL_CHECK_ALL)
+	if (crl_check == PTRUST_CRL_CHECK_ALL ||
+	    crl_check == PTRUST_CRL_CHECK_SUPPLIED)
 		flags |= X509_V_FLAG_CRL_CHECK_ALL;
+	vs->crl_supplied_only = crl_check == PTRUST_CRL_CHECK_SUPPLIED;
 	X509_VERIFY_PARAM_set_flags(p, flags);
 	if (o->has_time)
 		X509_VERIFY_PARAM_set_time(p, o->at);
@@ -565,6 +713,14 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	if (sk_X509_num(chain->certs) == 0)
 		return fail(r, PTRUST_ERR_ARG, "the chain holds no certificate");
 	r->store = ptrust_store_ref((ptrust_store *)store);
+	if (sk_X509_num(chain->certs) > PT_MAX_CHAIN) {
+		/* a flood of certificates is refused before OpenSSL sees it */
+		if (!pt_result_add_reason_text(r, PTRUST_REASON_CHAIN_TOO_LONG,
+		    -1, NULL, "the chain holds more than " PT_STR(PT_MAX_CHAIN)
+		    " certificates"))
+			return fail(r, PTRUST_ERR_NOMEM, "out of memory");
+		return PTRUST_OK;
+	}
 	if (options == NULL)
 		options = &pt_options_defaults;	/* no allocation per call */
 	memset(&vs, 0, sizeof(vs));
@@ -578,13 +734,14 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	/* The whole chain, leaf included, is offered as untrusted material. */
 	if (!X509_STORE_CTX_init(ctx, store->x509_store,
 	    sk_X509_value(chain->certs, 0), chain->certs) ||
-	    !setup_params(ctx, options)) {
+	    !setup_params(ctx, options, &vs)) {
 		st = fail(r, PTRUST_ERR_INTERNAL,
 		    "cannot set up the validation");
 		goto done;
 	}
 	X509_STORE_CTX_set_app_data(ctx, &vs);
 	check_decodable(&vs, chain->certs);
+	check_policy_leak(&vs, ctx, chain->certs);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	ret = X509_verify_cert(ctx);
 	/* OpenSSL may run out of memory without calling us back */

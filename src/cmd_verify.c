@@ -119,7 +119,7 @@ verify_usage(FILE *f)
 {
 	fprintf(f, "usage: phonetrust [--cluster DIR] verify [--purpose "
 	    "PURPOSE] [--store NAME] [--trust FILE]\n"
-	    "    [--untrusted FILE] [--crl FILE] [--crl-check none|leaf|all] "
+	    "    [--untrusted FILE] [--crl FILE] [--crl-check none|leaf|supplied|all] "
 	    "[--at TIME]\n    [--device NAME | --identity ID] [--peer-name NAME] "
 	    "[--max-depth N] [--security-level N]\n    [--allow-sha1] "
 	    "[--auth-mode MODE]"
@@ -190,9 +190,11 @@ parse_args(int argc, char **argv, struct verify_args *a)
 				a->crl_check = PTRUST_CRL_CHECK_LEAF;
 			else if (strcmp(optarg, "all") == 0)
 				a->crl_check = PTRUST_CRL_CHECK_ALL;
+			else if (strcmp(optarg, "supplied") == 0)
+				a->crl_check = PTRUST_CRL_CHECK_SUPPLIED;
 			else
 				return fail("--crl-check", "must be none, "
-				    "leaf or all");
+				    "leaf, supplied or all");
 			break;
 		case OPT_AT:
 			if (cli_opt_time("verify", "--at", &a->at) != CLI_OK)

@@ -248,7 +248,9 @@ options_setters(void **state)
 	assert_non_null(strstr(ptrust_options_error(o), "0..64"));
 	assert_int_equal(ptrust_options_set_max_depth(o, 64), PTRUST_OK);
 	assert_int_equal(ptrust_options_set_peer_name(o, ""), PTRUST_ERR_ARG);
-	assert_int_equal(ptrust_options_set_crl_check(o, 3), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_crl_check(o, 4), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_crl_check(o,
+	    PTRUST_CRL_CHECK_SUPPLIED), PTRUST_OK);
 	assert_int_equal(ptrust_options_set_security_level(o, 6),
 	    PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_set_security_level(o, 0),
@@ -347,6 +349,84 @@ options_crl_inputs(void **state)
 	ptrust_options_free(o);
 }
 
+/* A phone's bytes past the chain limits are refused, and nothing added. */
+static void
+chain_limits(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_chain *c = ptrust_chain_new();
+	X509 *big = X509_dup(l->lsc_a);
+	ASN1_OCTET_STRING *blob = ASN1_OCTET_STRING_new();
+	ASN1_OBJECT *obj = OBJ_txt2obj("1.3.6.1.4.1.55555.1.9", 1);
+	unsigned char *pad = calloc(1, 70 * 1024), *der = NULL;
+	X509_EXTENSION *ext;
+	char *pem;
+	size_t len, one;
+	int i, derlen;
+
+	(void)state;
+	assert_non_null(c);
+	/* a chain of 101 certificates is held, and refused unread */
+	pem = lab_pem(&l->mic, 1, &one);
+	for (i = 0; i < 101; i++)
+		assert_int_equal(ptrust_chain_add_pem(c, pem, one), PTRUST_OK);
+	free(pem);
+	{
+		ptrust_store *s = test_store("callmanager-trust",
+		    PTRUST_ROLE_AUTO, &l->mfg_root, 1);
+		ptrust_options *o = test_options();
+		ptrust_result *r = NULL;
+
+		assert_int_equal(ptrust_verify(s, c, o, &r), PTRUST_OK);
+		assert_false(ptrust_result_trusted(r));
+		assert_int_equal(ptrust_result_reason_count(r), 1);
+		assert_int_equal(ptrust_result_reason_code(r, 0),
+		    PTRUST_REASON_CHAIN_TOO_LONG);
+		ptrust_result_free(r);
+		/* 100 is validated */
+		ptrust_chain_free(c);
+		c = ptrust_chain_new();
+		pem = lab_pem(&l->mic, 1, &one);
+		for (i = 0; i < 100; i++)
+			assert_int_equal(ptrust_chain_add_pem(c, pem, one),
+			    PTRUST_OK);
+		free(pem);
+		assert_int_equal(ptrust_verify(s, c, o, &r), PTRUST_OK);
+		assert_false(test_has_reason(r, PTRUST_REASON_CHAIN_TOO_LONG,
+		    -2));
+		ptrust_result_free(r);
+		ptrust_options_free(o);
+		ptrust_store_unref(s);
+	}
+	ptrust_chain_free(c);
+	/* a certificate over 64 KiB, whatever its form */
+	assert_non_null(big);
+	assert_non_null(blob);
+	assert_non_null(pad);
+	assert_true(ASN1_OCTET_STRING_set(blob, pad, 70 * 1024));
+	assert_non_null(ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, blob));
+	assert_true(X509_add_ext(big, ext, -1));
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(big, l->capf_a_key, EVP_sha256()) > 0);
+	c = ptrust_chain_new();
+	assert_int_equal(ptrust_chain_add_x509(c, big), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "too large"));
+	pem = lab_pem(&big, 1, &len);
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len), PTRUST_ERR_PARSE);
+	free(pem);
+	derlen = i2d_X509(big, &der);
+	assert_true(derlen > 64 * 1024);
+	assert_int_equal(ptrust_chain_add_der(c, der, (size_t)derlen),
+	    PTRUST_ERR_PARSE);
+	OPENSSL_free(der);
+	assert_int_equal(ptrust_chain_count(c), 0);
+	ptrust_chain_free(c);
+	X509_free(big);
+	ASN1_OCTET_STRING_free(blob);
+	ASN1_OBJECT_free(obj);
+	free(pad);
+}
+
 int
 main(void)
 {
@@ -358,6 +438,7 @@ main(void)
 		cmocka_unit_test(x509_input),
 		cmocka_unit_test(options_setters),
 		cmocka_unit_test(options_crl_inputs),
+		cmocka_unit_test(chain_limits),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

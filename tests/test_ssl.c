@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -463,6 +464,62 @@ identity_binding(void **state)
 	ptrust_cluster_free(c);
 }
 
+/*
+ * An LSC from the cluster's CAPF whose CN is
+ * "SEP001122334455\0.attacker.example": bound to SEP001122334455 the
+ * connection is refused; unbound it is trusted, and the device the result
+ * reports is not SEP001122334455 either.
+ */
+static void
+identity_binding_nul_in_cn(void **state)
+{
+	static const char cn[] = "SEP001122334455\0.attacker.example";
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct lab_spec s;
+	X509_NAME *n = X509_NAME_new();
+	struct phone ph = { NULL, l->lsc_a_key, NULL };
+	struct outcome o;
+	const char *device;
+	SSL *srv;
+	const ptrust_result *r;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.cn = "placeholder";
+	s.pathlen = -1;
+	s.eku = "clientAuth,serverAuth";
+	assert_non_null(ph.cert = lab_issue(&s, l->lsc_a_key, l->capf_a,
+	    l->capf_a_key));
+	assert_true(X509_NAME_add_entry_by_NID(n, NID_commonName,
+	    V_ASN1_UTF8STRING, (const unsigned char *)cn,
+	    (int)sizeof(cn) - 1, -1, 0));
+	assert_true(X509_set_subject_name(ph.cert, n));
+	X509_NAME_free(n);
+	assert_true(X509_sign(ph.cert, l->capf_a_key, EVP_sha256()) > 0);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, "SEP001122334455", &o);
+	r = ptrust_ssl_get_result(srv);
+	assert_false(o.server_ok);
+	assert_int_not_equal(o.client_alert, -1);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0));
+	assert_int_equal(ptrust_result_diagnosis(r),
+	    PTRUST_DIAG_IDENTITY_MISMATCH);
+	SSL_free(srv);
+	srv = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	r = ptrust_ssl_get_result(srv);
+	assert_true(o.server_ok);
+	assert_true(ptrust_result_trusted(r));
+	device = ptrust_result_device(r);
+	if (device != NULL && strcasecmp(device, "SEP001122334455") == 0)
+		fail_msg("the result says device %s", device);
+	SSL_free(srv);
+	X509_free(ph.cert);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
 static void
 no_certificate(void **state)
 {
@@ -725,6 +782,56 @@ handshake_under_oom(void **state)
 	ptrust_cluster_free(c);
 }
 
+/*
+ * A partner CA (role other) minting CN=SEP...: the chain may be trusted,
+ * but it is neither LSC nor MIC, so the result says the phone presented
+ * neither; a policy keyed on ptrust_result_presented grants it nothing.
+ */
+static void
+unknown_kind_presents_neither(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	struct lab_spec cs, ls;
+	EVP_PKEY *ck = lab_key_ec("P-256");
+	X509 *partner, *leaf;
+	SSL_CTX *ctx;
+	SSL *srv;
+	struct phone ph;
+	struct outcome o;
+	const ptrust_result *r;
+
+	(void)state;
+	memset(&cs, 0, sizeof(cs));
+	cs.cn = "Partner Issuing CA";
+	cs.ca = 1;
+	cs.pathlen = 0;
+	memset(&ls, 0, sizeof(ls));
+	ls.cn = "SEP001122334455";
+	ls.pathlen = -1;
+	ls.eku = "clientAuth,serverAuth";
+	assert_non_null(partner = lab_issue(&cs, ck, NULL, NULL));
+	assert_non_null(leaf = lab_issue(&ls, l->lsc_a_key, partner, ck));
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), partner, NULL, PTRUST_ROLE_OTHER),
+	    PTRUST_OK);
+	ctx = attached_ctx(c, 0);
+	ph.cert = leaf;
+	ph.key = l->lsc_a_key;
+	ph.extra = NULL;
+	srv = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	assert_non_null(r = ptrust_ssl_get_result(srv));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	assert_int_not_equal(ptrust_result_presented(r), PTRUST_PRESENTED_LSC);
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_NONE);
+	SSL_free(srv);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+	X509_free(partner);
+	X509_free(leaf);
+	EVP_PKEY_free(ck);
+}
+
 static int
 setup(void **state)
 {
@@ -768,12 +875,14 @@ main(void)
 		cmocka_unit_test(migrated_lsc_unknown_ca),
 		cmocka_unit_test(expired_mic_refused),
 		cmocka_unit_test(identity_binding),
+		cmocka_unit_test(identity_binding_nul_in_cn),
 		cmocka_unit_test(no_certificate),
 		cmocka_unit_test(insecure_completes),
 		cmocka_unit_test(reload_next_handshake),
 		cmocka_unit_test(attach_arguments),
 		cmocka_unit_test(attach_under_oom),
 		cmocka_unit_test(handshake_under_oom),
+		cmocka_unit_test(unknown_kind_presents_neither),
 	};
 
 	if (!test_oom_hook()) {

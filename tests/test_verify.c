@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <phonetrust-cluster.h>
+
 #include "testutil.h"
 
 static void
@@ -459,7 +461,10 @@ reason_not_a_ca(void **state)
 	chain[1] = mid;
 	r = run(&l->capf_a, 1, chain, 2, NULL);
 	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
-	expect_refused(r, PTRUST_REASON_NOT_A_CA, 1, PTRUST_ALERT_UNKNOWN_CA);
+	/* keyCertSign in a non-CA is malformed too: bad_certificate */
+	assert_true(test_has_reason(r, PTRUST_REASON_MALFORMED, 1));
+	expect_refused(r, PTRUST_REASON_NOT_A_CA, 1,
+	    PTRUST_ALERT_BAD_CERTIFICATE);
 	X509_free(mid);
 	X509_free(leaf);
 	EVP_PKEY_free(k);
@@ -1099,6 +1104,295 @@ result_outlives_store_reference(void **state)
 	ptrust_options_free(o);
 }
 
+/* ------------------------------------------- hostile input (issue 13) */
+
+/* A phone certificate asserting keyCertSign without being a CA. */
+static void
+strict_leaf_keycertsign_refused(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec ls = leaf_spec("SEP0000000013A1");
+	X509 *leaf;
+
+	(void)state;
+	ls.key_usage = "critical,digitalSignature,keyCertSign";
+	leaf = issue(&ls, l->lsc_a_key, l->capf_a, l->capf_a_key);
+	expect_refused(run(&l->capf_a, 1, &leaf, 1, NULL),
+	    PTRUST_REASON_MALFORMED, 0, PTRUST_ALERT_NONE);
+	X509_free(leaf);
+}
+
+/* The leaf gets every X509_STRICT check: no authority key identifier. */
+static void
+strict_leaf_without_aki_refused(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec ls = leaf_spec("SEP0000000013A2");
+	X509 *leaf;
+
+	(void)state;
+	ls.no_key_ids = 1;
+	leaf = issue(&ls, l->lsc_a_key, l->capf_a, l->capf_a_key);
+	expect_refused(run(&l->capf_a, 1, &leaf, 1, NULL),
+	    PTRUST_REASON_MALFORMED, 0, PTRUST_ALERT_NONE);
+	X509_free(leaf);
+}
+
+/*
+ * The waivers that stay, each with the shape of the certificate that
+ * needs it: CAPF certificates made before CUCM 14SU2, self-signed, with
+ * no basicConstraints, or no keyUsage, or a non-critical basicConstraints,
+ * or no key identifiers.  Their LSCs are trusted.
+ */
+static void
+old_capf_anchor(struct lab_spec *cs, const char *what)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec ls = leaf_spec("SEP0000000013A3");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *capf, *leaf;
+	ptrust_result *r;
+
+	print_message("old CAPF form: %s\n", what);
+	cs->cn = "CAPF-0a1d0a1d";
+	cs->l = "Porto";
+	cs->st = "Porto";
+	capf = issue(cs, k, NULL, NULL);
+	assert_non_null(capf);
+	leaf = issue(&ls, l->lsc_a_key, capf, k);
+	assert_non_null(leaf);
+	r = run(&capf, 1, &leaf, 1, NULL);
+	assert_true(ptrust_result_trusted(r));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	ptrust_result_free(r);
+	X509_free(capf);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
+static void
+old_capf_shapes_trusted(void **state)
+{
+	struct lab_spec cs;
+
+	(void)state;
+	cs = ca_spec(NULL, -1);
+	cs.no_basic_constraints = 1;
+	cs.key_usage = "digitalSignature,keyCertSign";
+	old_capf_anchor(&cs, "no basicConstraints");
+	cs = ca_spec(NULL, -1);
+	cs.no_key_usage = 1;
+	old_capf_anchor(&cs, "no keyUsage");
+	cs = ca_spec(NULL, -1);
+	cs.bc_not_critical = 1;
+	old_capf_anchor(&cs, "basicConstraints not critical");
+	cs = ca_spec(NULL, -1);
+	cs.no_key_ids = 1;
+	old_capf_anchor(&cs, "no key identifiers");
+}
+
+/* The same waivers never apply below the anchor. */
+static void
+waivers_not_for_intermediates(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec ms = ca_spec("Lab Sloppy Intermediate", -1);
+	struct lab_spec ls = leaf_spec("SEP0000000013A4");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *mid, *leaf, *chain[2];
+
+	(void)state;
+	ms.no_key_usage = 1;
+	mid = issue(&ms, k, l->mfg_root, l->root_key);
+	leaf = issue(&ls, l->lsc_a_key, mid, k);
+	chain[0] = leaf;
+	chain[1] = mid;
+	expect_refused(run(&l->mfg_root, 1, chain, 2, NULL),
+	    PTRUST_REASON_MALFORMED, 1, PTRUST_ALERT_NONE);
+	X509_free(mid);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
+/* An anchor that says CA:FALSE issues nothing, whatever the purpose. */
+static void
+ca_false_anchor_cannot_issue(void **state)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec cs = leaf_spec("CAPF-0ca0fa15");
+	struct lab_spec ls = leaf_spec("SEP0000000013A5");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	ptrust_options *o = test_options();
+	X509 *anchor, *leaf;
+
+	(void)state;
+	cs.eku = NULL;
+	cs.key_usage = "critical,digitalSignature,keyCertSign";
+	anchor = issue(&cs, k, NULL, NULL);	/* self-signed, CA:FALSE */
+	leaf = issue(&ls, l->lsc_a_key, anchor, k);
+	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	    PTRUST_OK);
+	expect_refused(run(&anchor, 1, &leaf, 1, o), PTRUST_REASON_NOT_A_CA,
+	    1, PTRUST_ALERT_NONE);
+	ptrust_options_free(o);
+	X509_free(anchor);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+}
+
+/*
+ * A CRL given is a CRL applied: the root's CRL revoking the intermediate
+ * refuses the chain without asking for --crl-check all, and the leaf's
+ * own CRL is still required.
+ */
+static void
+crl_given_is_applied(void **state)
+{
+	struct crl_lab c;
+	struct lab_spec cs, ms = ca_spec("Lab Issuing CA", 0);
+	struct lab_spec ls = leaf_spec("SEP0000000013A6");
+	EVP_PKEY *k = lab_key_ec("P-256");
+	X509 *mid, *leaf, *chain[2];
+	X509_CRL *root_crl, *mid_crl;
+	ptrust_options *o;
+	ptrust_result *r;
+	size_t len;
+	char *pem;
+
+	(void)state;
+	crl_lab_make(&c);
+	/* a root that may issue CAs, in place of the lab's pathlen 0 one */
+	X509_free(c.ca);
+	X509_free(c.leaf);
+	cs = ca_spec("Lab Enterprise Root", -1);
+	c.ca = issue(&cs, c.key, NULL, NULL);
+	c.leaf = NULL;
+	mid = issue(&ms, k, c.ca, c.key);
+	leaf = issue(&ls, c.leaf_key, mid, k);
+	chain[0] = leaf;
+	chain[1] = mid;
+	root_crl = lab_crl(c.ca, c.key, LAB_T0, TEST_NOW + 7 * LAB_DAY, &mid, 1);
+	mid_crl = lab_crl(mid, k, LAB_T0, TEST_NOW + 7 * LAB_DAY, NULL, 0);
+	/* both CRLs: the intermediate is revoked */
+	o = options_with_crl(root_crl);
+	pem = lab_crl_pem(mid_crl, &len);
+	assert_int_equal(ptrust_options_add_crl_mem(o, pem, len), PTRUST_OK);
+	free(pem);
+	expect_refused(run(&c.ca, 1, chain, 2, o), PTRUST_REASON_REVOKED, 1,
+	    PTRUST_ALERT_CERTIFICATE_REVOKED);
+	/* leaf only, chosen explicitly: the intermediate's CRL is not read */
+	assert_int_equal(ptrust_options_set_crl_check(o, PTRUST_CRL_CHECK_LEAF),
+	    PTRUST_OK);
+	r = run(&c.ca, 1, chain, 2, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	ptrust_options_free(o);
+	/* the root's CRL alone: the leaf's CRL is missing */
+	o = options_with_crl(root_crl);
+	expect_refused(run(&c.ca, 1, chain, 2, o), PTRUST_REASON_CRL_MISSING, 0,
+	    PTRUST_ALERT_NONE);
+	ptrust_options_free(o);
+	/* the leaf's CRL alone: nothing known of the root's, so trusted */
+	o = options_with_crl(mid_crl);
+	r = run(&c.ca, 1, chain, 2, o);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	ptrust_options_free(o);
+	X509_CRL_free(root_crl);
+	X509_CRL_free(mid_crl);
+	X509_free(mid);
+	X509_free(leaf);
+	EVP_PKEY_free(k);
+	crl_lab_free(&c);
+}
+
+/*
+ * A leaf by capf_a whose subject is the one CN given, of len bytes: a NUL
+ * or any control character in it as the requester chose.
+ */
+static X509 *
+leaf_with_cn(const char *cn, int len)
+{
+	const struct lab *l = test_lab();
+	struct lab_spec s = leaf_spec("placeholder");
+	X509_NAME *n = X509_NAME_new();
+	X509 *x;
+
+	assert_non_null(n);
+	assert_non_null(x = issue(&s, l->lsc_a_key, l->capf_a, l->capf_a_key));
+	assert_true(X509_NAME_add_entry_by_NID(n, NID_commonName,
+	    V_ASN1_UTF8STRING, (const unsigned char *)cn, len, -1, 0));
+	assert_true(X509_set_subject_name(x, n));
+	X509_NAME_free(n);
+	assert_true(X509_sign(x, l->capf_a_key, EVP_sha256()) > 0);
+	return x;
+}
+
+/*
+ * "SEP001122334455\0.attacker.example" is not SEP001122334455: the CN is
+ * compared whole, not up to a NUL.  The chain itself is valid.
+ */
+static void
+nul_in_cn_names_no_device(void **state)
+{
+	static const char cn[] = "SEP001122334455\0.attacker.example";
+	const struct lab *l = test_lab();
+	X509 *x = leaf_with_cn(cn, (int)sizeof(cn) - 1);
+	ptrust_chain *ch = test_chain(&x, 1);
+	ptrust_result *r = run(&l->capf_a, 1, &x, 1, NULL);
+
+	(void)state;
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP001122334455"), 0);
+	assert_int_equal(ptrust_chain_names_device(ch, "sep001122334455"), 0);
+	ptrust_chain_free(ch);
+	X509_free(x);
+}
+
+/*
+ * Nor does a CN holding a control character (C0, DEL, or C1 once decoded
+ * from UTF-8), even in the "CP-<model>-" part that is otherwise free.
+ */
+static void
+control_characters_in_cn_name_no_device(void **state)
+{
+	static const char *const evil[] = {
+		"SEP001122334455\n",
+		"\tSEP001122334455",
+		"CP-8865\n-SEP001122334455",
+		"CP-8865\r-SEP001122334455",
+		"CP-8865\x7f-SEP001122334455",
+		"CP-\xc2\x85-SEP001122334455",
+		"CP-\xc2\x9b" "2J-SEP001122334455",
+		"CP-8865\x1b[2J-SEP001122334455",
+	};
+	X509 *x;
+	ptrust_chain *ch;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+		x = leaf_with_cn(evil[i], -1);
+		ch = test_chain(&x, 1);
+		if (ptrust_chain_names_device(ch, "SEP001122334455") != 0)
+			fail_msg("CN %zu names SEP001122334455", i);
+		ptrust_chain_free(ch);
+		X509_free(x);
+	}
+	/* the same names, clean, still do */
+	x = leaf_with_cn("CP-8865-SEP001122334455", -1);
+	ch = test_chain(&x, 1);
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP001122334455"), 1);
+	ptrust_chain_free(ch);
+	X509_free(x);
+	x = leaf_with_cn("CP-Caf\xc3\xa9-SEP001122334455", -1);
+	ch = test_chain(&x, 1);
+	assert_int_equal(ptrust_chain_names_device(ch, "SEP001122334455"), 1);
+	ptrust_chain_free(ch);
+	X509_free(x);
+}
+
 int
 main(void)
 {
@@ -1139,6 +1433,14 @@ main(void)
 		cmocka_unit_test(cisco_vectors),
 		cmocka_unit_test(verify_argument_errors),
 		cmocka_unit_test(result_outlives_store_reference),
+		cmocka_unit_test(nul_in_cn_names_no_device),
+		cmocka_unit_test(control_characters_in_cn_name_no_device),
+		cmocka_unit_test(strict_leaf_keycertsign_refused),
+		cmocka_unit_test(strict_leaf_without_aki_refused),
+		cmocka_unit_test(old_capf_shapes_trusted),
+		cmocka_unit_test(waivers_not_for_intermediates),
+		cmocka_unit_test(ca_false_anchor_cannot_issue),
+		cmocka_unit_test(crl_given_is_applied),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
