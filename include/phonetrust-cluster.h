@@ -51,6 +51,15 @@ ptrust_status ptrust_cluster_load_dir(ptrust_cluster *cluster,
 /* Writes every store to DIR/<store> (see ptrust_builder_save_dir). */
 ptrust_status ptrust_cluster_save_dir(ptrust_cluster *cluster,
     const char *dir);
+/*
+ * Writers of one directory exclude each other: take DIR's writer lock
+ * (an flock on DIR/cluster.lock, created if missing; waits while another
+ * writer holds it) before ptrust_cluster_load_dir, and release it after
+ * ptrust_cluster_save_dir, or free the cluster.  Readers need no lock.
+ */
+ptrust_status ptrust_cluster_lock_dir(ptrust_cluster *cluster,
+    const char *dir);
+ptrust_status ptrust_cluster_unlock_dir(ptrust_cluster *cluster);
 
 size_t ptrust_cluster_store_count(const ptrust_cluster *cluster);
 const char *ptrust_cluster_store_name(const ptrust_cluster *cluster,
@@ -124,8 +133,9 @@ int ptrust_phone_has_mic(const ptrust_phone *phone);
 /*
  * Whether the first certificate of chain names device, as the phone's
  * certificate must: its last CN is the device name or CP-<model>-<device>,
- * in any case.  1 yes, 0 no (or an invalid device name, or no
- * certificate), -1 out of memory.
+ * in any case; a CN holding a NUL or another control character names no
+ * device.  1 yes, 0 no (or an invalid device name, or no certificate), -1
+ * out of memory.
  */
 int ptrust_chain_names_device(const ptrust_chain *chain, const char *device);
 
@@ -239,7 +249,8 @@ typedef enum ptrust_lint_code {
 	PTRUST_LINT_RSA_TOO_LARGE,	/* "rsa-too-large": over 4096 bits, CUCM refuses it */
 	PTRUST_LINT_RSA_TOO_SMALL,	/* "rsa-too-small": under 2048 bits */
 	PTRUST_LINT_NOT_A_CA,		/* "not-a-ca": a non-CA certificate in a trust store */
-	PTRUST_LINT_MANUFACTURING_TRUSTED /* "manufacturing-trusted": manufacturing CAs still trusted for callmanager-tls */
+	PTRUST_LINT_MANUFACTURING_TRUSTED, /* "manufacturing-trusted": manufacturing CAs still trusted for callmanager-tls */
+	PTRUST_LINT_CISCO_LOOKALIKE	/* "cisco-lookalike": the subject of a built-in Cisco CA, not Cisco's key */
 } ptrust_lint_code;
 
 const char *ptrust_lint_code_name(ptrust_lint_code code);

@@ -258,6 +258,7 @@ struct pending {
 	}		*undo;
 	size_t		 nundo;
 	size_t		 n_before;	/* anchors beyond it were added */
+	int		 check_cisco;	/* refuse look-alikes of Cisco's CAs */
 	struct pt_change *c;
 	size_t		 nc, capc;
 };
@@ -435,6 +436,23 @@ stage_one(ptrust_builder *b, struct pending *p, const struct pt_item *it,
 		    b->anchors[i]->alias, NULL) ? PTRUST_OK : PTRUST_ERR_NOMEM;
 		goto done;
 	}
+	/*
+	 * Under a Cisco CA's name with another key it would replace Cisco's
+	 * CA (newer wins) or pass for it: only when the caller says so.
+	 */
+	if (p->check_cisco) {
+		switch (pt_cisco_lookalike(it->x509, probe->subject_hash)) {
+		case -1:
+			goto done;
+		case 1:
+			pt_seterr(err, "%s has the subject of one of Cisco's "
+			    "built-in CAs but not Cisco's key: refused, it "
+			    "would replace or pass for Cisco's CA; allow it "
+			    "explicitly only if you mean to", probe->subject);
+			st = PTRUST_ERR_ARG;
+			goto done;
+		}
+	}
 	if ((i = index_find(b, BY_SUBJECT, (size_t)probe->subject_hash,
 	    subject, NO_POS)) >= 0) {
 		old = b->anchors[i];
@@ -470,6 +488,12 @@ stage_one(ptrust_builder *b, struct pending *p, const struct pt_item *it,
 		b->anchors[i] = a;
 		index_add(b, (size_t)i);
 		st = PTRUST_OK;
+		goto done;
+	}
+	if (b->n_anchors >= PT_MAX_ANCHORS) {
+		pt_seterr(err, "store %s would hold more than %d anchors",
+		    b->name, PT_MAX_ANCHORS);
+		st = PTRUST_ERR_ARG;
 		goto done;
 	}
 	if ((alias = pick_alias(b, it, NO_POS, probe->sha256, &st,
@@ -511,6 +535,8 @@ pt_builder_apply(ptrust_builder *b, const struct pt_item *items, size_t n,
 
 	memset(&p, 0, sizeof(p));
 	b->err[0] = '\0';
+	/* a loaded store is as its owner saved it; lint reports look-alikes */
+	p.check_cisco = !replace_all && !b->replace_cisco_ca;
 	pt_builder_clear_changes(b);	/* the list describes this call only */
 	/* Each item adds or replaces at most one anchor: make room for all. */
 	if ((p.undo = pt_calloc(n, sizeof(*p.undo))) == NULL ||
@@ -563,35 +589,6 @@ nomem:
 	return PTRUST_ERR_NOMEM;
 }
 
-/* "# role: capf" before the PEM block, as ptrust_builder_save_dir writes it. */
-int
-pt_role_from_comment(const unsigned char *data, size_t len,
-    ptrust_role *role)
-{
-	static const char key[] = "# role: ";
-	size_t i = 0, j;
-	char word[32];
-
-	while (i < len) {
-		if (len - i >= 11 && memcmp(data + i, "-----BEGIN ", 11) == 0)
-			return 0;
-		if (len - i > sizeof(key) - 1 &&
-		    memcmp(data + i, key, sizeof(key) - 1) == 0) {
-			i += sizeof(key) - 1;
-			for (j = 0; i < len && j < sizeof(word) - 1 &&
-			    data[i] != '\n' && data[i] != '\r'; i++, j++)
-				word[j] = (char)data[i];
-			word[j] = '\0';
-			return ptrust_role_from_name(word, role) == 0 &&
-			    *role != PTRUST_ROLE_AUTO;
-		}
-		while (i < len && data[i] != '\n')
-			i++;
-		i++;
-	}
-	return 0;
-}
-
 /* Parses PEM (any number) or DER (one) certificates into a fresh stack. */
 ptrust_status
 pt_parse_certs(const unsigned char *data, size_t len, const char *what,
@@ -625,7 +622,11 @@ fail:
 	return PTRUST_ERR_PARSE;
 }
 
-/* Items for the certificates of one input: alias only for a single one. */
+/*
+ * Items for the certificates of one input: alias only for a single one.
+ * Text around the blocks decides nothing: a "# role:" line in a file from
+ * someone else must not make its CA issue MICs (issue 13).
+ */
 ptrust_status
 pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
     const char *alias, int explicit_alias, ptrust_role role,
@@ -633,7 +634,6 @@ pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
 {
 	STACK_OF(X509) *sk;
 	ptrust_status st;
-	ptrust_role comment_role;
 	int i, n;
 
 	if ((st = pt_parse_certs(data, len, what, &sk, err)) != PTRUST_OK)
@@ -645,9 +645,6 @@ pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
 		sk_X509_pop_free(sk, X509_free);
 		return PTRUST_ERR_ARG;
 	}
-	if (role == PTRUST_ROLE_AUTO && n == 1 &&
-	    pt_role_from_comment(data, len, &comment_role))
-		role = comment_role;
 	for (i = 0; i < n; i++) {
 		if (!pt_itemlist_add(list, sk_X509_value(sk, i),
 		    n == 1 ? alias : NULL, explicit_alias, role, what)) {
@@ -754,6 +751,11 @@ ptrust_builder_add_mem(ptrust_builder *b, const void *data, size_t len,
 	if ((st = pt_builder_begin(b, data, "no data", alias, role)) !=
 	    PTRUST_OK)
 		return st;
+	if (len > PT_MAX_FILE) {
+		pt_seterr(b->err, "input too large (%zu bytes, limit %u)", len,
+		    PT_MAX_FILE);
+		return PTRUST_ERR_ARG;
+	}
 	st = pt_items_from_mem(data, len, "input", alias, alias != NULL, role,
 	    &l, b->err);
 	return pt_builder_finish(b, st, &l, 0);
@@ -792,6 +794,15 @@ ptrust_builder_add_file(ptrust_builder *b, const char *path,
 		return st;
 	st = pt_items_from_file(path, alias, role, &l, b->err);
 	return pt_builder_finish(b, st, &l, 0);
+}
+
+ptrust_status
+ptrust_builder_set_replace_cisco_ca(ptrust_builder *b, int allow)
+{
+	if (b == NULL)
+		return PTRUST_ERR_ARG;
+	b->replace_cisco_ca = allow != 0;
+	return PTRUST_OK;
 }
 
 size_t

@@ -6,6 +6,11 @@
 
 #include "internal.h"
 
+/* Most anchors in one builder: far beyond any real store. */
+#ifndef PT_MAX_ANCHORS
+#define PT_MAX_ANCHORS	100000
+#endif
+
 /* One certificate to import, with the name and role it comes with. */
 struct pt_item {
 	X509		*x509;

@@ -6,6 +6,10 @@
  */
 #include "config.h"
 
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "internal.h"
 
 const struct pt_builtin_ca pt_cisco_cas[] = {
@@ -188,3 +192,60 @@ const struct pt_builtin_ca pt_cisco_cas[] = {
 	    "-----END CERTIFICATE-----\n" },
 };
 const size_t pt_cisco_ca_count = sizeof(pt_cisco_cas) / sizeof(pt_cisco_cas[0]);
+
+/*
+ * X509_NAME_hash_ex of each one's subject, in the order above
+ * (openssl x509 -subject_hash): only a hint, the names are compared too.
+ */
+static const unsigned long cisco_subject_hash[] = {
+	0xda1c8080, 0xa094437b, 0x55ce4282, 0x417aa245,
+	0x90359431, 0x89087fe6, 0x720219c0, 0x36087b08,
+};
+
+/* Same algorithm and key bits: compared as encoded, nothing allocated. */
+static int
+same_key(X509 *a, X509 *b)
+{
+	const ASN1_BIT_STRING *ka = X509_get0_pubkey_bitstr(a);
+	const ASN1_BIT_STRING *kb = X509_get0_pubkey_bitstr(b);
+	ASN1_OBJECT *oa, *ob;
+
+	if (ka == NULL || kb == NULL || ASN1_STRING_cmp(ka, kb) != 0 ||
+	    !X509_PUBKEY_get0_param(&oa, NULL, NULL, NULL,
+	    X509_get_X509_PUBKEY(a)) ||
+	    !X509_PUBKEY_get0_param(&ob, NULL, NULL, NULL,
+	    X509_get_X509_PUBKEY(b)))
+		return 0;
+	return OBJ_cmp(oa, ob) == 0;
+}
+
+/*
+ * Whether x passes for one of Cisco's CAs without being it: the subject
+ * of a built-in CA (one certificate per subject, so it would replace it)
+ * with another key.  The same key under that subject is Cisco's own.
+ */
+int
+pt_cisco_lookalike(X509 *x, unsigned long subject_hash)
+{
+	BIO *bio;
+	X509 *ca;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < pt_cisco_ca_count && i < sizeof(cisco_subject_hash) /
+	    sizeof(cisco_subject_hash[0]) && r == 0; i++) {
+		if (cisco_subject_hash[i] != subject_hash)
+			continue;
+		if ((bio = BIO_new_mem_buf(pt_cisco_cas[i].pem, -1)) == NULL)
+			return -1;
+		ca = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+		if (ca == NULL)
+			return -1;
+		if (X509_NAME_cmp(X509_get_subject_name(ca),
+		    X509_get_subject_name(x)) == 0)
+			r = same_key(ca, x) ? 0 : 1;
+		X509_free(ca);
+	}
+	return r;
+}

@@ -5,7 +5,9 @@
  * CallManager-trust and CAPF-trust, as CUCM makes them by default.
  *
  * On disk: DIR/cluster.conf (the settings and the list of stores) and one
- * directory per store, DIR/<store>/ALIAS.pem.
+ * directory per store, DIR/<store>/ALIAS.pem.  Writers exclude each other
+ * with an flock on DIR/cluster.lock held from before the load to after the
+ * save; readers take no lock, every file being replaced by a rename.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +27,7 @@
 #define CAPF_TRUST	"capf-trust"
 #define MFG_CA		"manufacturing-ca"
 #define CONF_FILE	"cluster.conf"
+#define LOCK_FILE	"cluster.lock"
 
 struct pt_cstore {
 	char		*name;
@@ -36,6 +40,7 @@ struct ptrust_cluster {
 	int		 manufacturing_trusted;
 	char		*dot1x_store;	/* NULL: not set */
 	char		*vpn_store;
+	int		 lock_fd;	/* -1: no writer lock held */
 	char		 err[PT_ERRLEN];
 };
 
@@ -129,8 +134,10 @@ cluster_empty(void)
 {
 	ptrust_cluster *c = pt_calloc(1, sizeof(*c));
 
-	if (c != NULL)
+	if (c != NULL) {
 		c->manufacturing_trusted = 1;
+		c->lock_fd = -1;
+	}
 	return c;
 }
 
@@ -160,6 +167,8 @@ ptrust_cluster_free(ptrust_cluster *c)
 	free_stores(c->stores, c->n_stores);
 	OPENSSL_free(c->dot1x_store);
 	OPENSSL_free(c->vpn_store);
+	if (c->lock_fd != -1)
+		close(c->lock_fd);	/* releases the lock */
 	OPENSSL_free(c);
 }
 
@@ -558,7 +567,8 @@ write_conf(ptrust_cluster *c, const char *dir)
 	int fd, ok;
 
 	if (!join(path, sizeof(path), dir, CONF_FILE) ||
-	    !join(tmp, sizeof(tmp), dir, ".ptrust-conf-XXXXXX")) {
+	    snprintf(tmp, sizeof(tmp), "%s/.ptrust-%ld-XXXXXX", dir,
+	    (long)getpid()) >= (int)sizeof(tmp)) {
 		pt_seterr(c->err, "%s: path too long", dir);
 		return PTRUST_ERR_ARG;
 	}
@@ -622,6 +632,14 @@ ptrust_cluster_save_dir(ptrust_cluster *c, const char *dir)
 	/* The list of stores goes last: it is what a load trusts. */
 	if ((st = write_conf(c, dir)) != PTRUST_OK)
 		return st;
+	/* the lock file exists from the start: a refused writer adds none */
+	if (!join(path, sizeof(path), dir, LOCK_FILE) ||
+	    (dfd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
+		pt_seterr(c->err, "%s: %s", path, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	close(dfd);
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {
 		pt_seterr(c->err, "%s: %s", dir, strerror(errno));
@@ -630,5 +648,57 @@ ptrust_cluster_save_dir(ptrust_cluster *c, const char *dir)
 		return PTRUST_ERR_IO;
 	}
 	close(dfd);
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_cluster_lock_dir(ptrust_cluster *c, const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (dir == NULL) {
+		pt_seterr(c->err, "no directory");
+		return PTRUST_ERR_ARG;
+	}
+	if (c->lock_fd != -1) {
+		pt_seterr(c->err, "this cluster already holds a directory's "
+		    "writer lock");
+		return PTRUST_ERR_ARG;
+	}
+	if (!join(path, sizeof(path), dir, LOCK_FILE)) {
+		pt_seterr(c->err, "%s: path too long", dir);
+		return PTRUST_ERR_ARG;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
+		pt_seterr(c->err, "%s: %s", path, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	/* flock, not fcntl: two clusters of one process exclude each other */
+	while (flock(fd, LOCK_EX) == -1) {
+		if (errno == EINTR)
+			continue;
+		pt_seterr(c->err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return PTRUST_ERR_IO;
+	}
+	c->lock_fd = fd;
+	return PTRUST_OK;
+}
+
+ptrust_status
+ptrust_cluster_unlock_dir(ptrust_cluster *c)
+{
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (c->lock_fd == -1) {
+		pt_seterr(c->err, "this cluster holds no writer lock");
+		return PTRUST_ERR_ARG;
+	}
+	close(c->lock_fd);
+	c->lock_fd = -1;
 	return PTRUST_OK;
 }

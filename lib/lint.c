@@ -3,7 +3,8 @@
  * stores before it bites -- CAPF certificates CUCM 14SU2 refuses, expired
  * and expiring anchors, two anchors with one subject in what one purpose
  * trusts, SHA-1, key sizes CUCM or OpenSSL refuse, certificates that are
- * no CA, and manufacturing CAs still trusted once phones have LSCs.
+ * no CA, manufacturing CAs still trusted once phones have LSCs, and
+ * look-alikes of Cisco's CAs.
  *
  * Only the cluster's public API is used: the stores as it lists them, and
  * its snapshots for what each purpose trusts.
@@ -68,6 +69,7 @@ ptrust_lint_code_name(ptrust_lint_code code)
 	case PTRUST_LINT_RSA_TOO_SMALL:		return "rsa-too-small";
 	case PTRUST_LINT_NOT_A_CA:		return "not-a-ca";
 	case PTRUST_LINT_MANUFACTURING_TRUSTED:	return "manufacturing-trusted";
+	case PTRUST_LINT_CISCO_LOOKALIKE:	return "cisco-lookalike";
 	}
 	return NULL;
 }
@@ -627,6 +629,30 @@ report_duplicate(ptrust_lint *lint, ptrust_cluster *c, const struct dup *d)
 	    purposes, total == 1 ? "s" : "", a_nb, o_nb);
 }
 
+/* Under the name of one of Cisco's CAs with another key; 0: no memory. */
+static int
+check_cisco_lookalike(ptrust_lint *lint, const char *store,
+    const ptrust_anchor *a)
+{
+	X509 *x = ptrust_anchor_get0_x509(a);
+	int ok = 0;
+
+	switch (pt_cisco_lookalike(x, X509_NAME_hash_ex(
+	    X509_get_subject_name(x), NULL, NULL, &ok))) {
+	case -1:
+		return 0;
+	case 0:
+		return ok;
+	}
+	return ok && add(lint, PTRUST_LINT_CISCO_LOOKALIKE,
+	    PTRUST_SEVERITY_ERROR, store, ptrust_anchor_alias(a), "%s has the "
+	    "subject of one of Cisco's built-in CAs but not Cisco's key: it "
+	    "stands in for Cisco's CA (one certificate per subject), so MICs "
+	    "Cisco signed no longer verify through it and certificates its "
+	    "owner signs may; unless you put it there on purpose, remove it "
+	    "and add Cisco's certificate back", ptrust_anchor_subject(a));
+}
+
 /* ------------------------------------------------------------ cluster-wide */
 
 static int
@@ -711,7 +737,8 @@ ptrust_cluster_lint(ptrust_cluster *c, time_t now, int days,
 			if (!check_sha1(lint, store, a) ||
 			    !check_rsa_large(lint, store, a) ||
 			    !check_rsa_small(lint, store, a) ||
-			    !check_ca(lint, store, a))
+			    !check_ca(lint, store, a) ||
+			    !check_cisco_lookalike(lint, store, a))
 				goto err;
 		}
 	}

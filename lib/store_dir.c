@@ -1,9 +1,14 @@
 /*
  * A store on disk: a directory with one PEM file per anchor, ALIAS.pem,
- * with a few comment lines (role, subject, fingerprint) before the block.
- * Saving writes every file to a temporary name, fsyncs it, renames it into
- * place and fsyncs the directory; nothing is renamed before every file has
- * been written, so a failure while writing leaves the old store whole.
+ * with a few comment lines (role, subject, fingerprint) before the block
+ * for people, and the manifest, .phonetrust-roles, "SHA256 ROLE" per
+ * anchor: the only place a role is read back from, so text in a file
+ * someone copied in decides nothing (issue 13).  Saving writes every file
+ * to a temporary name, fsyncs it, renames it into place and fsyncs the
+ * directory; nothing is renamed before every file has been written, so a
+ * failure while writing leaves the old store whole.  Temporary names carry
+ * the writer's pid: a save removes only its own, and those of writers that
+ * are dead.
  */
 #include "config.h"
 
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +29,9 @@
 #include "builder.h"
 
 static const char *const cert_exts[] = { ".pem", ".crt", ".cer", ".der" };
+
+#define MANIFEST	".phonetrust-roles"
+#define TMP_PREFIX	".ptrust-"
 
 /* The extension of a certificate file name, or NULL. */
 static const char *
@@ -166,6 +175,276 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 	return pt_builder_finish(b, st, &l, 0);
 }
 
+/*
+ * A file of a store directory: a regular file, not followed if a link, at
+ * most PT_MAX_FILE bytes.  PTRUST_ERR_NOT_FOUND, err untouched, when it is
+ * not there (a concurrent save removed it).
+ */
+static ptrust_status
+read_store_file(const char *path, unsigned char **data, size_t *len,
+    char *err)
+{
+	struct stat sb;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO must not hang us before fstat says no. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return PTRUST_ERR_NOT_FOUND;
+		if (errno == ELOOP)
+			pt_seterr(err, "%s: a symbolic link; a store directory "
+			    "holds only regular files", path);
+		else
+			pt_seterr(err, "%s: %s", path, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	if (fstat(fd, &sb) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
+		goto err;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		pt_seterr(err, "%s: not a regular file; a store directory "
+		    "holds only regular files", path);
+		goto err;
+	}
+	if ((unsigned long long)sb.st_size > PT_MAX_FILE) {
+		pt_seterr(err, "%s: file too large (%lld bytes, limit %u)",
+		    path, (long long)sb.st_size, PT_MAX_FILE);
+		goto err;
+	}
+	if ((buf = OPENSSL_malloc((size_t)sb.st_size + 1)) == NULL) {
+		close(fd);
+		pt_seterr(err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	while (got < (size_t)sb.st_size) {
+		r = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (r == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r == -1) {
+			pt_seterr(err, "%s: %s", path, strerror(errno));
+			goto err;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd);
+	*data = buf;
+	*len = got;
+	return PTRUST_OK;
+err:
+	OPENSSL_free(buf);
+	close(fd);
+	return PTRUST_ERR_IO;
+}
+
+struct role_entry {
+	char		 sha256[65];
+	ptrust_role	 role;
+};
+
+/*
+ * The manifest of dir.  *legacy: there is none, the directory was saved
+ * by a version before the manifest (then each file's own "# role:" line,
+ * which that version's save_dir wrote, still says the role).
+ */
+static ptrust_status
+read_manifest(const char *dir, struct role_entry **out, size_t *n,
+    int *legacy, char *err)
+{
+	struct role_entry *e = NULL;
+	unsigned char *data;
+	char path[4096], *line, *save = NULL, fp[65], role[32];
+	size_t len, cap = 0;
+	ptrust_status st;
+	int lineno = 0;
+
+	*out = NULL;
+	*n = 0;
+	*legacy = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST) >=
+	    sizeof(path)) {
+		pt_seterr(err, "%s: path too long", dir);
+		return PTRUST_ERR_ARG;
+	}
+	if ((st = read_store_file(path, &data, &len, err)) != PTRUST_OK) {
+		*legacy = st == PTRUST_ERR_NOT_FOUND;
+		return st == PTRUST_ERR_NOT_FOUND ? PTRUST_OK : st;
+	}
+	if (memchr(data, '\0', len) != NULL) {
+		pt_seterr(err, "%s: not a text file", path);
+		st = PTRUST_ERR_PARSE;
+		goto done;
+	}
+	for (line = strtok_r((char *)data, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct role_entry *tmp;
+		ptrust_role r;
+		char extra;
+
+		lineno++;
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%64s %31s %c", fp, role, &extra) != 2 ||
+		    !pt_normalize_sha256(fp, fp) ||
+		    ptrust_role_from_name(role, &r) != 0 ||
+		    r == PTRUST_ROLE_AUTO) {
+			pt_seterr(err, "%s line %d: expected \"SHA256 ROLE\"",
+			    path, lineno);
+			st = PTRUST_ERR_PARSE;
+			goto done;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((tmp = OPENSSL_realloc(e, cap * sizeof(*e))) ==
+			    NULL) {
+				pt_seterr(err, "out of memory");
+				st = PTRUST_ERR_NOMEM;
+				goto done;
+			}
+			e = tmp;
+		}
+		memcpy(e[*n].sha256, fp, sizeof(fp));
+		e[*n].role = r;
+		(*n)++;
+	}
+done:
+	OPENSSL_free(data);
+	if (st != PTRUST_OK) {
+		OPENSSL_free(e);
+		e = NULL;
+		*n = 0;
+	}
+	*out = e;
+	return st;
+}
+
+/* The manifest's role for x, PTRUST_ROLE_AUTO without one; -1: no memory. */
+static int
+manifest_role(const struct role_entry *e, size_t n, X509 *x,
+    ptrust_role *role)
+{
+	unsigned char *der = NULL;
+	char fp[65];
+	size_t i;
+	int len, ok;
+
+	*role = PTRUST_ROLE_AUTO;
+	if (n == 0)
+		return 0;
+	if ((len = i2d_X509(x, &der)) <= 0)
+		return -1;
+	ok = pt_sha256_hex(der, (size_t)len, fp);
+	OPENSSL_free(der);
+	if (!ok)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(e[i].sha256, fp) == 0) {
+			*role = e[i].role;
+			break;
+		}
+	return 0;
+}
+
+/*
+ * The role on a "# role: NAME" line before the first PEM block, as
+ * save_dir wrote it before the manifest existed; AUTO without one.  Read
+ * only from a store directory with no manifest, never from an import.
+ */
+static ptrust_role
+legacy_role(const unsigned char *data, size_t len)
+{
+	static const char key[] = "# role: ";
+	ptrust_role role;
+	size_t i = 0, j;
+	char word[32];
+
+	while (i < len && !(len - i >= 11 &&
+	    memcmp(data + i, "-----BEGIN ", 11) == 0)) {
+		if (len - i > sizeof(key) - 1 &&
+		    memcmp(data + i, key, sizeof(key) - 1) == 0) {
+			i += sizeof(key) - 1;
+			for (j = 0; i < len && j < sizeof(word) - 1 &&
+			    data[i] != '\n' && data[i] != '\r'; i++, j++)
+				word[j] = (char)data[i];
+			word[j] = '\0';
+			return ptrust_role_from_name(word, &role) == 0 ?
+			    role : PTRUST_ROLE_AUTO;
+		}
+		while (i < len && data[i] != '\n')
+			i++;
+		i++;
+	}
+	return PTRUST_ROLE_AUTO;
+}
+
+/*
+ * What load_dir reads: the store's own files, each a regular file named
+ * by a valid alias, roles from the manifest only (from the files' own
+ * role lines in a store saved before the manifest existed).
+ */
+static ptrust_status
+items_from_store(const char *dir, struct pt_itemlist *l, char *err)
+{
+	struct role_entry *roles = NULL;
+	unsigned char *data;
+	char **files = NULL, alias[PT_MAX_ALIAS + 1];
+	const char *base, *ext;
+	size_t n = 0, nroles = 0, i, k, first, len;
+	ptrust_status st;
+	ptrust_role old_role;
+	int legacy;
+
+	if ((st = read_manifest(dir, &roles, &nroles, &legacy, err)) !=
+	    PTRUST_OK ||
+	    (st = list_cert_files(dir, &files, &n, err)) != PTRUST_OK)
+		goto done;
+	for (i = 0; i < n && st == PTRUST_OK; i++) {
+		base = strrchr(files[i], '/') + 1;
+		ext = cert_ext(base);
+		if ((size_t)(ext - base) > PT_MAX_ALIAS) {
+			pt_seterr(err, "%s: name too long for an alias (at most "
+			    "%d characters)", files[i], PT_MAX_ALIAS);
+			st = PTRUST_ERR_ARG;
+			break;
+		}
+		if ((st = read_store_file(files[i], &data, &len, err)) ==
+		    PTRUST_ERR_NOT_FOUND) {
+			st = PTRUST_OK;	/* removed by a save since listed */
+			continue;
+		}
+		if (st != PTRUST_OK)
+			break;
+		if (!alias_from_path(files[i], alias))
+			alias[0] = '\0';
+		first = l->n;
+		old_role = legacy ? legacy_role(data, len) : PTRUST_ROLE_AUTO;
+		st = pt_items_from_mem(data, len, files[i], alias[0] != '\0' ?
+		    alias : NULL, 0, old_role, l, err);
+		OPENSSL_free(data);
+		for (k = first; k < l->n && st == PTRUST_OK && !legacy; k++)
+			if (manifest_role(roles, nroles, l->items[k].x509,
+			    &l->items[k].role) < 0) {
+				pt_seterr(err, "out of memory");
+				st = PTRUST_ERR_NOMEM;
+			}
+	}
+done:
+	for (i = 0; i < n; i++)
+		OPENSSL_free(files[i]);
+	OPENSSL_free(files);
+	OPENSSL_free(roles);
+	return st;
+}
+
 ptrust_status
 ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 {
@@ -177,7 +456,7 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 	if ((st = pt_builder_begin(b, path, "no directory", NULL,
 	    PTRUST_ROLE_AUTO)) != PTRUST_OK)
 		return st;
-	st = items_from_dir(path, PTRUST_ROLE_AUTO, &l, b->err);
+	st = items_from_store(path, &l, b->err);
 	return pt_builder_finish(b, st, &l, 1);
 }
 
@@ -245,12 +524,94 @@ has_alias(const ptrust_builder *b, const char *name)
 	return 0;
 }
 
+/* The manifest: every anchor's fingerprint and role. */
+static char *
+manifest_text(const ptrust_builder *b, size_t *len)
+{
+	BIO *bio;
+	BUF_MEM *mem;
+	char *text = NULL;
+	size_t i;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (BIO_printf(bio, "# libphonetrust store manifest: SHA256 ROLE per "
+	    "anchor, written by ptrust_builder_save_dir\n") <= 0)
+		goto done;
+	for (i = 0; i < b->n_anchors; i++)
+		if (BIO_printf(bio, "%s %s\n", b->anchors[i]->sha256,
+		    ptrust_role_name(b->anchors[i]->role)) <= 0)
+			goto done;
+	BIO_get_mem_ptr(bio, &mem);
+	if ((text = OPENSSL_malloc(mem->length)) != NULL) {
+		memcpy(text, mem->data, mem->length);
+		*len = mem->length;
+	}
+done:
+	BIO_free(bio);
+	return text;
+}
+
+/*
+ * A temporary file of a save, TMP_PREFIX<pid>-XXXXXX, that no live writer
+ * owns: one a crashed save left.  Another writer's, or ours, is left alone.
+ */
+static int
+stale_tmp(const char *name)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1) != 0)
+		return 0;
+	errno = 0;
+	pid = strtol(name + sizeof(TMP_PREFIX) - 1, &end, 10);
+	if (errno != 0 || end == name + sizeof(TMP_PREFIX) - 1 ||
+	    *end != '-' || pid <= 0 || pid == (long)getpid())
+		return 0;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/* One file written and synced under a fresh temporary name in path. */
+static ptrust_status
+write_tmp(const char *path, const char *what, const char *text, size_t len,
+    char **tmpname, char *err)
+{
+	int fd, ok;
+
+	if ((*tmpname = OPENSSL_malloc(strlen(path) + 48)) == NULL) {
+		pt_seterr(err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	sprintf(*tmpname, "%s/" TMP_PREFIX "%ld-XXXXXX", path, (long)getpid());
+	if ((fd = mkstemp(*tmpname)) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
+		OPENSSL_free(*tmpname);
+		*tmpname = NULL;
+		return PTRUST_ERR_IO;
+	}
+	ok = fchmod(fd, 0644) == 0 && write_all(fd, text, len) &&
+	    fsync(fd) == 0;
+	if (!ok) {
+		pt_seterr(err, "%s: writing %s: %s", path, what,
+		    strerror(errno));
+		close(fd);
+		return PTRUST_ERR_IO;
+	}
+	if (close(fd) != 0) {
+		pt_seterr(err, "%s: closing %s: %s", path, what,
+		    strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	return PTRUST_OK;
+}
+
 ptrust_status
 ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 {
-	char **tmpnames = NULL, *final = NULL;
+	char **tmpnames = NULL, *final = NULL, *text;
 	ptrust_status st = PTRUST_ERR_IO;
-	size_t i, written = 0;
+	size_t i, n, len = 0;
 	int dfd = -1;
 	DIR *d = NULL;
 	struct dirent *de;
@@ -270,59 +631,46 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 		pt_seterr(b->err, "%s: %s", path, strerror(errno));
 		return PTRUST_ERR_IO;
 	}
-	if (b->n_anchors > 0 &&
-	    (tmpnames = pt_calloc(b->n_anchors, sizeof(*tmpnames))) == NULL)
+	/* the anchors' files, then the manifest */
+	n = b->n_anchors + 1;
+	if ((tmpnames = pt_calloc(n, sizeof(*tmpnames))) == NULL)
 		goto nomem;
 	/* Phase 1: every file written and synced under a temporary name. */
-	for (i = 0; i < b->n_anchors; i++) {
-		const ptrust_anchor *a = b->anchors[i];
-		char *text;
-		size_t len = 0;
-		int fd, ok;
+	for (i = 0; i < n; i++) {
+		const ptrust_anchor *a = i < b->n_anchors ? b->anchors[i] : NULL;
 
 		/* Aliases were checked on entry; check again before using one as a path. */
-		if (!pt_alias_valid(a->alias)) {
+		if (a != NULL && !pt_alias_valid(a->alias)) {
 			pt_seterr(b->err, "refusing alias \"%s\"", a->alias);
 			st = PTRUST_ERR_ARG;
 			goto fail;
 		}
-		if ((tmpnames[i] = OPENSSL_malloc(strlen(path) + 24)) == NULL)
+		text = a != NULL ? anchor_file_text(a, &len) :
+		    manifest_text(b, &len);
+		if (text == NULL)
 			goto nomem;
-		sprintf(tmpnames[i], "%s/.ptrust-XXXXXX", path);
-		if ((fd = mkstemp(tmpnames[i])) == -1) {
-			pt_seterr(b->err, "%s: %s", path, strerror(errno));
-			OPENSSL_free(tmpnames[i]);
-			tmpnames[i] = NULL;
-			goto fail;
-		}
-		written = i + 1;
-		if ((text = anchor_file_text(a, &len)) == NULL) {
-			close(fd);
-			goto nomem;
-		}
-		ok = fchmod(fd, 0644) == 0 && write_all(fd, text, len) &&
-		    fsync(fd) == 0;
+		st = write_tmp(path, a != NULL ? a->alias : MANIFEST, text, len,
+		    &tmpnames[i], b->err);
 		OPENSSL_free(text);
-		if (!ok) {
-			pt_seterr(b->err, "%s: writing %s.pem: %s", path,
-			    a->alias, strerror(errno));
-			close(fd);
+		if (st != PTRUST_OK)
 			goto fail;
-		}
-		if (close(fd) != 0) {
-			pt_seterr(b->err, "%s: closing %s.pem: %s", path,
-			    a->alias, strerror(errno));
-			goto fail;
-		}
 	}
-	/* Phase 2: rename into place. */
-	for (i = 0; i < b->n_anchors; i++) {
-		if ((final = OPENSSL_malloc(strlen(path) + strlen(b->anchors[i]->alias)
-		    + 6)) == NULL)
+	/*
+	 * Phase 2: rename into place, the manifest first: a reader between
+	 * two renames finds a role for each new file it sees.
+	 */
+	for (i = n; i-- > 0;) {
+		const char *name = i < b->n_anchors ? b->anchors[i]->alias :
+		    MANIFEST;
+
+		if ((final = OPENSSL_malloc(strlen(path) + strlen(name) + 6)) ==
+		    NULL)
 			goto nomem;
-		sprintf(final, "%s/%s.pem", path, b->anchors[i]->alias);
+		sprintf(final, "%s/%s%s", path, name, i < b->n_anchors ?
+		    ".pem" : "");
 		if (rename(tmpnames[i], final) == -1) {
 			pt_seterr(b->err, "%s: %s", final, strerror(errno));
+			st = PTRUST_ERR_IO;
 			goto fail;
 		}
 		OPENSSL_free(final);
@@ -330,16 +678,17 @@ ptrust_builder_save_dir(ptrust_builder *b, const char *path)
 		OPENSSL_free(tmpnames[i]);
 		tmpnames[i] = NULL;
 	}
-	/* Phase 3: files of anchors no longer in the store go. */
+	/*
+	 * Phase 3: files of anchors no longer in the store go, and temporary
+	 * files of saves that died; another writer's stay.
+	 */
+	st = PTRUST_ERR_IO;
 	if ((d = fdopendir(dup(dfd))) == NULL) {
 		pt_seterr(b->err, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	while ((de = readdir(d)) != NULL) {
-		/* .ptrust-* left by an interrupted save go too: ours are renamed */
-		int stale_tmp = strncmp(de->d_name, ".ptrust-", 8) == 0;
-
-		if (!stale_tmp && (de->d_name[0] == '.' ||
+		if (!stale_tmp(de->d_name) && (de->d_name[0] == '.' ||
 		    cert_ext(de->d_name) == NULL || has_alias(b, de->d_name)))
 			continue;
 		if (unlinkat(dfd, de->d_name, 0) == -1 && errno != ENOENT) {
@@ -359,7 +708,7 @@ nomem:
 	st = PTRUST_ERR_NOMEM;
 fail:
 done:
-	for (i = 0; i < written; i++) {
+	for (i = 0; tmpnames != NULL && i < n; i++) {
 		if (tmpnames[i] != NULL) {
 			unlink(tmpnames[i]);
 			OPENSSL_free(tmpnames[i]);

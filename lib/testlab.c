@@ -343,7 +343,7 @@ ptrust_lab_ca_free(ptrust_lab_ca *ca)
 	OPENSSL_free(ca);
 }
 
-/* "# role: ..." before the PEM: ptrust_builder_add_* read it (role auto). */
+/* "# role: ..." before the PEM, for people: the builder ignores it. */
 static char *
 anchor_text(const ptrust_lab_ca *ca, size_t *len)
 {

@@ -2,7 +2,8 @@
  * phonetrust init and phonetrust store: create a cluster directory and
  * manage the anchors of its stores.  Every change is made on the loaded
  * cluster and saved only when it all worked, so a refused command writes
- * nothing.
+ * nothing.  add and remove hold the cluster's writer lock from the load
+ * to the save, so concurrent writers lose nothing.
  */
 #include "config.h"
 
@@ -96,26 +97,44 @@ store_usage(FILE *f)
 	    "       phonetrust [--cluster DIR] store show STORE ALIAS|SHA256\n"
 	    "       phonetrust [--cluster DIR] store add STORE FILE... "
 	    "[--alias NAME]\n"
-	    "              [--role capf|manufacturing|external-ca|other]\n"
+	    "              [--role capf|manufacturing|external-ca|other] "
+	    "[--replace-cisco-ca]\n"
 	    "       phonetrust [--cluster DIR] store remove STORE "
 	    "ALIAS|SHA256\n");
 	return CLI_OK;
 }
 
+/*
+ * A writer, once its arguments are checked: takes the cluster's lock and
+ * loads again what the last writer saved, to change that.
+ */
+static int
+lock_and_reload(ptrust_cluster *c, const char *dir)
+{
+	if (ptrust_cluster_lock_dir(c, dir) != PTRUST_OK ||
+	    ptrust_cluster_load_dir(c, dir) != PTRUST_OK) {
+		fprintf(stderr, "phonetrust store: %s\n",
+		    ptrust_cluster_error(c));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
 /* What changed is written to report, shown once the cluster is saved. */
 static int
-store_add(ptrust_cluster *c, int argc, char **argv, FILE *report,
-    int *changed)
+store_add(ptrust_cluster *c, const char *dir, int argc, char **argv,
+    FILE *report, int *changed)
 {
 	static const struct option longopts[] = {
 		{ "alias", required_argument, NULL, 'a' },
 		{ "role", required_argument, NULL, 'r' },
+		{ "replace-cisco-ca", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *alias = NULL;
 	ptrust_role role = PTRUST_ROLE_AUTO;
 	ptrust_builder *b;
-	int ch, i;
+	int ch, i, replace_cisco = 0;
 	size_t k;
 
 	optind = 1;
@@ -123,6 +142,8 @@ store_add(ptrust_cluster *c, int argc, char **argv, FILE *report,
 	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (ch == 'a')
 			alias = optarg;
+		else if (ch == 'C')
+			replace_cisco = 1;
 		else if (ch == 'r' && ptrust_role_from_name(optarg, &role) == 0)
 			continue;
 		else if (ch == 'r')
@@ -145,22 +166,38 @@ store_add(ptrust_cluster *c, int argc, char **argv, FILE *report,
 		    "file\n");
 		return CLI_USAGE;
 	}
+	if (lock_and_reload(c, dir) != CLI_OK)
+		return CLI_USAGE;
+	if ((b = ptrust_cluster_store(c, argv[optind], 1)) == NULL) {
+		fprintf(stderr, "phonetrust store add: out of memory\n");
+		return CLI_USAGE;
+	}
+	ptrust_builder_set_replace_cisco_ca(b, replace_cisco);
 	for (i = optind + 1; i < argc; i++) {
 		if (ptrust_builder_add_file(b, argv[i], alias, role) !=
 		    PTRUST_OK) {
-			fprintf(stderr, "phonetrust store add: %s\n",
-			    ptrust_builder_error(b));
+			const char *msg = ptrust_builder_error(b);
+
+			fprintf(stderr, "phonetrust store add: %s%s\n", msg,
+			    strstr(msg, "not Cisco's key") != NULL ?
+			    " (--replace-cisco-ca)" : "");
 			return CLI_USAGE;
 		}
 		for (k = 0; k < ptrust_builder_change_count(b); k++) {
 			const char *a, *other;
+			const ptrust_anchor *now;
 			ptrust_change_kind kind = ptrust_builder_change(b, k,
 			    &a, &other);
 
-			fprintf(report, "%s %s%s%s\n",
+			/* the role the store holds it with, kept or given */
+			now = ptrust_builder_find(b,
+			    kind == PTRUST_CHANGE_KEPT_EXISTING ? other : a);
+			fprintf(report, "%s %s%s%s role %s\n",
 			    ptrust_change_kind_name(kind), a,
 			    other != NULL ? " " : "",
-			    other != NULL ? other : "");
+			    other != NULL ? other : "",
+			    now != NULL ? ptrust_role_name(
+			    ptrust_anchor_role(now)) : "?");
 		}
 	}
 	*changed = 1;
@@ -221,6 +258,14 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 		if (argv[1][0] == 's') {
 			print_anchor(argv[2], a, 1);
 			rc = CLI_OK;
+		} else if (lock_and_reload(c, cluster_dir) != CLI_OK)
+			goto done;
+		else if ((b = ptrust_cluster_store(c, argv[2], 0)) == NULL ||
+		    ptrust_builder_find(b, argv[3]) == NULL) {
+			/* another writer removed it meanwhile */
+			fprintf(stderr, "phonetrust store: store %s has no "
+			    "anchor \"%s\"\n", argv[2], argv[3]);
+			goto done;
 		} else if (ptrust_builder_remove(b, argv[3]) == PTRUST_OK) {
 			fprintf(report, "removed %s from %s\n", argv[3],
 			    argv[2]);
@@ -229,7 +274,8 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 		} else
 			cli_fail("store remove", NULL, ptrust_builder_error(b));
 	} else if (strcmp(argv[1], "add") == 0)
-		rc = store_add(c, argc - 1, argv + 1, report, &changed);
+		rc = store_add(c, cluster_dir, argc - 1, argv + 1, report,
+		    &changed);
 	else
 		rc = store_usage(stderr);
 	if (rc == CLI_OK && changed &&

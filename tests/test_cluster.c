@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -370,6 +372,141 @@ names_of_new_enums(void **state)
 	(void)opts_any;
 }
 
+/*
+ * A phone's LSC whose CN is "SEP001122334455\0.attacker.example": valid,
+ * from this cluster's CAPF, and yet not the certificate of phone
+ * SEP001122334455, which must not register with it.
+ */
+static void
+verify_phone_nul_in_cn_is_another_device(void **state)
+{
+	static const char cn[] = "SEP001122334455\0.attacker.example";
+	const struct lab *l = test_lab();
+	struct lab_spec s;
+	X509_NAME *n = X509_NAME_new();
+	X509 *lsc;
+	ptrust_cluster *c = ptrust_cluster_new();
+	ptrust_phone *p = ptrust_phone_new("SEP001122334455");
+	ptrust_options *o = test_options();
+	ptrust_chain *ch;
+	ptrust_result *r;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.cn = "placeholder";
+	s.pathlen = -1;
+	s.eku = "clientAuth,serverAuth";
+	assert_non_null(lsc = lab_issue(&s, l->lsc_a_key, l->capf_a,
+	    l->capf_a_key));
+	assert_true(X509_NAME_add_entry_by_NID(n, NID_commonName,
+	    V_ASN1_UTF8STRING, (const unsigned char *)cn,
+	    (int)sizeof(cn) - 1, -1, 0));
+	assert_true(X509_set_subject_name(lsc, n));
+	X509_NAME_free(n);
+	assert_true(X509_sign(lsc, l->capf_a_key, EVP_sha256()) > 0);
+	ch = test_chain(&lsc, 1);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), l->capf_a, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_phone_set_lsc(p, ch), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_verify_phone(c, p,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, o, 0, &r), PTRUST_OK);
+	assert_false(ptrust_result_trusted(r));
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	assert_true(test_has_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0));
+	assert_int_equal(ptrust_result_diagnosis(r),
+	    PTRUST_DIAG_IDENTITY_MISMATCH);
+	ptrust_result_free(r);
+	ptrust_chain_free(ch);
+	ptrust_phone_free(p);
+	ptrust_options_free(o);
+	ptrust_cluster_free(c);
+	X509_free(lsc);
+}
+
+/*
+ * Issue 13: writers of one cluster directory exclude each other with its
+ * lock; the error paths of the lock calls.
+ */
+static void
+cluster_lock_dir_excludes_writers(void **state)
+{
+	ptrust_cluster *c = ptrust_cluster_new(), *c2;
+	char *dir = test_tmpdir(), path[4096], mark[4096];
+	struct stat sb;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_non_null(c);
+	snprintf(path, sizeof(path), "%s/cluster.lock", dir);
+	snprintf(mark, sizeof(mark), "%s/child-had-it", dir);
+	assert_int_equal(ptrust_cluster_lock_dir(NULL, dir), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_cluster_lock_dir(c, NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_cluster_unlock_dir(NULL), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_cluster_unlock_dir(c), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_cluster_error(c), "no writer lock"));
+	assert_int_equal(ptrust_cluster_lock_dir(c, "/nonexistent/cluster"),
+	    PTRUST_ERR_IO);
+	assert_non_null(strstr(ptrust_cluster_error(c),
+	    "/nonexistent/cluster/cluster.lock"));
+	/* a link in place of the lock file is not followed */
+	assert_int_equal(symlink("/tmp/elsewhere.lock", path), 0);
+	assert_int_equal(ptrust_cluster_lock_dir(c, dir), PTRUST_ERR_IO);
+	assert_int_equal(unlink(path), 0);
+
+	assert_int_equal(ptrust_cluster_lock_dir(c, dir), PTRUST_OK);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(ptrust_cluster_lock_dir(c, dir), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_cluster_error(c), "already holds"));
+	/* another writer waits until the lock is released */
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *f;
+
+		/*
+		 * The inherited descriptor shares the parent's lock: closed
+		 * first, or the child would wait for itself.
+		 */
+		ptrust_cluster_free(c);
+		alarm(20);	/* a broken lock fails the test, not hangs it */
+		c2 = ptrust_cluster_new();
+		if (c2 == NULL || ptrust_cluster_lock_dir(c2, dir) != PTRUST_OK)
+			_exit(1);
+		if ((f = fopen(mark, "w")) == NULL)
+			_exit(2);
+		fclose(f);
+		ptrust_cluster_free(c2);
+		free(dir);
+		_exit(0);
+	}
+	usleep(300 * 1000);
+	if (access(mark, F_OK) == 0) {
+		waitpid(pid, &status, 0);
+		fail_msg("a second writer took the lock while it was held");
+	}
+	assert_int_equal(ptrust_cluster_unlock_dir(c), PTRUST_OK);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(access(mark, F_OK), 0);
+	/* freeing a cluster releases its lock; two clusters take turns */
+	assert_int_equal(ptrust_cluster_lock_dir(c, dir), PTRUST_OK);
+	ptrust_cluster_free(c);
+	c2 = ptrust_cluster_new();
+	assert_non_null(c2);
+	assert_int_equal(ptrust_cluster_lock_dir(c2, dir), PTRUST_OK);
+	/* a load keeps the lock */
+	assert_int_equal(ptrust_cluster_save_dir(c2, dir), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_load_dir(c2, dir), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_unlock_dir(c2), PTRUST_OK);
+	ptrust_cluster_free(c2);
+	test_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -383,6 +520,8 @@ main(void)
 		cmocka_unit_test(phone_objects),
 		cmocka_unit_test(identity_binding_accepts_model_prefix),
 		cmocka_unit_test(names_of_new_enums),
+		cmocka_unit_test(cluster_lock_dir_excludes_writers),
+		cmocka_unit_test(verify_phone_nul_in_cn_is_another_device),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

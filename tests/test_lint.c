@@ -146,6 +146,22 @@ put_free(ptrust_cluster *c, const char *store, X509 *x, const char *alias,
 	X509_free(x);
 }
 
+/* A look-alike of a Cisco CA, which the builder takes only when told to. */
+static void
+put_lookalike(ptrust_cluster *c, const char *store, X509 *x,
+    const char *alias, ptrust_role role)
+{
+	ptrust_builder *b = ptrust_cluster_store(c, store, 1);
+
+	assert_non_null(b);
+	assert_int_equal(ptrust_builder_add_x509(b, x, alias, role),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_replace_cisco_ca(b, 1), PTRUST_OK);
+	put(c, store, x, alias, role);
+	assert_int_equal(ptrust_builder_set_replace_cisco_ca(b, 0), PTRUST_OK);
+	X509_free(x);
+}
+
 static ptrust_lint *
 lint(ptrust_cluster *c, time_t now, int days)
 {
@@ -233,15 +249,17 @@ names(void **state)
 {
 	static const char *const want[] = { NULL, "capf-profile", "expired",
 	    "expiring", "duplicate-subject", "sha1-signed", "rsa-too-large",
-	    "rsa-too-small", "not-a-ca", "manufacturing-trusted" };
+	    "rsa-too-small", "not-a-ca", "manufacturing-trusted",
+	    "cisco-lookalike" };
 	int i;
 
 	(void)state;
-	for (i = 1; i <= PTRUST_LINT_MANUFACTURING_TRUSTED; i++)
+	for (i = 1; i <= PTRUST_LINT_CISCO_LOOKALIKE; i++)
 		assert_string_equal(ptrust_lint_code_name(i), want[i]);
 	assert_int_equal(PTRUST_LINT_MANUFACTURING_TRUSTED, 9);
+	assert_int_equal(PTRUST_LINT_CISCO_LOOKALIKE, 10);
 	assert_null(ptrust_lint_code_name(0));
-	assert_null(ptrust_lint_code_name(10));
+	assert_null(ptrust_lint_code_name(11));
 	assert_null(ptrust_lint_code_name((ptrust_lint_code)-1));
 	assert_string_equal(ptrust_severity_name(PTRUST_SEVERITY_INFO), "info");
 	assert_string_equal(ptrust_severity_name(PTRUST_SEVERITY_WARNING),
@@ -1017,7 +1035,7 @@ order(void **state)
 	spec_init(&s, "Cisco Root CA M2");
 	s.o = "Cisco";
 	s.ca = 1;
-	put_free(c, CM, lab_issue(&s, ec_key, NULL, NULL), "fake-m2",
+	put_lookalike(c, CM, lab_issue(&s, ec_key, NULL, NULL), "fake-m2",
 	    PTRUST_ROLE_OTHER);
 
 	assert_string_equal(ptrust_cluster_store_name(c, 0), CM);
@@ -1026,32 +1044,35 @@ order(void **state)
 	assert_string_equal(ptrust_cluster_store_name(c, 3), "radius-trust");
 
 	l = lint(c, LAB_T0, 30);
-	expect_count(l, 11);
-	expect(l, 0, PTRUST_LINT_NOT_A_CA, PTRUST_SEVERITY_WARNING, CAPF,
+	expect_count(l, 12);
+	/* fake-m2 has the subject of Cisco Root CA M2, not its key */
+	expect(l, 0, PTRUST_LINT_CISCO_LOOKALIKE, PTRUST_SEVERITY_ERROR, CM,
+	    "fake-m2", W("not Cisco's key"));
+	expect(l, 1, PTRUST_LINT_NOT_A_CA, PTRUST_SEVERITY_WARNING, CAPF,
 	    "SEP00AABBCCDDEE", NULL);
-	expect(l, 1, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
-	    "ACT2_SUDI_CA", NULL);
 	expect(l, 2, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	    "ACT2_SUDI_CA", NULL);
+	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Manufacturing_CA", NULL);
-	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
-	    "Cisco_Root_CA_2048", NULL);
 	expect(l, 4, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	    "Cisco_Root_CA_2048", NULL);
+	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_M1", NULL);
 	/* the real Cisco Root CA M2 comes after fake-m2 in store order */
-	expect(l, 5, PTRUST_LINT_DUPLICATE_SUBJECT, PTRUST_SEVERITY_WARNING,
+	expect(l, 6, PTRUST_LINT_DUPLICATE_SUBJECT, PTRUST_SEVERITY_WARNING,
 	    MFG, "Cisco_Root_CA_M2", W("as callmanager-trust/fake-m2",
 	    "callmanager-tls trusts both"));
 	/* one anchor, four findings, in code order */
-	expect(l, 6, PTRUST_LINT_CAPF_PROFILE, PTRUST_SEVERITY_ERROR,
+	expect(l, 7, PTRUST_LINT_CAPF_PROFILE, PTRUST_SEVERITY_ERROR,
 	    "radius-trust", "CAPF-badbad01", W("pathlen:0 (it has no path "
 	    "length limit)"));
-	expect(l, 7, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING,
+	expect(l, 8, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING,
 	    "radius-trust", "CAPF-badbad01", W("in 5 days"));
-	expect(l, 8, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO,
+	expect(l, 9, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO,
 	    "radius-trust", "CAPF-badbad01", NULL);
-	expect(l, 9, PTRUST_LINT_RSA_TOO_SMALL, PTRUST_SEVERITY_WARNING,
+	expect(l, 10, PTRUST_LINT_RSA_TOO_SMALL, PTRUST_SEVERITY_WARNING,
 	    "radius-trust", "CAPF-badbad01", NULL);
-	expect(l, 10, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
+	expect(l, 11, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
 	    CM, NULL, NULL);
 
 	/* twice the same */
@@ -1074,6 +1095,46 @@ order(void **state)
 	expect_count(l, 10);
 	assert_int_equal(count_code(l, PTRUST_LINT_DUPLICATE_SUBJECT), 0);
 	ptrust_lint_free(l);
+	ptrust_cluster_free(c);
+}
+
+/*
+ * Issue 13: a certificate with the subject of a built-in Cisco CA and
+ * another key, let into manufacturing-ca, replaced Cisco's CA with nothing
+ * said.  The lint calls it an error; Cisco's own certificates are not.
+ */
+static void
+lint_cisco_lookalike_is_an_error(void **state)
+{
+	ptrust_cluster *c = ptrust_cluster_new();
+	struct lab_spec s;
+	ptrust_lint *l;
+	size_t i;
+
+	(void)state;
+	assert_non_null(c);
+	l = lint(c, LAB_T0, 30);
+	assert_int_equal(count_code(l, PTRUST_LINT_CISCO_LOOKALIKE), 0);
+	ptrust_lint_free(l);
+
+	spec_init(&s, "Cisco Manufacturing CA SHA2");
+	s.o = "Cisco";
+	s.ca = 1;
+	put_lookalike(c, MFG, lab_issue(&s, ec_key, NULL, NULL), NULL,
+	    PTRUST_ROLE_AUTO);
+	l = lint(c, LAB_T0, 30);
+	assert_int_equal(count_code(l, PTRUST_LINT_CISCO_LOOKALIKE), 1);
+	for (i = 0; i < ptrust_lint_count(l); i++)
+		if (ptrust_lint_finding_code(l, i) ==
+		    PTRUST_LINT_CISCO_LOOKALIKE)
+			expect(l, i, PTRUST_LINT_CISCO_LOOKALIKE,
+			    PTRUST_SEVERITY_ERROR, MFG,
+			    "Cisco_Manufacturing_CA_SHA2",
+			    W("CN=Cisco Manufacturing CA SHA2,O=Cisco",
+			    "not Cisco's key"));
+	ptrust_lint_free(l);
+	assert_string_equal(ptrust_lint_code_name(
+	    PTRUST_LINT_CISCO_LOOKALIKE), "cisco-lookalike");
 	ptrust_cluster_free(c);
 }
 
@@ -1116,7 +1177,7 @@ lint_under_oom(void **state)
 	spec_init(&s, "Cisco Root CA M2");
 	s.o = "Cisco";
 	s.ca = 1;
-	put_free(c, CM, lab_issue(&s, ec_key, NULL, NULL), "fake-m2",
+	put_lookalike(c, CM, lab_issue(&s, ec_key, NULL, NULL), "fake-m2",
 	    PTRUST_ROLE_OTHER);
 	ref = lint(c, LAB_T0, 1300);
 	assert_true(ptrust_lint_count(ref) >= 10);
@@ -1197,6 +1258,7 @@ main(void)
 		cmocka_unit_test(not_a_ca),
 		cmocka_unit_test(manufacturing_trusted),
 		cmocka_unit_test(order),
+		cmocka_unit_test(lint_cisco_lookalike_is_an_error),
 		cmocka_unit_test(lint_outlives_cluster),
 		cmocka_unit_test(lint_under_oom),
 	};

@@ -661,87 +661,467 @@ add_x509_takes_reference(void **state)
 	ptrust_builder_free(b);
 }
 
-/* "# role: NAME" before the first block of single-certificate input. */
+/*
+ * Issue 13: a "# role: NAME" line in imported input decided the role, so
+ * a CAPF certificate prefixed with "# role: manufacturing" made its LSCs
+ * MICs.  Text in the input decides nothing now: the role is inferred
+ * (Cisco's fingerprints, the CAPF name) or the caller's.
+ */
 static void
-add_mem_role_comment(void **state)
+role_comment_ignored_on_import(void **state)
 {
 	const struct lab *l = test_lab();
 	ptrust_builder *b = new_builder("callmanager-trust");
-	X509 *two[] = { l->mfg_root, l->capf_b };
-	char *pem, *text;
+	char *pem, *text, *dir;
 	size_t len, i;
-	static const struct {
-		const char *comment;
-		ptrust_role role;	/* for capf_a, CAPF by inference */
-	} cases[] = {
-		{ "# role: external-ca\n", PTRUST_ROLE_EXTERNAL_CA },
-		{ "# libphonetrust trust anchor\n# alias: x\n"
-		  "# role: manufacturing\n# subject: whatever\n",
-		  PTRUST_ROLE_MANUFACTURING },
-		{ "# role: other\r\n", PTRUST_ROLE_OTHER },
-		{ "# role: auto\n", PTRUST_ROLE_CAPF },
-		{ "# role: bogus\n", PTRUST_ROLE_CAPF },
-		{ "# role: capf extra\n", PTRUST_ROLE_CAPF },
-		{ "# roles: other\n", PTRUST_ROLE_CAPF },
-		{ "", PTRUST_ROLE_CAPF },
+	static const char *const comments[] = {
+		"# role: manufacturing\n",
+		"# role: external-ca\n",
+		"# libphonetrust trust anchor\n# alias: x\n"
+		    "# role: manufacturing\n# subject: whatever\n",
+		"# role: other\r\n",
+		"# role: auto\n",
+		"",
 	};
 
 	(void)state;
 	pem = lab_pem(&l->capf_a, 1, &len);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const ptrust_anchor *a;
-
-		text = malloc(strlen(cases[i].comment) + len + 1);
+	for (i = 0; i < sizeof(comments) / sizeof(comments[0]); i++) {
+		text = malloc(strlen(comments[i]) + len + 1);
 		assert_non_null(text);
-		strcpy(text, cases[i].comment);
+		strcpy(text, comments[i]);
 		strcat(text, pem);
 		assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text),
 		    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
-		a = find_fp(b, l->capf_a);
-		assert_non_null(a);
-		if (ptrust_anchor_role(a) != cases[i].role)
-			fail_msg("comment \"%s\": role %s, expected %s",
-			    cases[i].comment,
-			    ptrust_role_name(ptrust_anchor_role(a)),
-			    ptrust_role_name(cases[i].role));
-		/* an explicit role wins over the comment */
+		if (ptrust_anchor_role(find_fp(b, l->capf_a)) !=
+		    PTRUST_ROLE_CAPF)
+			fail_msg("comment \"%s\" set role %s", comments[i],
+			    ptrust_role_name(ptrust_anchor_role(find_fp(b,
+			    l->capf_a))));
+		/* the caller's role is the one that counts */
 		assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
 		    PTRUST_OK);
 		assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text),
-		    NULL, PTRUST_ROLE_OTHER), PTRUST_OK);
+		    NULL, PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
 		assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_a)),
-		    PTRUST_ROLE_OTHER);
+		    PTRUST_ROLE_EXTERNAL_CA);
 		assert_int_equal(ptrust_builder_remove(b, "CAPF-a6d4c572"),
 		    PTRUST_OK);
 		free(text);
 	}
 	free(pem);
 
-	/* a comment after the first block does not count */
-	pem = lab_pem(&l->capf_a, 1, &len);
-	text = malloc(len + 64);
-	assert_non_null(text);
-	snprintf(text, len + 64, "%s# role: manufacturing\n", pem);
-	assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text), NULL,
-	    PTRUST_ROLE_AUTO), PTRUST_OK);
-	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_a)),
-	    PTRUST_ROLE_CAPF);
-	free(text);
-	free(pem);
-
-	/* input of two certificates: the comment is ignored */
-	pem = lab_pem(two, 2, &len);
+	/* "# role: capf" on a manufacturing CA, through a file */
+	dir = test_tmpdir();
+	pem = lab_pem(&l->mfg_ca, 1, &len);
 	text = malloc(len + 32);
 	assert_non_null(text);
-	snprintf(text, len + 32, "# role: external-ca\n%s", pem);
+	snprintf(text, len + 32, "# role: capf\n%s", pem);
+	write_str(dir, "mfg.pem", text);
+	assert_int_equal(ptrust_builder_add_file(b, join_tmp(dir, "mfg.pem"),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_ca)),
+	    PTRUST_ROLE_OTHER);
+	/* nor through a directory */
+	assert_int_equal(ptrust_builder_remove(b, "mfg"), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_dir(b, dir, PTRUST_ROLE_AUTO),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_ca)),
+	    PTRUST_ROLE_OTHER);
+	free(text);
+	free(pem);
+	test_rmtree(dir);
+	free(dir);
+	ptrust_builder_free(b);
+}
+
+/*
+ * A replacement (newer certificate of a subject) without a role keeps
+ * the role of the anchor it replaces, whatever a comment in it says; an
+ * explicit role changes it.
+ */
+static void
+role_comment_does_not_change_role_on_replace(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	X509 *older = mk_cert("CAPF-12345678", "Example", 1000, 0, 1,
+	    l->capf_a_key);
+	X509 *newer = mk_cert("CAPF-12345678", "Example", 2000, 0, 1,
+	    l->capf_b_key);
+	X509 *newest = mk_cert("CAPF-12345678", "Example", 3000, 0, 1,
+	    l->capf_b_key);
+	char *pem, *text;
+	size_t len;
+
+	(void)state;
+	add_x509_ok(b, older, NULL, PTRUST_ROLE_EXTERNAL_CA);
+	pem = lab_pem(&newer, 1, &len);
+	text = malloc(len + 32);
+	assert_non_null(text);
+	snprintf(text, len + 32, "# role: manufacturing\n%s", pem);
 	assert_int_equal(ptrust_builder_add_mem(b, text, strlen(text), NULL,
 	    PTRUST_ROLE_AUTO), PTRUST_OK);
-	assert_int_equal(ptrust_anchor_role(find_fp(b, l->mfg_root)),
-	    PTRUST_ROLE_OTHER);
-	assert_int_equal(ptrust_anchor_role(find_fp(b, l->capf_b)),
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "CAPF-12345678",
+	    "CAPF-12345678");
+	assert_int_equal(ptrust_anchor_role(find_fp(b, newer)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, newest, NULL, PTRUST_ROLE_CAPF);
+	assert_int_equal(ptrust_anchor_role(find_fp(b, newest)),
 	    PTRUST_ROLE_CAPF);
 	free(text);
 	free(pem);
+	X509_free(older);
+	X509_free(newer);
+	X509_free(newest);
+	ptrust_builder_free(b);
+}
+
+/*
+ * Roles come back from a directory only through the manifest the library
+ * writes (bound to each certificate's fingerprint): a file copied into a
+ * store directory gets no role from its comments.
+ */
+static void
+role_survives_save_load_via_manifest(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	ptrust_builder *r = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *pem, *text;
+	size_t len;
+
+	(void)state;
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_EXTERNAL_CA);
+	add_x509_ok(b, l->mfg_ca, "mfg", PTRUST_ROLE_MANUFACTURING);
+	add_x509_ok(b, l->capf_b, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_true(exists_in(dir, ".phonetrust-roles"));
+	assert_int_equal(ptrust_builder_load_dir(r, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(r), 3);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->capf_a)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->mfg_ca)),
+	    PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->capf_b)),
+	    PTRUST_ROLE_CAPF);
+
+	/* a file dropped in by hand: its "# role:" line does not count */
+	pem = lab_pem(&l->lsc_a, 1, &len);
+	text = malloc(len + 64);
+	assert_non_null(text);
+	snprintf(text, len + 64, "# role: manufacturing\n%s", pem);
+	write_str(dir, "dropped.pem", text);
+	/* nor does a copy of a saved file under another certificate */
+	assert_int_equal(ptrust_builder_load_dir(r, dir), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->lsc_a)),
+	    PTRUST_ROLE_OTHER);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->mfg_ca)),
+	    PTRUST_ROLE_MANUFACTURING);
+
+	/*
+	 * A store saved before the manifest existed has none: the role
+	 * lines that version's save_dir wrote still say the roles, so an
+	 * upgrade keeps the administrator's choices.
+	 */
+	assert_int_equal(unlink(join_tmp(dir, "dropped.pem")), 0);
+	assert_int_equal(unlink(join_tmp(dir, ".phonetrust-roles")), 0);
+	assert_int_equal(ptrust_builder_load_dir(r, dir), PTRUST_OK);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->capf_a)),
+	    PTRUST_ROLE_EXTERNAL_CA);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->mfg_ca)),
+	    PTRUST_ROLE_MANUFACTURING);
+	assert_int_equal(ptrust_anchor_role(find_fp(r, l->capf_b)),
+	    PTRUST_ROLE_CAPF);
+	/* and the next save writes the manifest */
+	assert_int_equal(ptrust_builder_save_dir(r, dir), PTRUST_OK);
+	assert_true(exists_in(dir, ".phonetrust-roles"));
+
+	/* a damaged manifest is an error, and the builder stays as it was */
+	write_str(dir, ".phonetrust-roles", "# x\nnot-a-fingerprint capf\n");
+	assert_int_equal(ptrust_builder_load_dir(r, dir), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_builder_error(r), ".phonetrust-roles "
+	    "line 2"));
+	assert_int_equal(ptrust_builder_anchor_count(r), 3);
+	free(text);
+	free(pem);
+	ptrust_builder_free(b);
+	ptrust_builder_free(r);
+	test_rmtree(dir);
+	free(dir);
+}
+
+static const char *const cisco_files[] = {
+	"act2-ecc-sudi-ca.pem", "act2-sudi-ca.pem", "cisco-ecc-root-ca.pem",
+	"cisco-manufacturing-ca-sha2.pem", "cisco-manufacturing-ca.pem",
+	"cisco-root-ca-2048.pem", "cisco-root-ca-m1.pem",
+	"cisco-root-ca-m2.pem",
+};
+
+/* real with a newer notBefore, holding and signed by key unless keep_key */
+static X509 *
+reissue(X509 *real, EVP_PKEY *key, int keep_key)
+{
+	X509 *x = X509_dup(real);
+
+	assert_non_null(x);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
+	if (!keep_key)
+		assert_int_equal(X509_set_pubkey(x, key), 1);
+	/* the builder checks no signature: Cisco's key needs none here */
+	if (key != NULL)
+		assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	return x;
+}
+
+/*
+ * Issue 13: a certificate with the subject of a built-in Cisco CA and
+ * another key replaced Cisco's CA in manufacturing-ca (newer notBefore
+ * wins) with only "replaced" said.  Refused now, for every built-in CA and
+ * in any store, unless ptrust_builder_set_replace_cisco_ca allows it; a
+ * loaded store is taken as saved.
+ */
+static void
+cisco_lookalike_refused_unless_allowed(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("manufacturing-ca");
+	ptrust_builder *cm = new_builder("callmanager-trust");
+	X509 *real[8], *fake;
+	char *dir;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(ptrust_builder_add_file(b,
+		    test_srcpath(join_tmp("data/cisco", cisco_files[i])), NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_OK);
+		real[i] = ptrust_anchor_get0_x509(ptrust_builder_anchor(b, i));
+	}
+	for (i = 0; i < 8; i++) {
+		fake = reissue(real[i], l->capf_a_key, 0);
+		assert_int_equal(ptrust_builder_add_x509(b, fake, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+		if (strstr(ptrust_builder_error(b), "not Cisco's key") == NULL)
+			fail_msg("%s: %s", cisco_files[i],
+			    ptrust_builder_error(b));
+		assert_int_equal(ptrust_builder_change_count(b), 0);
+		assert_int_equal(ptrust_builder_anchor_count(b), 8);
+		assert_non_null(find_fp(b, real[i]));
+		/* nor where there is no Cisco CA to replace */
+		assert_int_equal(ptrust_builder_add_x509(cm, fake, "x",
+		    PTRUST_ROLE_MANUFACTURING), PTRUST_ERR_ARG);
+		X509_free(fake);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(cm), 0);
+	/* Cisco's own key under that subject is Cisco's */
+	fake = reissue(real[3], NULL, 1);
+	assert_int_equal(ptrust_builder_add_x509(cm, fake, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	X509_free(fake);
+	/* allowed: replaced, and a load takes it back as saved */
+	fake = reissue(real[3], l->capf_a_key, 0);
+	assert_int_equal(ptrust_builder_set_replace_cisco_ca(NULL, 1),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_set_replace_cisco_ca(b, 1), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(b, fake, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_change(b, 0, PTRUST_CHANGE_REPLACED,
+	    "cisco-manufacturing-ca-sha2", "cisco-manufacturing-ca-sha2");
+	assert_int_equal(ptrust_builder_set_replace_cisco_ca(b, 0), PTRUST_OK);
+	dir = test_tmpdir();
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_load_dir(cm, dir), PTRUST_OK);
+	assert_non_null(find_fp(cm, fake));
+	X509_free(fake);
+	test_rmtree(dir);
+	free(dir);
+	ptrust_builder_free(b);
+	ptrust_builder_free(cm);
+}
+
+/* The longest alias is 128 bytes; a longer one is refused, not cut. */
+static void
+alias_longest_is_128(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char alias[130];
+
+	(void)state;
+	memset(alias, 'a', 129);
+	alias[129] = '\0';
+	assert_int_equal(ptrust_builder_add_x509(b, l->capf_a, alias,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_builder_error(b), "at most 128"));
+	alias[128] = '\0';
+	add_x509_ok(b, l->capf_a, alias, PTRUST_ROLE_AUTO);
+	assert_non_null(ptrust_builder_find(b, alias));
+	ptrust_builder_free(b);
+}
+
+/* Input over 16 MiB is refused with its size, file or memory. */
+static void
+input_over_16mib_refused(void **state)
+{
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *p = join(dir, "huge.pem");
+	unsigned char *big;
+	int fd;
+
+	(void)state;
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 16 * 1024 * 1024 + 1), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_IO);
+	assert_non_null(strstr(ptrust_builder_error(b), "too large"));
+	/* and in a store directory */
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_ERR_IO);
+	assert_non_null(strstr(ptrust_builder_error(b), "huge.pem: file too "
+	    "large"));
+	big = calloc(1, 16 * 1024 * 1024 + 1);
+	assert_non_null(big);
+	assert_int_equal(ptrust_builder_add_mem(b, big, 16 * 1024 * 1024 + 1,
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_builder_error(b), "too large"));
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+	free(big);
+	free(p);
+	test_rmtree(dir);
+	free(dir);
+	ptrust_builder_free(b);
+}
+
+/*
+ * A store directory holds regular files: load_dir refuses a symbolic link,
+ * a directory or a FIFO by name (not following, not blocking), and a name
+ * too long for an alias; the builder stays as it was.  add_dir, reading
+ * someone's directory of certificates, still follows links.
+ */
+static void
+load_dir_refuses_links_and_special_files(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *other = test_tmpdir(), *p;
+	char longname[140];
+	static const struct {
+		const char *name, *want;
+	} bad[] = {
+		{ "linked.pem", "linked.pem: a symbolic link" },
+		{ "sub.pem", "sub.pem: not a regular file" },
+		{ "fifo.pem", "fifo.pem: not a regular file" },
+	};
+	size_t i;
+
+	(void)state;
+	write_pem_in(other, "capf.pem", &l->capf_b, 1);
+	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
+	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = join(dir, bad[i].name);
+		if (i == 0)
+			assert_int_equal(symlink(join_tmp(other, "capf.pem"),
+			    p), 0);
+		else if (i == 1)
+			assert_int_equal(mkdir(p, 0755), 0);
+		else
+			assert_int_equal(mkfifo(p, 0644), 0);
+		assert_int_equal(ptrust_builder_load_dir(b, dir),
+		    i == 0 ? PTRUST_ERR_IO : PTRUST_ERR_IO);
+		if (strstr(ptrust_builder_error(b), bad[i].want) == NULL)
+			fail_msg("%s: %s", bad[i].name,
+			    ptrust_builder_error(b));
+		assert_int_equal(ptrust_builder_anchor_count(b), 1);
+		if (i == 0) {
+			assert_int_equal(ptrust_builder_add_dir(b, dir,
+			    PTRUST_ROLE_AUTO), PTRUST_OK);
+			assert_non_null(find_fp(b, l->capf_b));
+			assert_int_equal(ptrust_builder_remove(b,
+			    "linked"), PTRUST_OK);
+		}
+		assert_int_equal(i == 1 ? rmdir(p) : unlink(p), 0);
+		free(p);
+	}
+	memset(longname, 'x', 129);
+	strcpy(longname + 129, ".pem");
+	write_pem_in(dir, longname, &l->capf_b, 1);
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_ERR_ARG);
+	assert_non_null(strstr(ptrust_builder_error(b), "too long for an "
+	    "alias"));
+	assert_int_equal(unlink(join_tmp(dir, longname)), 0);
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	test_rmtree(dir);
+	test_rmtree(other);
+	free(dir);
+	free(other);
+	ptrust_builder_free(b);
+}
+
+/*
+ * A builder holds at most 100,000 anchors: one more is refused with a
+ * message, and the builder keeps what it had.  The certificates are one
+ * DER template with a counter in its subject and a key algorithm nobody
+ * knows, so decoding each is cheap (the builder checks no signature and
+ * needs no key): 100,000 still take seconds, minutes under valgrind,
+ * where the test is skipped.
+ */
+static void
+anchor_count_limit_is_100000(void **state)
+{
+	ptrust_builder *b;
+	X509 *t, *x;
+	const unsigned char *p;
+	unsigned char *der = NULL, *cn = NULL, *oid = NULL;
+	static const unsigned char ec_oid[] = { 0x06, 0x07, 0x2a, 0x86, 0x48,
+	    0xce, 0x3d, 0x02, 0x01 };
+	const char *preload = getenv("LD_PRELOAD");
+	char digits[9];
+	int len, i, k;
+	FILE *f;
+
+	(void)state;
+	if (preload != NULL && strstr(preload, "vgpreload") != NULL)
+		skip();
+	f = fopen(test_srcpath("data/cisco/act2-ecc-sudi-ca.pem"), "r");
+	assert_non_null(f);
+	t = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(t);
+	len = i2d_X509(t, &der);
+	assert_true(len > 0);
+	X509_free(t);
+	/* the subject's CN is the second "ACT2 ECC SUDI CA" of the DER */
+	for (k = 0; k + 16 <= len; k++)
+		if (memcmp(der + k, "ACT2 ECC SUDI CA", 16) == 0)
+			cn = der + k;
+		else if (memcmp(der + k, ec_oid, sizeof(ec_oid)) == 0)
+			oid = der + k;
+	assert_non_null(cn);
+	assert_non_null(oid);
+	oid[sizeof(ec_oid) - 1] = 0x7f;
+	b = new_builder("radius-trust");
+	for (i = 0; i <= 100000; i++) {
+		snprintf(digits, sizeof(digits), "%08d", i);
+		memcpy(cn + 8, digits, 8);
+		p = der;
+		assert_non_null(x = d2i_X509(NULL, &p, len));
+		if (i < 100000)
+			assert_int_equal(ptrust_builder_add_x509(b, x, NULL,
+			    PTRUST_ROLE_OTHER), PTRUST_OK);
+		else {
+			assert_int_equal(ptrust_builder_add_x509(b, x, NULL,
+			    PTRUST_ROLE_OTHER), PTRUST_ERR_ARG);
+			assert_non_null(strstr(ptrust_builder_error(b),
+			    "more than 100000 anchors"));
+		}
+		X509_free(x);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 100000);
+	OPENSSL_free(der);
 	ptrust_builder_free(b);
 }
 
@@ -2228,7 +2608,8 @@ save_load_round_trip(void **state)
 	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
 	assert_string_equal(ptrust_builder_error(b), "");
 	assert_int_equal(count_prefixed(dir, ".ptrust-"), 0);
-	assert_int_equal(count_prefixed(dir, ""), 6);
+	/* six anchors and the manifest of their roles */
+	assert_int_equal(count_prefixed(dir, ""), 7);
 	assert_anchor_file(dir, "CAPF-a6d4c572", "capf");
 	assert_anchor_file(dir, "old-cluster", "external-ca");
 	assert_anchor_file(dir, "lab-root", "manufacturing");
@@ -2276,15 +2657,18 @@ save_load_round_trip(void **state)
 	assert_string_equal(sb, sc);
 	free(sc);
 
-	/* add_dir reads the same roles from the comments */
+	/* add_dir reads no roles: not from comments, not from the manifest */
 	{
 		ptrust_builder *d = new_builder("callmanager-trust");
 
 		assert_int_equal(ptrust_builder_add_dir(d, dir,
 		    PTRUST_ROLE_AUTO), PTRUST_OK);
-		sc = builder_summary(d);
-		assert_string_equal(sb, sc);
-		free(sc);
+		assert_int_equal(ptrust_anchor_role(ptrust_builder_find(d,
+		    "old-cluster")), PTRUST_ROLE_CAPF);
+		assert_int_equal(ptrust_anchor_role(ptrust_builder_find(d,
+		    "capf-as-other")), PTRUST_ROLE_CAPF);
+		assert_int_equal(ptrust_anchor_role(ptrust_builder_find(d,
+		    "lab-root")), PTRUST_ROLE_OTHER);
 		ptrust_builder_free(d);
 	}
 	free(sb);
@@ -2315,7 +2699,8 @@ save_load_round_trip(void **state)
 		ptrust_builder *e = new_builder("callmanager-trust");
 
 		assert_int_equal(ptrust_builder_save_dir(e, dir), PTRUST_OK);
-		assert_int_equal(count_prefixed(dir, ""), 2); /* notes, .keep */
+		/* notes, .keep and the (empty) manifest */
+		assert_int_equal(count_prefixed(dir, ""), 3);
 		assert_int_equal(ptrust_builder_load_dir(c, dir), PTRUST_OK);
 		assert_int_equal(ptrust_builder_anchor_count(c), 0);
 		ptrust_builder_free(e);
@@ -2428,34 +2813,47 @@ save_dir_errors(void **state)
 }
 
 /*
- * Temporary files left by a crashed save keep their .ptrust- names; the
- * next successful save removes them (ptrust_builder_load_dir(3), CAVEATS).
+ * Temporary files carry the writer's pid (.ptrust-PID-XXXXXX).  A save
+ * removes those of writers that are dead (a crash between mkstemp and
+ * rename); another live writer's, and names it did not make, stay (issue
+ * 13: concurrent writers deleted each other's files).
  */
 static void
-save_dir_removes_stale_temp_files(void **state)
+save_dir_removes_only_dead_writers_temp_files(void **state)
 {
 	const struct lab *l = test_lab();
 	ptrust_builder *b = new_builder("callmanager-trust");
-	char *dir = test_tmpdir();
-	int stale;
+	char *dir = test_tmpdir(), dead[64], live[64];
+	pid_t pid;
+	int status;
 
 	(void)state;
+	/* a pid that was ours and is no more */
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	snprintf(dead, sizeof(dead), ".ptrust-%ld-Ab12Cd", (long)pid);
+	snprintf(live, sizeof(live), ".ptrust-%ld-Zz9876", (long)getppid());
 	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
 	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
-	/* what a save killed between mkstemp and rename leaves */
-	write_str(dir, ".ptrust-Ab12Cd", "# libphonetrust trust anchor\n");
-	write_str(dir, ".ptrust-Zz9876", "");
+	write_str(dir, dead, "# libphonetrust trust anchor\n");
+	write_str(dir, live, "");
+	write_str(dir, ".ptrust-Qq1234", "");
 	write_str(dir, ".other-hidden", "not ours\n");
 	assert_int_equal(ptrust_builder_save_dir(b, dir), PTRUST_OK);
-	stale = count_prefixed(dir, ".ptrust-");
+	assert_false(exists_in(dir, dead));
+	assert_true(exists_in(dir, live));
+	assert_true(exists_in(dir, ".ptrust-Qq1234"));
 	assert_true(exists_in(dir, ".other-hidden"));
 	assert_true(exists_in(dir, "CAPF-a6d4c572.pem"));
+	/* and a load skips them all */
+	assert_int_equal(ptrust_builder_load_dir(b, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
 	ptrust_builder_free(b);
 	test_rmtree(dir);
 	free(dir);
-	if (stale != 0)
-		fail_msg("%d stale .ptrust- temporary file(s) left after a "
-		    "successful save", stale);
 }
 
 /*
@@ -2481,7 +2879,7 @@ save_dir_failure_is_atomic(void **state)
 	assert_int_equal(ptrust_builder_save_dir(old, dir), PTRUST_OK);
 	write_in(dir, "notes.txt", "admin notes\n", 12);
 	dirsnap_take(dir, &before);
-	assert_int_equal(before.n, 4);
+	assert_int_equal(before.n, 5);	/* with notes.txt and the manifest */
 
 	/* different content: one file changes, one goes, two are new */
 	add_x509_ok(nb, l->capf_a, NULL, PTRUST_ROLE_EXTERNAL_CA);
@@ -3217,7 +3615,14 @@ main(void)
 		cmocka_unit_test(add_mem_garbage),
 		cmocka_unit_test(add_mem_private_key_only),
 		cmocka_unit_test(add_mem_bad_args),
-		cmocka_unit_test(add_mem_role_comment),
+		cmocka_unit_test(role_comment_ignored_on_import),
+		cmocka_unit_test(role_comment_does_not_change_role_on_replace),
+		cmocka_unit_test(role_survives_save_load_via_manifest),
+		cmocka_unit_test(cisco_lookalike_refused_unless_allowed),
+		cmocka_unit_test(alias_longest_is_128),
+		cmocka_unit_test(anchor_count_limit_is_100000),
+		cmocka_unit_test(input_over_16mib_refused),
+		cmocka_unit_test(load_dir_refuses_links_and_special_files),
 		cmocka_unit_test(derived_alias_rules),
 		cmocka_unit_test(derived_alias_second_collision),
 		cmocka_unit_test(anchor_order),
@@ -3243,7 +3648,7 @@ main(void)
 		cmocka_unit_test(save_then_load_is_exact),
 		cmocka_unit_test(save_load_keeps_every_valid_alias),
 		cmocka_unit_test(save_dir_errors),
-		cmocka_unit_test(save_dir_removes_stale_temp_files),
+		cmocka_unit_test(save_dir_removes_only_dead_writers_temp_files),
 		cmocka_unit_test(save_dir_failure_is_atomic),
 		cmocka_unit_test(load_dir_failure_leaves_builder),
 		cmocka_unit_test(big_store_one_at_a_time),
