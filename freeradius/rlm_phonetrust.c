@@ -160,12 +160,20 @@ mod_detach(void *instance)
 	return 0;
 }
 
+/*
+ * An attribute's text; NULL when absent or when it holds a NUL (the
+ * server unescapes "\000" in certificate text): the C string would end
+ * there and hide the rest of a subject or name.
+ */
 static char const *
 attribute(REQUEST *request, DICT_ATTR const *da)
 {
 	VALUE_PAIR *vp = fr_pair_find_by_da(request->packet->vps, da, TAG_ANY);
 
-	return vp != NULL ? vp->vp_strvalue : NULL;
+	if (vp == NULL || vp->vp_strvalue == NULL ||
+	    strlen(vp->vp_strvalue) != vp->vp_length)
+		return NULL;
+	return vp->vp_strvalue;
 }
 
 /* The certificate as the TLS layer described it; 0 when it gave none. */

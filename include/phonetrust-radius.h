@@ -53,9 +53,11 @@ typedef struct ptrust_radius_cert {
  * manufacturing: MIC; else unknown, refused); a certificate whose basic
  * constraints say CA:TRUE is no phone's (refused, wrong-purpose).  The certificate must not
  * have expired at time at (0: now) and, when device is not NULL, must name
- * device as ptrust_chain_names_device() requires: the last CN of subject
- * (common_name when there is no subject); a common_name holding '/' names
- * no device, since the one-line form could hide another CN in it.  The result has a
+ * device as ptrust_chain_names_device() requires.  The CN is read from
+ * subject only when unambiguous: a subject that is NULL, holds "\/" or
+ * "\+", has no CN or several, or whose CN's value is not exactly
+ * common_name names no device (a value may hold text that reads as
+ * another "/CN=").  The result has a
  * diagnosis and a fix as ptrust_cluster_verify_phone()'s for purpose;
  * no chain and no reasons below depth 0.
  *

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "text.h"
 
 /* SEP + 12 hex digits, or another device name CUCM accepts. */
 int
@@ -131,34 +132,54 @@ ptrust_phone_has_mic(const ptrust_phone *p)
 }
 
 /*
- * Does a certificate's CN name this device?  An LSC's CN is the device
- * name; a MIC's is often "CP-<model>-SEP<MAC>", so a "-<device>" suffix
- * after a "CP-" prefix counts too (for either kind).  Case-insensitive, as
- * CUCM's device names are.
+ * Valid UTF-8 without a character unsafe to print (text.h: C0 with NUL,
+ * DEL, C1, bidi controls).  A name holding one is no device's name,
+ * whatever the rest of it says.  s is NUL-terminated after its n bytes.
+ */
+static int
+clean_name(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i, len;
+
+	for (i = 0; i < n; i += len)
+		if ((len = pt_utf8_char(p + i, &cp)) == 0 || len > n - i ||
+		    pt_text_unsafe(cp))
+			return 0;
+	return 1;
+}
+
+/*
+ * Does a certificate's CN, n bytes, name this device?  An LSC's CN is the
+ * device name; a MIC's is often "CP-<model>-SEP<MAC>", so a "-<device>"
+ * suffix after a "CP-" prefix counts too (for either kind).
+ * Case-insensitive, as CUCM's device names are.  The whole CN counts: a
+ * NUL or another control character in it names no device.
  */
 int
-pt_cn_names_device(const char *cn, const char *device)
+pt_cn_names_device(const char *cn, size_t n, const char *device)
 {
-	size_t n, d = strlen(device);
+	size_t d = strlen(device);
 
-	if (cn == NULL)
+	if (cn == NULL || !clean_name(cn, n))
 		return 0;
-	n = strlen(cn);
-	if (strcasecmp(cn, device) == 0)
+	if (n == d && strncasecmp(cn, device, d) == 0)
 		return 1;
 	return n > d + 4 && strncasecmp(cn, "CP-", 3) == 0 &&
-	    cn[n - d - 1] == '-' && strcasecmp(cn + n - d, device) == 0;
+	    cn[n - d - 1] == '-' && strncasecmp(cn + n - d, device, d) == 0;
 }
 
 static int
 names_device(X509 *leaf, const char *device)
 {
 	char *cn;
+	size_t len;
 	int match;
 
-	if (pt_subject_cn(leaf, &cn) < 0)
+	if (pt_subject_cn_len(leaf, &cn, &len) < 0)
 		return -1;
-	match = pt_cn_names_device(cn, device);
+	match = pt_cn_names_device(cn, len, device);
 	OPENSSL_free(cn);
 	return match;
 }

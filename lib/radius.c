@@ -168,7 +168,7 @@ kind_of(const ptrust_anchor *a)
 	return pt_role_kind(a->role);
 }
 
-/* The value of the last CN= of a one-line name, into buf. */
+/* The value of the last CN= of a one-line name, into buf: a label only. */
 static const char *
 cn_of(const char *name, char *buf, size_t size)
 {
@@ -187,6 +187,71 @@ cn_of(const char *name, char *buf, size_t size)
 	memcpy(buf, cn, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+/*
+ * The CN of the subject as FreeRADIUS passes it, or NULL with *why when
+ * it cannot be read unambiguously.  The subject is X509_NAME_oneline's
+ * "/TYPE=value/..." ('+' inside a multi-valued RDN), which escapes a '/'
+ * or '+' of a value as "\/" or "\+" but not a backslash, and FreeRADIUS
+ * then unescapes it as a quoted string ("\057" becomes '/'): so any value
+ * may hold what looks like another attribute.  Only a subject with one
+ * CN, no escaped separator, and a Common-Name (the server's first CN,
+ * read from the certificate itself) equal to that CN's value is read.
+ */
+static const char *
+subject_cn(const ptrust_radius_cert *c, const char **why)
+{
+	static const char malformed[] = "the subject is not in the server's "
+	    "one-line form";
+	const char *p, *end, *eq, *cn = NULL;
+	size_t n = 0, k;
+	int count = 0;
+
+	*why = malformed;
+	if (c->subject == NULL) {
+		*why = "the server gave no subject, so its last CN is unknown";
+		return NULL;
+	}
+	if (strstr(c->subject, "\\/") != NULL ||
+	    strstr(c->subject, "\\+") != NULL) {
+		*why = "a value of the subject holds a '/' or '+', which "
+		    "makes the server's one-line subject ambiguous";
+		return NULL;
+	}
+	for (p = c->subject; *p == '/' || (*p == '+' && p != c->subject);
+	    p = end) {
+		p++;
+		end = p + strcspn(p, "/+");
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL ||
+		    eq == p)
+			return NULL;
+		for (k = 0; p + k < eq; k++)
+			if (!isalnum((unsigned char)p[k]) && p[k] != '.' &&
+			    p[k] != '-' && p[k] != '_')
+				return NULL;
+		if (eq - p == 2 && strncmp(p, "CN", 2) == 0) {
+			count++;
+			cn = eq + 1;
+			n = (size_t)(end - cn);
+		}
+	}
+	if (*p != '\0' || p == c->subject)
+		return NULL;
+	if (count != 1) {
+		*why = count == 0 ? "the subject has no CN" : "the subject has "
+		    "several CNs, and in the server's one-line subject any of "
+		    "them could be another value's text";
+		return NULL;
+	}
+	if (c->common_name == NULL || strlen(c->common_name) != n ||
+	    memcmp(c->common_name, cn, n) != 0) {
+		*why = "the server's Common-Name differs from the CN of its "
+		    "subject, so a value holds a separator or a character "
+		    "the one-line form escapes";
+		return NULL;
+	}
+	return c->common_name;
 }
 
 /*
@@ -268,7 +333,7 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 {
 	char when[32];
 	time_t not_after = 0;
-	const char *cn;
+	const char *cn, *why = NULL;
 	int e;
 
 	e = expired(j->cert->expiration, at, &not_after);
@@ -285,19 +350,11 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 	}
 	if (device == NULL)
 		return 1;
-	/* the last CN, as ptrust_chain_names_device() reads it (FreeRADIUS's
-	 * Common-Name is the first) */
-	cn = j->cert->subject != NULL ?
-	    cn_of(j->cert->subject, j->cn, sizeof(j->cn)) :
-	    j->cert->common_name;
-	/*
-	 * The one-line form cannot tell a '/' inside a value from the next
-	 * RDN: a CN holding "/CN=" names no device.
-	 */
-	if (j->cert->common_name != NULL &&
-	    strchr(j->cert->common_name, '/') != NULL)
-		cn = NULL;
-	if (!pt_cn_names_device(cn, device) &&
+	if ((cn = subject_cn(j->cert, &why)) == NULL) {
+		if (!add(j, PTRUST_REASON_IDENTITY_MISMATCH, "the certificate "
+		    "names no device, so not %s: %s", device, why))
+			return 0;
+	} else if (!pt_cn_names_device(cn, strlen(cn), device) &&
 	    !add(j, PTRUST_REASON_IDENTITY_MISMATCH, "the certificate does "
 	    "not name device %s: a phone must present its own certificate",
 	    device))
@@ -405,11 +462,11 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 		kind = PTRUST_KIND_UNKNOWN;
 	}
 	ok = ok && check_leaf(&j, device, at);
+	/* a kind always comes with the anchor whose role gives it */
 	j.r->kind = kind;
-	if (ok && j.r->n_reasons == 0) {
+	j.r->anchor = kind != PTRUST_KIND_UNKNOWN ? a : NULL;
+	if (ok && j.r->n_reasons == 0)
 		j.r->trusted = 1;
-		j.r->anchor = a;
-	}
 	presented = kind != PTRUST_KIND_UNKNOWN ? kind : kind_by_name(&j);
 	return finish(&j, purpose, presented, ok, result);
 }

@@ -151,16 +151,17 @@ pt_name_string(const X509_NAME *name)
 		}
 	}
 	BIO_free(bio);
-	return s;
+	return pt_text_escape(s);	/* names are printed: no controls */
 }
 
 /*
- * The last CN of the subject as UTF-8 in *cn: 1 found, 0 the subject has
- * no readable CN, -1 out of memory (so that callers never mistake a
- * failed allocation for a missing name).
+ * The last CN of the subject as UTF-8 in *cn, NUL-terminated, and its
+ * true length in *len: a NUL inside is kept and counted.  1 found, 0 the
+ * subject has no readable CN, -1 out of memory (so that callers never
+ * mistake a failed allocation for a missing name).
  */
 int
-pt_subject_cn(X509 *x509, char **cn)
+pt_subject_cn_len(X509 *x509, char **cn, size_t *len)
 {
 	X509_NAME *name = X509_get_subject_name(x509);
 	int idx = -1, last = -1;
@@ -168,6 +169,7 @@ pt_subject_cn(X509 *x509, char **cn)
 	int n;
 
 	*cn = NULL;
+	*len = 0;
 	while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName,
 	    idx)) >= 0)
 		last = idx;
@@ -185,9 +187,31 @@ pt_subject_cn(X509 *x509, char **cn)
 	if ((*cn = OPENSSL_malloc((size_t)n + 1)) != NULL) {
 		memcpy(*cn, utf8, (size_t)n);
 		(*cn)[n] = '\0';
+		*len = (size_t)n;
 	}
 	OPENSSL_free(utf8);
 	return *cn != NULL ? 1 : -1;
+}
+
+/*
+ * The same as a C string to print, controls escaped (pt_text_escape).  A
+ * CN with a NUL inside is no readable CN: cut at the NUL it would name
+ * something else.
+ */
+int
+pt_subject_cn(X509 *x509, char **cn)
+{
+	size_t len;
+	int found;
+
+	if ((found = pt_subject_cn_len(x509, cn, &len)) != 1)
+		return found;
+	if (strlen(*cn) != len) {
+		OPENSSL_free(*cn);
+		*cn = NULL;
+		return 0;
+	}
+	return (*cn = pt_text_escape(*cn)) != NULL ? 1 : -1;
 }
 
 int

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,13 +56,82 @@ static ptrust_store *std_store;
 /* What FreeRADIUS hands on about one certificate.  Never copied: c points
  * into the buffers. */
 struct rcert {
-	char		 subject[512];
-	char		 issuer[512];
-	char		 cn[256];
+	char		 subject[1024];	/* FreeRADIUS's own sizes */
+	char		 issuer[1024];
+	char		 cn[1024];
 	char		 aki[512];
 	char		 exp[64];
 	ptrust_radius_cert c;
 };
+
+/*
+ * What fr_pair_make() does to the text FreeRADIUS 3.2 puts in a string
+ * attribute: it reads it as a double-quoted string, so \\, \", \r, \n,
+ * \t and a backslash before three digits (read as octal) are unescaped,
+ * other backslashes kept, and a backslash ending the text is an error (no
+ * attribute).  In place; 0 on that error.  A NUL it makes ends the C
+ * string the module sees.
+ */
+static int
+fr_unescape(char *s)
+{
+	char *p = s, *q = s;
+	unsigned int x;
+
+	while (*q != '\0') {
+		char c = *q++;
+
+		if (c == '\\') {
+			if (*q == '\0')
+				return 0;
+			if (*q == 'r' || *q == 'n' || *q == 't') {
+				c = *q == 'r' ? '\r' : *q == 'n' ? '\n' : '\t';
+				q++;
+			} else if (*q == '\\' || *q == '"')
+				c = *q++;
+			else if (isdigit((unsigned char)q[0]) &&
+			    isdigit((unsigned char)q[1]) &&
+			    isdigit((unsigned char)q[2]) &&
+			    sscanf(q, "%3o", &x) == 1) {
+				c = (char)x;
+				q += 3;
+			}
+			/* anything else: the backslash stays */
+		}
+		*p++ = c;
+	}
+	*p = '\0';
+	return 1;
+}
+
+/*
+ * The subject, issuer and common name exactly as FreeRADIUS 3.2 makes
+ * them (src/main/tls.c): X509_NAME_oneline into 1024 bytes,
+ * X509_NAME_get_text_by_NID (the first CN) into 1024, given only when the
+ * subject is not empty, each then through fr_pair_make().  NULL for an
+ * attribute the server would not give.
+ */
+static void
+freeradius_names(struct rcert *rc, X509 *x)
+{
+	int has_subject;
+
+	assert_non_null(X509_NAME_oneline(X509_get_subject_name(x),
+	    rc->subject, sizeof(rc->subject)));
+	assert_non_null(X509_NAME_oneline(X509_get_issuer_name(x),
+	    rc->issuer, sizeof(rc->issuer)));
+	rc->cn[0] = '\0';
+	(void)X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_commonName, rc->cn, sizeof(rc->cn));
+	rc->cn[sizeof(rc->cn) - 1] = '\0';
+	has_subject = rc->subject[0] != '\0';
+	rc->c.subject = has_subject && fr_unescape(rc->subject) ?
+	    rc->subject : NULL;
+	rc->c.issuer = rc->issuer[0] != '\0' && fr_unescape(rc->issuer) ?
+	    rc->issuer : NULL;
+	rc->c.common_name = rc->cn[0] != '\0' && has_subject &&
+	    fr_unescape(rc->cn) ? rc->cn : NULL;
+}
 
 static void
 rcert_of(struct rcert *rc, X509 *x)
@@ -74,12 +144,7 @@ rcert_of(struct rcert *rc, X509 *x)
 	int i;
 
 	memset(rc, 0, sizeof(*rc));
-	assert_non_null(X509_NAME_oneline(X509_get_subject_name(x),
-	    rc->subject, sizeof(rc->subject)));
-	assert_non_null(X509_NAME_oneline(X509_get_issuer_name(x),
-	    rc->issuer, sizeof(rc->issuer)));
-	assert_true(X509_NAME_get_text_by_NID(X509_get_subject_name(x),
-	    NID_commonName, rc->cn, sizeof(rc->cn)) > 0);
+	freeradius_names(rc, x);
 	/* exactly what X509V3_EXT_print prints, nothing stripped */
 	assert_true((i = X509_get_ext_by_NID(x, NID_authority_key_identifier,
 	    -1)) >= 0);
@@ -98,9 +163,6 @@ rcert_of(struct rcert *rc, X509 *x)
 	    ASN1_STRING_type(t) == V_ASN1_UTCTIME ? 13 : 15);
 	memcpy(rc->exp, ASN1_STRING_get0_data(t),
 	    (size_t)ASN1_STRING_length(t));
-	rc->c.subject = rc->subject;
-	rc->c.issuer = rc->issuer;
-	rc->c.common_name = rc->cn;
 	rc->c.authority_key_id = rc->aki;
 	rc->c.expiration = rc->exp;
 }
@@ -563,7 +625,7 @@ decide_aki_and_issuer_both_match(void **state)
 {
 	const struct lab *l = test_lab();
 	struct rcert rc, b, mic;
-	char buf[600];
+	char buf[1100];
 
 	(void)state;
 	rcert_of(&rc, l->lsc_a);
@@ -671,7 +733,7 @@ decide_aki_printed_forms(void **state)
 {
 	const struct lab *l = test_lab();
 	struct rcert rc;
-	char buf[600];
+	char buf[1100];
 	ptrust_result *r;
 	const char *hex;
 
@@ -774,6 +836,9 @@ decide_identity_mismatch(void **state)
 	assert_false(ptrust_result_trusted(r));
 	assert_int_equal(ptrust_result_diagnosis(r),
 	    PTRUST_DIAG_IDENTITY_MISMATCH);
+	/* a kind comes only with the anchor whose role gives it (fuzz_radius) */
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	assert_non_null(ptrust_result_anchor(r));
 	ptrust_result_free(r);
 	rcert_of(&rc, fx.mic_cp);
 	r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);
@@ -799,31 +864,37 @@ decide_identity_mismatch(void **state)
 	    "no subject, no CN");
 }
 
+/* One attribute of a subject: its type and value (len -1: strlen). */
+struct attr {
+	const char	*type;
+	const char	*value;
+	int		 len;
+};
+
 /*
- * A certificate with two common names, as an outside CA may issue: the
- * server's Common-Name is the first (X509_NAME_get_text_by_NID), while
- * ptrust_chain_names_device() looks at the last.  Built by hand: the lab
- * makes one CN only.
+ * An LSC by capf_a whose subject holds exactly the attributes given, in
+ * order, as UTF8Strings of any length and content: what an outside CA
+ * copying a request's text may issue.  Built by hand: the lab makes one
+ * CN only.
  */
 static X509 *
-two_cn_lsc(const char *first, const char *last)
+lsc_with_subject(const struct attr *attrs, size_t n_attrs)
 {
 	const struct lab *l = test_lab();
 	X509 *x = X509_new();
 	X509_NAME *n = X509_NAME_new();
 	X509_EXTENSION *ext;
 	X509V3_CTX ctx;
+	size_t i;
 
 	assert_non_null(x);
 	assert_non_null(n);
 	assert_true(X509_set_version(x, X509_VERSION_3));
 	assert_true(ASN1_INTEGER_set(X509_get_serialNumber(x), 4242));
-	assert_true(X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
-	    (const unsigned char *)"Example Corp", -1, -1, 0));
-	assert_true(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-	    (const unsigned char *)first, -1, -1, 0));
-	assert_true(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-	    (const unsigned char *)last, -1, -1, 0));
+	for (i = 0; i < n_attrs; i++)
+		assert_true(X509_NAME_add_entry_by_txt(n, attrs[i].type,
+		    V_ASN1_UTF8STRING, (const unsigned char *)attrs[i].value,
+		    attrs[i].len, -1, 0));
 	assert_true(X509_set_subject_name(x, n));
 	X509_NAME_free(n);
 	assert_true(X509_set_issuer_name(x,
@@ -841,7 +912,28 @@ two_cn_lsc(const char *first, const char *last)
 	return x;
 }
 
-/* Bound to the device exactly as ptrust_chain_names_device() says. */
+/*
+ * A certificate with two common names, as an outside CA may issue: the
+ * server's Common-Name is the first (X509_NAME_get_text_by_NID), while
+ * ptrust_chain_names_device() looks at the last.
+ */
+static X509 *
+two_cn_lsc(const char *first, const char *last)
+{
+	const struct attr attrs[] = {
+		{ "O", "Example Corp", -1 },
+		{ "CN", first, -1 },
+		{ "CN", last, -1 },
+	};
+
+	return lsc_with_subject(attrs, 3);
+}
+
+/*
+ * Bound to the device exactly as ptrust_chain_names_device() says, except
+ * that a subject with two CNs names no device here (see
+ * decide_subject_with_several_cns_names_no_device).
+ */
 static void
 decide_identity_as_chain_names_device(void **state)
 {
@@ -869,6 +961,8 @@ decide_identity_as_chain_names_device(void **state)
 			ptrust_result *r;
 
 			assert_true(want == 0 || want == 1);
+			if (certs[i] == two)
+				want = 0;
 			r = decide(std_store, &rc.c, devices[j], TEST_NOW);
 			if (ptrust_result_trusted(r) != want)
 				fail_msg("%s, device %s: %s, but "
@@ -885,6 +979,181 @@ decide_identity_as_chain_names_device(void **state)
 		ptrust_chain_free(ch);
 	}
 	X509_free(two);
+}
+
+/*
+ * The verdict on lsc_with_subject(attrs): refused for device (with
+ * identity-mismatch, saying why when why is given), as the verify hook's
+ * route refuses it.
+ */
+static void
+expect_names_no_device(const struct attr *attrs, size_t n, const char *device,
+    const char *why, const char *what)
+{
+	X509 *x = lsc_with_subject(attrs, n);
+	ptrust_chain *ch = test_chain(&x, 1);
+	struct rcert rc;
+	ptrust_result *r;
+	size_t i;
+	int said = why == NULL;
+
+	rcert_of(&rc, x);
+	r = decide(std_store, &rc.c, device, TEST_NOW);
+	if (ptrust_result_trusted(r))
+		fail_msg("%s: trusted as %s (subject \"%s\", Common-Name "
+		    "\"%s\")", what, device, rc.c.subject != NULL ?
+		    rc.c.subject : "(none)", rc.c.common_name != NULL ?
+		    rc.c.common_name : "(none)");
+	if (!test_has_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, -2))
+		fail_msg("%s: no identity-mismatch", what);
+	for (i = 0; i < ptrust_result_reason_count(r); i++)
+		if (why != NULL && strstr(ptrust_result_reason_message(r, i),
+		    why) != NULL)
+			said = 1;
+	if (!said)
+		fail_msg("%s: no reason says \"%s\"", what, why);
+	ptrust_result_free(r);
+	/* the route that reads the certificate itself agrees */
+	assert_int_equal(ptrust_chain_names_device(ch, device), 0);
+	ptrust_chain_free(ch);
+	X509_free(x);
+}
+
+static void
+expect_names_device(const struct attr *attrs, size_t n, const char *device,
+    const char *what)
+{
+	X509 *x = lsc_with_subject(attrs, n);
+	ptrust_chain *ch = test_chain(&x, 1);
+	struct rcert rc;
+	ptrust_result *r;
+
+	rcert_of(&rc, x);
+	r = decide(std_store, &rc.c, device, TEST_NOW);
+	if (!ptrust_result_trusted(r))
+		fail_msg("%s: refused (subject \"%s\")", what,
+		    rc.c.subject != NULL ? rc.c.subject : "(none)");
+	ptrust_result_free(r);
+	assert_int_equal(ptrust_chain_names_device(ch, device), 1);
+	ptrust_chain_free(ch);
+	X509_free(x);
+}
+
+#define NAMES_NO_DEVICE(why, ...) do {					\
+	const struct attr a_[] = { __VA_ARGS__ };			\
+									\
+	expect_names_no_device(a_, sizeof(a_) / sizeof(a_[0]),		\
+	    "SEP001122334455", why, #__VA_ARGS__);			\
+} while (0)
+
+/*
+ * A value holding "/CN=..." (an OU or CN an outside CA copied from the
+ * request) cannot be told from a CN of its own in the server's one-line
+ * subject: such a subject names no device.  FreeRADIUS also unescapes the
+ * text ("\057" becomes '/', a final backslash loses the whole attribute),
+ * so a slash need not even be in the certificate.
+ */
+static void
+decide_subject_value_hiding_a_cn_names_no_device(void **state)
+{
+	(void)state;
+	NAMES_NO_DEVICE("names no device",
+	    { "CN", "SEPAAAAAAAAAAAA", -1 },
+	    { "OU", "x/CN=SEP001122334455", -1 });
+	NAMES_NO_DEVICE("names no device",
+	    { "OU", "x/CN=SEP001122334455", -1 });
+	NAMES_NO_DEVICE("names no device",
+	    { "CN", "SEPAAAAAAAAAAAA/CN=SEP001122334455", -1 });
+	NAMES_NO_DEVICE("names no device",
+	    { "CN", "SEPAAAAAAAAAAAA", -1 },
+	    { "OU", "x+CN=SEP001122334455", -1 });
+	NAMES_NO_DEVICE("names no device",
+	    { "CN", "SEPAAAAAAAAAAAA", -1 },
+	    { "OU", "x\\057CN=SEP001122334455", -1 });
+	NAMES_NO_DEVICE("names no device",
+	    { "OU", "x\\057CN=SEP001122334455", -1 });
+	/* "attacker\" ends the line: FreeRADIUS gives no subject at all */
+	NAMES_NO_DEVICE("names no device",
+	    { "O", "Example Corp", -1 },
+	    { "CN", "SEP001122334455", -1 },
+	    { "CN", "attacker\\", -1 });
+}
+
+/*
+ * Two CNs: a later one could be an earlier value's text (above), so the
+ * last cannot be known and the subject names no device, whatever
+ * ptrust_chain_names_device() says of the certificate itself.
+ */
+static void
+decide_subject_with_several_cns_names_no_device(void **state)
+{
+	X509 *two[2];
+	size_t i;
+
+	(void)state;
+	two[0] = two_cn_lsc("SEP00AABBCCDDEE", "SEP001122334455");
+	two[1] = two_cn_lsc("SEP001122334455", "SEP001122334455");
+	for (i = 0; i < 2; i++) {
+		struct rcert rc;
+		ptrust_result *r;
+
+		rcert_of(&rc, two[i]);
+		r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);
+		assert_false(ptrust_result_trusted(r));
+		assert_true(test_has_reason(r,
+		    PTRUST_REASON_IDENTITY_MISMATCH, 0));
+		assert_non_null(strstr(ptrust_result_reason_message(r, 0),
+		    "names no device"));
+		ptrust_result_free(r);
+		X509_free(two[i]);
+	}
+}
+
+/* What phones' subjects hold is still read: one CN, plain values. */
+static void
+decide_plain_subjects_name_the_device(void **state)
+{
+	const struct attr plain[] = {
+		{ "O", "Cisco Systems Inc.", -1 },
+		{ "OU", "Voice, Data = Phones", -1 },
+		{ "CN", "SEP001122334455", -1 },
+	};
+	const struct attr utf8[] = {
+		{ "CN", "SEP001122334455", -1 },
+		{ "O", "Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale", -1 },
+		{ "L", "DOMAIN\\phones", -1 },
+	};
+	const struct attr cp[] = {
+		{ "C", "US", -1 },
+		{ "CN", "CP-8865-SEP001122334455", -1 },
+		{ "serialNumber", "PID:CP-8865-K9 SN:FCH1234ABCD", -1 },
+	};
+
+	(void)state;
+	expect_names_device(plain, 3, "SEP001122334455", "plain");
+	expect_names_device(utf8, 3, "SEP001122334455", "UTF-8 and \\");
+	expect_names_device(cp, 3, "SEP001122334455", "CP- prefix");
+}
+
+/*
+ * A NUL or another control character inside the CN names no device: not
+ * the name before the NUL, not a "CP-<model>-" prefix holding a newline
+ * or a C1 control.
+ */
+static void
+decide_control_characters_in_cn_name_no_device(void **state)
+{
+	(void)state;
+	NAMES_NO_DEVICE(NULL,
+	    { "CN", "SEP001122334455\0.attacker.example", 33 });
+	NAMES_NO_DEVICE(NULL,
+	    { "CN", "CP-8865\n-SEP001122334455", -1 });
+	NAMES_NO_DEVICE(NULL,
+	    { "CN", "CP-8865\x7f-SEP001122334455", -1 });
+	NAMES_NO_DEVICE(NULL,
+	    { "CN", "CP-\xc2\x85-SEP001122334455", -1 });
+	NAMES_NO_DEVICE(NULL,
+	    { "CN", "CP-8865\x1b[2J-SEP001122334455", -1 });
 }
 
 /* Valid through the notAfter second (RFC 5280), expired one second later. */
@@ -1217,7 +1486,7 @@ log_line_control_characters(void **state)
 	};
 	const struct lab *l = test_lab();
 	struct rcert rc;
-	char subject[600], issuer[600];
+	char subject[1100], issuer[1100];
 	ptrust_result *r;
 	char *line;
 	size_t i;
@@ -1634,6 +1903,13 @@ main(void)
 		cmocka_unit_test(decide_kind_is_the_role),
 		cmocka_unit_test(decide_identity_mismatch),
 		cmocka_unit_test(decide_identity_as_chain_names_device),
+		cmocka_unit_test(
+		    decide_subject_value_hiding_a_cn_names_no_device),
+		cmocka_unit_test(
+		    decide_subject_with_several_cns_names_no_device),
+		cmocka_unit_test(decide_plain_subjects_name_the_device),
+		cmocka_unit_test(
+		    decide_control_characters_in_cn_name_no_device),
 		cmocka_unit_test(decide_expired),
 		cmocka_unit_test(decide_generalized_time_expiration),
 		cmocka_unit_test(decide_malformed_expiration),
