@@ -1,9 +1,13 @@
-/* Names of the small enums and the library version. */
+/*
+ * Names of the small enums and the library version, and names out of
+ * certificates made safe to print.
+ */
 #include "config.h"
 
 #include <string.h>
 
 #include "internal.h"
+#include "text.h"
 
 const char *
 ptrust_version(void)
@@ -76,4 +80,18 @@ ptrust_change_kind_name(ptrust_change_kind kind)
 	case PTRUST_CHANGE_UNCHANGED:		return "unchanged";
 	}
 	return NULL;
+}
+
+/* Names are printed: controls escaped by the one rule of text.c. */
+char *
+pt_text_escape(char *s)
+{
+	char *out;
+
+	if (s == NULL || pt_text_is_safe(s))
+		return s;		/* the usual case: nothing to do */
+	if ((out = OPENSSL_malloc(4 * strlen(s) + 1)) != NULL)
+		pt_text_escape_to(out, s);
+	OPENSSL_free(s);
+	return out;
 }

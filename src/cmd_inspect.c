@@ -68,6 +68,13 @@ struct cert {
 	int		 guess;
 };
 
+/* A CA given: a candidate issuer of the others. */
+struct ca {
+	X509		*x;
+	size_t		 order;		/* where it came in the files */
+	size_t		 seen;		/* the last certificate it was picked for */
+};
+
 /* What decides: the cluster's stores, then Cisco's CAs built in. */
 struct judge {
 	const char	 *dir;		/* NULL: no cluster */
@@ -75,7 +82,10 @@ struct judge {
 	size_t		  nstores;
 	ptrust_store	 *builtin;
 	ptrust_options	 *o;
-	STACK_OF(X509)	 *cas;		/* every CA given: candidate issuers */
+	struct ca	 *cas;		/* every CA given once, by subject */
+	size_t		  ncas;
+	struct ca	**pick;		/* the candidates of one certificate */
+	size_t		  round;	/* counts the certificates looked at */
 };
 
 static void
@@ -119,13 +129,16 @@ format(const char *fmt, ...)
 	return s;
 }
 
-/* As the library prints names (RFC 2253 order, UTF-8 kept). */
+/*
+ * As the library prints names: RFC 2253 order, UTF-8 kept, what would act
+ * on a terminal as \XX.
+ */
 static char *
 name_string(const X509_NAME *name)
 {
 	BIO *bio;
 	BUF_MEM *mem;
-	char *s = NULL;
+	char *s = NULL, *safe;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return NULL;
@@ -139,7 +152,11 @@ name_string(const X509_NAME *name)
 		}
 	}
 	BIO_free(bio);
-	return s;
+	if (s == NULL)
+		return NULL;
+	safe = text_escape(s);
+	free(s);
+	return safe;
 }
 
 static void
@@ -331,32 +348,133 @@ by_anchor(struct cert *c, const struct judge *j)
 	return 0;
 }
 
+static int
+ca_cmp(const void *a, const void *b)
+{
+	const struct ca *x = a, *y = b;
+	int rc;
+
+	/* by subject, so an issuer name finds its CAs together */
+	if ((rc = X509_NAME_cmp(X509_get_subject_name(x->x),
+	    X509_get_subject_name(y->x))) != 0)
+		return rc;
+	if ((rc = X509_cmp(x->x, y->x)) != 0)
+		return rc;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+pick_cmp(const void *a, const void *b)
+{
+	const struct ca *x = *(struct ca *const *)a;
+	const struct ca *y = *(struct ca *const *)b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
 /*
- * Validate the certificate, with every CA given as a candidate issuer,
- * against one store: the kind of the anchor reached, when its key
- * verified the chain.  *r is set on PTRUST_OK.
+ * Index the CAs given by subject, each certificate once: looking every
+ * certificate up in every CA of a large file was quadratic.
+ */
+static int
+index_cas(struct judge *j, const struct cert *certs, size_t n)
+{
+	size_t i, k;
+
+	if (n == 0)
+		return 0;
+	if ((j->cas = calloc(n, sizeof(*j->cas))) == NULL ||
+	    (j->pick = calloc(n, sizeof(*j->pick))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (X509_check_ca(certs[i].x) == 0)
+			continue;
+		j->cas[j->ncas].x = certs[i].x;
+		j->cas[j->ncas].order = i;
+		j->ncas++;
+	}
+	qsort(j->cas, j->ncas, sizeof(*j->cas), ca_cmp);
+	/* the same certificate twice offers nothing new: keep its first */
+	for (i = k = 0; i < j->ncas; i++)
+		if (k == 0 || X509_cmp(j->cas[k - 1].x, j->cas[i].x) != 0)
+			j->cas[k++] = j->cas[i];
+	j->ncas = k;
+	ERR_clear_error();
+	return 0;
+}
+
+/* The CAs named as x's issuer, not yet picked, appended to the picks. */
+static void
+pick_issuers(struct judge *j, const struct cert *c, X509 *x, size_t *npick)
+{
+	const X509_NAME *name = X509_get_issuer_name(x);
+	size_t lo = 0, hi = j->ncas, mid;
+	struct ca *e;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (X509_NAME_cmp(X509_get_subject_name(j->cas[mid].x),
+		    name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < j->ncas; lo++) {
+		e = &j->cas[lo];
+		if (X509_NAME_cmp(X509_get_subject_name(e->x), name) != 0)
+			break;
+		if (e->seen == j->round || X509_cmp(e->x, c->x) == 0)
+			continue;
+		e->seen = j->round;
+		j->pick[(*npick)++] = e;
+	}
+}
+
+/*
+ * The certificate and, as candidate issuers, the CAs given that could sit
+ * above it: those named as its issuer, theirs, and so on.  OpenSSL takes
+ * an issuer only when its subject is the issuer name, so the others never
+ * mattered.  They keep their order in the files, as OpenSSL picks the
+ * first that fits.
  */
 static ptrust_status
-try_store(const struct cert *c, const struct judge *j,
+chain_of(const struct cert *c, struct judge *j, ptrust_chain **ch)
+{
+	ptrust_status st;
+	size_t i, npick = 0;
+
+	*ch = NULL;
+	if ((st = ptrust_chain_new_from_x509(c->x, NULL, ch)) != PTRUST_OK)
+		return st;
+	j->round++;
+	pick_issuers(j, c, c->x, &npick);
+	for (i = 0; i < npick; i++)
+		pick_issuers(j, c, j->pick[i]->x, &npick);
+	ERR_clear_error();
+	qsort(j->pick, npick, sizeof(*j->pick), pick_cmp);
+	for (i = 0; st == PTRUST_OK && i < npick; i++)
+		st = ptrust_chain_add_x509(*ch, j->pick[i]->x);
+	if (st != PTRUST_OK) {
+		ptrust_chain_free(*ch);
+		*ch = NULL;
+	}
+	return st;
+}
+
+/*
+ * Validate the chain against one store: the kind of the anchor reached,
+ * when its key verified the chain.  *r is set on PTRUST_OK.
+ */
+static ptrust_status
+try_store(const ptrust_chain *ch, const struct judge *j,
     const ptrust_store *s, ptrust_result **r)
 {
-	ptrust_chain *ch;
 	ptrust_status st;
-	X509 *x;
-	int i;
 
-	*r = NULL;
-	if ((st = ptrust_chain_new_from_x509(c->x, NULL, &ch)) != PTRUST_OK)
-		return st;
-	for (i = 0; st == PTRUST_OK && i < sk_X509_num(j->cas); i++)
-		if (X509_cmp(x = sk_X509_value(j->cas, i), c->x) != 0)
-			st = ptrust_chain_add_x509(ch, x);
-	if (st == PTRUST_OK && (st = ptrust_verify(s, ch, j->o, r)) !=
-	    PTRUST_OK) {
+	if ((st = ptrust_verify(s, ch, j->o, r)) != PTRUST_OK) {
 		ptrust_result_free(*r);
 		*r = NULL;
 	}
-	ptrust_chain_free(ch);
 	return st;
 }
 
@@ -423,16 +541,20 @@ kind_from_result(struct cert *c, const ptrust_result *r, const char *where)
  * -1 on error (message printed).
  */
 static int
-by_chain(struct cert *c, const struct judge *j)
+by_chain(struct cert *c, struct judge *j)
 {
 	ptrust_result *r, *first = NULL;
+	ptrust_chain *ch = NULL;
 	char *names = NULL, *where = NULL, *more;
 	ptrust_status st = PTRUST_OK;
 	size_t i, nnames = 0;
 	int rc = 0;
 
+	/* one chain for every store */
+	if ((st = chain_of(c, j, &ch)) != PTRUST_OK)
+		goto err;
 	for (i = 0; i < j->nstores; i++) {
-		if ((st = try_store(c, j, j->stores[i], &r)) != PTRUST_OK)
+		if ((st = try_store(ch, j, j->stores[i], &r)) != PTRUST_OK)
 			goto err;
 		/* the same anchor in several stores: name them all */
 		if (verified_kind(c, r) == PTRUST_KIND_UNKNOWN ||
@@ -459,21 +581,25 @@ by_chain(struct cert *c, const struct judge *j)
 	if (first != NULL)
 		where = format("in store%s %s", nnames > 1 ? "s" : "", names);
 	else if (j->builtin != NULL) {
-		if ((st = try_store(c, j, j->builtin, &r)) != PTRUST_OK)
+		if ((st = try_store(ch, j, j->builtin, &r)) != PTRUST_OK)
 			goto err;
 		if (verified_kind(c, r) == PTRUST_KIND_UNKNOWN) {
 			ptrust_result_free(r);
+			ptrust_chain_free(ch);
 			return 0;
 		}
 		first = r;
 		where = strdup(j->dir != NULL ? "among Cisco's built-in CAs, "
 		    "not anchors of this cluster" : "among Cisco's built-in "
 		    "CAs");
-	} else
+	} else {
+		ptrust_chain_free(ch);
 		return 0;
+	}
 	if (where == NULL || (rc = kind_from_result(c, first, where)) < 0)
 		goto nomem;
 	ptrust_result_free(first);
+	ptrust_chain_free(ch);
 	free(names);
 	free(where);
 	return rc;
@@ -481,6 +607,7 @@ nomem:
 	st = PTRUST_ERR_NOMEM;
 err:
 	ptrust_result_free(first);
+	ptrust_chain_free(ch);
 	free(names);
 	free(where);
 	fail(display_file(c->file), st == PTRUST_ERR_NOMEM ?
@@ -540,7 +667,7 @@ done:
 }
 
 static int
-classify(struct cert *c, const struct judge *j)
+classify(struct cert *c, struct judge *j)
 {
 	int rc;
 
@@ -565,8 +692,7 @@ judge_init(struct judge *j, const char *global)
 	int rc = CLI_USAGE;
 
 	memset(j, 0, sizeof(*j));
-	if ((j->cas = sk_X509_new_null()) == NULL ||
-	    (j->o = ptrust_options_new()) == NULL) {
+	if ((j->o = ptrust_options_new()) == NULL) {
 		fail(NULL, "out of memory");
 		return CLI_USAGE;
 	}
@@ -625,7 +751,8 @@ judge_free(struct judge *j)
 	free(j->stores);
 	ptrust_store_unref(j->builtin);
 	ptrust_options_free(j->o);
-	sk_X509_pop_free(j->cas, X509_free);
+	free(j->cas);		/* the certificates are the files' */
+	free(j->pick);
 }
 
 /* ---------------------------------------------------------- reading */
@@ -883,14 +1010,9 @@ cmd_inspect(int argc, char **argv, const char *cluster_dir)
 		if (read_file(argv[i], &certs, &n, now) != CLI_OK)
 			goto done;
 	/* every CA given may have issued another one given */
-	for (i = 0; i < n; i++) {
-		if (X509_check_ca(certs[i].x) == 0)
-			continue;
-		if (!sk_X509_push(j.cas, certs[i].x)) {
-			fail(NULL, "out of memory");
-			goto done;
-		}
-		X509_up_ref(certs[i].x);	/* the stack holds its own */
+	if (index_cas(&j, certs, n) == -1) {
+		fail(NULL, "out of memory");
+		goto done;
 	}
 	for (i = 0; i < n; i++)
 		if (classify(&certs[i], &j) == -1)

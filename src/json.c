@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "json.h"
+#include "names.h"
+#include "../lib/text.h"
 
 void
 json_init(struct json *j, FILE *f)
@@ -68,56 +70,29 @@ json_array_end(struct json *j)
 	json_end(j, ']');
 }
 
-/* Quotes, backslashes and control characters escaped; UTF-8 kept. */
-/* Bytes of the well-formed UTF-8 sequence at p (lead >= 0x80); 0 if none. */
-static size_t
-utf8_length(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned long cp;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
+/*
+ * Quotes, backslashes and what names.h calls unsafe (controls, bidi
+ * marks) escaped; other UTF-8 kept.
+ */
 static void
 json_quote(FILE *f, const char *s)
 {
 	const unsigned char *p;
+	unsigned long cp;
 	size_t n;
 
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		n = 1;
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (*p < 0x80)
-			fputc(*p, f);
-		else if ((n = utf8_length(p)) > 0)
-			fwrite(p, 1, n, f);
-		else {
+		if ((n = pt_utf8_char(p, &cp)) == 0) {
 			/* not UTF-8 (a file name, say): JSON must be */
 			fputs("\\ufffd", f);
 			n = 1;
-		}
+		} else if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (int)cp);
+		else if (pt_text_unsafe(cp))
+			fprintf(f, "\\u%04lx", cp);
+		else
+			fwrite(p, 1, n, f);
 	}
 	fputc('"', f);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,27 @@
 #include <openssl/x509.h>
 
 #include "names.h"
+#include "../lib/text.h"
+
+char *
+text_escape(const char *s)
+{
+	char *out;
+
+	/* each byte at most \XX */
+	if ((out = malloc(4 * strlen(s) + 1)) != NULL)
+		pt_text_escape_to(out, s);
+	return out;
+}
 
 int
 name_entry(const X509_NAME *name, int nid, char **out)
 {
+	const unsigned char *p;
 	unsigned char *utf8 = NULL;
+	unsigned long cp;
+	size_t len;
+	char *d;
 	int i, last = -1, n;
 
 	*out = NULL;
@@ -33,16 +50,25 @@ name_entry(const X509_NAME *name, int nid, char **out)
 			OPENSSL_free(utf8);
 			return -1;
 		}
-		memcpy(*out, utf8, (size_t)n);
-		(*out)[n] = '\0';
 		/*
-		 * A name is printed on terminals and in logs: a newline or
-		 * an escape sequence in it could forge a verdict line.
+		 * A name is printed on terminals and in logs: a newline, an
+		 * escape sequence or a bidi override in it could forge a
+		 * verdict line.  Each such character, and each byte that is
+		 * not UTF-8, becomes one '?'.
 		 */
-		for (i = 0; i < n; i++)
-			if ((unsigned char)(*out)[i] < 0x20 ||
-			    (*out)[i] == 0x7f)
-				(*out)[i] = '?';
+		d = *out;
+		for (p = utf8; p < utf8 + n; p += len) {
+			if ((len = pt_utf8_char(p, &cp)) > 0 &&
+			    !pt_text_unsafe(cp)) {
+				memcpy(d, p, len);
+				d += len;
+			} else {
+				*d++ = '?';
+				if (len == 0)
+					len = 1;
+			}
+		}
+		*d = '\0';
 	}
 	OPENSSL_free(utf8);
 	return 0;

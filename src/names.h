@@ -14,6 +14,13 @@
  */
 int	name_entry(const X509_NAME *name, int nid, char **out);
 
+/*
+ * s with every character unsafe on a terminal (lib/text.h), and every byte
+ * that is not UTF-8, as \XX per byte (as OpenSSL escapes C0 in a name);
+ * malloc'ed, NULL when memory ran out.
+ */
+char	*text_escape(const char *s);
+
 /* CUCM names its CAPF certificate CAPF-<8 hex digits>. */
 int	name_is_capf(const char *cn);
 /* O=Cisco or O=Cisco Systems...: Cisco's CAs and phones' MICs. */
