@@ -253,8 +253,14 @@ found(struct pt_scan *sc, long der_len, size_t line, size_t off)
 	}
 	c = &t->certs[t->n];
 	memset(c, 0, sizeof(*c));
-	if (!pt_sha256_hex(sc->der, (size_t)der_len, c->sha256))
+	/*
+	 * The bytes as logged, not OpenSSL's re-encoding of them: the
+	 * fingerprint reported is of exactly the DER handed out.
+	 */
+	if (!pt_sha256_hex(sc->der, (size_t)der_len, c->sha256) ||
+	    (c->der = OPENSSL_memdup(sc->der, (size_t)der_len)) == NULL)
 		goto nomem;
+	c->der_len = (size_t)der_len;
 	c->x509 = x;
 	c->line = line;
 	c->off = off;
@@ -572,7 +578,6 @@ finish(ptrust_trace *t)
 {
 	struct pt_trace_cert *c;
 	size_t i, n = 0;
-	int len;
 
 	if (t->n == 0)
 		return PTRUST_OK;
@@ -590,10 +595,8 @@ finish(ptrust_trace *t)
 		c = &t->certs[i];
 		c->subject = pt_name_string(X509_get_subject_name(c->x509));
 		c->issuer = pt_name_string(X509_get_issuer_name(c->x509));
-		if (c->subject == NULL || c->issuer == NULL ||
-		    (len = i2d_X509(c->x509, &c->der)) <= 0)
+		if (c->subject == NULL || c->issuer == NULL)
 			return PTRUST_ERR_NOMEM;
-		c->der_len = (size_t)len;
 	}
 	return PTRUST_OK;
 }
