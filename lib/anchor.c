@@ -60,11 +60,12 @@ infer_role(X509 *x509, const char *sha256)
 			return PTRUST_ROLE_MANUFACTURING;
 	if (pt_subject_cn(x509, &cn) < 0)
 		return -1;
+	/*
+	 * No name makes a manufacturing CA: anyone can put "CAP-RTP-002" in
+	 * a subject, and Cisco publishes no fingerprint for those CAs.
+	 */
 	if (pt_is_capf_cn(cn))
 		role = PTRUST_ROLE_CAPF;
-	else if (cn != NULL && (strcmp(cn, "CAP-RTP-001") == 0 ||
-	    strcmp(cn, "CAP-RTP-002") == 0))
-		role = PTRUST_ROLE_MANUFACTURING;	/* not published by Cisco */
 	OPENSSL_free(cn);
 	return role;
 }

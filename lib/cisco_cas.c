@@ -201,6 +201,10 @@ static const unsigned long cisco_subject_hash[] = {
 	0xda1c8080, 0xa094437b, 0x55ce4282, 0x417aa245,
 	0x90359431, 0x89087fe6, 0x720219c0, 0x36087b08,
 };
+/* a CA added above without its hash would escape the look-alike check */
+_Static_assert(sizeof(cisco_subject_hash) / sizeof(cisco_subject_hash[0]) ==
+    sizeof(pt_cisco_cas) / sizeof(pt_cisco_cas[0]),
+    "one subject hash per built-in Cisco CA");
 
 /* Same algorithm and key bits: compared as encoded, nothing allocated. */
 static int

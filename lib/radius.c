@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "internal.h"
+#include "text.h"
 
 #define MAX_KEY_ID	64
 
@@ -318,13 +319,28 @@ add(struct judgement *j, ptrust_reason_code code, const char *fmt, ...)
 static int
 add(struct judgement *j, ptrust_reason_code code, const char *fmt, ...)
 {
-	char msg[PT_ERRLEN];
+	char msg[PT_ERRLEN], safe_msg[4 * PT_ERRLEN + 1], *safe_subject;
 	va_list ap;
+	int ok;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pt_result_add_reason_text(j->r, code, 0, j->subject, msg);
+	/*
+	 * The names in it are the server's printing of what a phone sent:
+	 * kept only as the one rule for printable text (text.h) allows.
+	 */
+	pt_text_escape_to(safe_msg, msg);
+	if (j->subject == NULL)
+		safe_subject = NULL;
+	else if ((safe_subject = OPENSSL_malloc(4 * strlen(j->subject) + 1)) ==
+	    NULL)
+		return 0;
+	else
+		pt_text_escape_to(safe_subject, j->subject);
+	ok = pt_result_add_reason_text(j->r, code, 0, safe_subject, safe_msg);
+	OPENSSL_free(safe_subject);
+	return ok;
 }
 
 /* The checks decide and explain share: expiry and identity. */
@@ -511,7 +527,11 @@ ptrust_radius_explain(const ptrust_store *store,
 	return finish(&j, purpose, presented, ok, result);
 }
 
-/* Appends like snprintf: counts all, copies what fits, no controls. */
+/*
+ * Appends like snprintf: counts all, copies what fits (whole characters
+ * only), and each character the rule for printable text (text.h) refuses,
+ * or byte that is not UTF-8, as '?'.
+ */
 struct line {
 	char	*buf;
 	size_t	 size, len;
@@ -520,9 +540,25 @@ struct line {
 static void
 put(struct line *l, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++, l->len++)
-		if (l->len + 1 < l->size)
-			l->buf[l->len] = iscntrl((unsigned char)*s) ? '?' : *s;
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t n;
+
+	for (; p != NULL && *p != '\0'; p += n) {
+		if ((n = pt_utf8_char(p, &cp)) == 0 || pt_text_unsafe(cp)) {
+			if (l->len + 1 < l->size)
+				l->buf[l->len] = '?';
+			l->len++;
+			if (n == 0)
+				n = 1;
+			continue;
+		}
+		if (l->len + n < l->size)
+			memcpy(l->buf + l->len, p, n);
+		else if (l->len < l->size)
+			l->size = l->len + 1;	/* no half character after */
+		l->len += n;
+	}
 	if (l->size > 0)
 		l->buf[l->len < l->size ? l->len : l->size - 1] = '\0';
 }

@@ -251,14 +251,19 @@ struct role_entry {
 	ptrust_role	 role;
 };
 
+static int
+cmp_role_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct role_entry *)a)->sha256,
+	    ((const struct role_entry *)b)->sha256);
+}
+
 /*
- * The manifest of dir.  *legacy: there is none, the directory was saved
- * by a version before the manifest (then each file's own "# role:" line,
- * which that version's save_dir wrote, still says the role).
+ * The manifest of dir, sorted by fingerprint (a store may hold 100,000
+ * anchors): none is an empty one (roles are inferred).
  */
 static ptrust_status
-read_manifest(const char *dir, struct role_entry **out, size_t *n,
-    int *legacy, char *err)
+read_manifest(const char *dir, struct role_entry **out, size_t *n, char *err)
 {
 	struct role_entry *e = NULL;
 	unsigned char *data;
@@ -269,16 +274,13 @@ read_manifest(const char *dir, struct role_entry **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	*legacy = 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST) >=
 	    sizeof(path)) {
 		pt_seterr(err, "%s: path too long", dir);
 		return PTRUST_ERR_ARG;
 	}
-	if ((st = read_store_file(path, &data, &len, err)) != PTRUST_OK) {
-		*legacy = st == PTRUST_ERR_NOT_FOUND;
+	if ((st = read_store_file(path, &data, &len, err)) != PTRUST_OK)
 		return st == PTRUST_ERR_NOT_FOUND ? PTRUST_OK : st;
-	}
 	if (memchr(data, '\0', len) != NULL) {
 		pt_seterr(err, "%s: not a text file", path);
 		st = PTRUST_ERR_PARSE;
@@ -322,7 +324,8 @@ done:
 		OPENSSL_free(e);
 		e = NULL;
 		*n = 0;
-	}
+	} else if (*n > 1)
+		qsort(e, *n, sizeof(*e), cmp_role_entry);
 	*out = e;
 	return st;
 }
@@ -332,9 +335,9 @@ static int
 manifest_role(const struct role_entry *e, size_t n, X509 *x,
     ptrust_role *role)
 {
+	const struct role_entry *found;
+	struct role_entry key;
 	unsigned char *der = NULL;
-	char fp[65];
-	size_t i;
 	int len, ok;
 
 	*role = PTRUST_ROLE_AUTO;
@@ -342,54 +345,20 @@ manifest_role(const struct role_entry *e, size_t n, X509 *x,
 		return 0;
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return -1;
-	ok = pt_sha256_hex(der, (size_t)len, fp);
+	ok = pt_sha256_hex(der, (size_t)len, key.sha256);
 	OPENSSL_free(der);
 	if (!ok)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(e[i].sha256, fp) == 0) {
-			*role = e[i].role;
-			break;
-		}
+	if ((found = bsearch(&key, e, n, sizeof(*e), cmp_role_entry)) != NULL)
+		*role = found->role;
 	return 0;
 }
 
 /*
- * The role on a "# role: NAME" line before the first PEM block, as
- * save_dir wrote it before the manifest existed; AUTO without one.  Read
- * only from a store directory with no manifest, never from an import.
- */
-static ptrust_role
-legacy_role(const unsigned char *data, size_t len)
-{
-	static const char key[] = "# role: ";
-	ptrust_role role;
-	size_t i = 0, j;
-	char word[32];
-
-	while (i < len && !(len - i >= 11 &&
-	    memcmp(data + i, "-----BEGIN ", 11) == 0)) {
-		if (len - i > sizeof(key) - 1 &&
-		    memcmp(data + i, key, sizeof(key) - 1) == 0) {
-			i += sizeof(key) - 1;
-			for (j = 0; i < len && j < sizeof(word) - 1 &&
-			    data[i] != '\n' && data[i] != '\r'; i++, j++)
-				word[j] = (char)data[i];
-			word[j] = '\0';
-			return ptrust_role_from_name(word, &role) == 0 ?
-			    role : PTRUST_ROLE_AUTO;
-		}
-		while (i < len && data[i] != '\n')
-			i++;
-		i++;
-	}
-	return PTRUST_ROLE_AUTO;
-}
-
-/*
  * What load_dir reads: the store's own files, each a regular file named
- * by a valid alias, roles from the manifest only (from the files' own
- * role lines in a store saved before the manifest existed).
+ * by a valid alias, roles from the manifest only.  A directory without
+ * one may have been made by hand, so its files' "# role:" lines count
+ * for nothing there either: roles are inferred.
  */
 static ptrust_status
 items_from_store(const char *dir, struct pt_itemlist *l, char *err)
@@ -400,11 +369,8 @@ items_from_store(const char *dir, struct pt_itemlist *l, char *err)
 	const char *base, *ext;
 	size_t n = 0, nroles = 0, i, k, first, len;
 	ptrust_status st;
-	ptrust_role old_role;
-	int legacy;
 
-	if ((st = read_manifest(dir, &roles, &nroles, &legacy, err)) !=
-	    PTRUST_OK ||
+	if ((st = read_manifest(dir, &roles, &nroles, err)) != PTRUST_OK ||
 	    (st = list_cert_files(dir, &files, &n, err)) != PTRUST_OK)
 		goto done;
 	for (i = 0; i < n && st == PTRUST_OK; i++) {
@@ -426,11 +392,10 @@ items_from_store(const char *dir, struct pt_itemlist *l, char *err)
 		if (!alias_from_path(files[i], alias))
 			alias[0] = '\0';
 		first = l->n;
-		old_role = legacy ? legacy_role(data, len) : PTRUST_ROLE_AUTO;
 		st = pt_items_from_mem(data, len, files[i], alias[0] != '\0' ?
-		    alias : NULL, 0, old_role, l, err);
+		    alias : NULL, 0, PTRUST_ROLE_AUTO, l, err);
 		OPENSSL_free(data);
-		for (k = first; k < l->n && st == PTRUST_OK && !legacy; k++)
+		for (k = first; k < l->n && st == PTRUST_OK; k++)
 			if (manifest_role(roles, nroles, l->items[k].x509,
 			    &l->items[k].role) < 0) {
 				pt_seterr(err, "out of memory");

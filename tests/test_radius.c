@@ -326,9 +326,26 @@ no_control_characters(const char *line)
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)line; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
+		    p[2] <= 0xae) ||
+		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9))
 			fail_msg("control character 0x%02x at %d in \"%s\"", *p,
 			    (int)(p - (const unsigned char *)line), line);
+}
+
+/* Nothing a result says of a phone's names can drive a terminal. */
+static void
+no_control_characters_in(const ptrust_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < ptrust_result_reason_count(r); i++) {
+		no_control_characters(ptrust_result_reason_message(r, i));
+		no_control_characters(ptrust_result_reason_subject(r, i));
+	}
 }
 
 /* ------------------------------------------------------------ identity */
@@ -1483,6 +1500,8 @@ log_line_control_characters(void **state)
 		"SEP001122334455\rX",
 		"SEP001122334455\x1b[2J\x1b[H",
 		"SEP001122334455\t\v\f\b\a\x7f",
+		"SEP001122334455\xc2\x9b" "2J",	/* C1 CSI */
+		"SEP001122334455\xe2\x80\xae" "gnp.exe",	/* U+202E */
 	};
 	const struct lab *l = test_lab();
 	struct rcert rc;
@@ -1521,6 +1540,7 @@ log_line_control_characters(void **state)
 		    TEST_NOW, &r) == PTRUST_OK) {
 			line = line_of(r);
 			no_control_characters(line);
+			no_control_characters_in(r);
 			free(line);
 			lines++;
 		}
@@ -1530,6 +1550,7 @@ log_line_control_characters(void **state)
 		    TEST_NOW, &r) == PTRUST_OK) {
 			line = line_of(r);
 			no_control_characters(line);
+			no_control_characters_in(r);
 			free(line);
 			lines++;
 		}
