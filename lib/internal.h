@@ -207,6 +207,9 @@ void	 pt_seterr(char *err, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 pt_seterr_ssl(char *err, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+#define PT_READ_STORE_FILE	0x1	/* no link followed, NOT_FOUND if gone */
+ptrust_status pt_read_file_ex(const char *path, int flags,
+	    unsigned char **data, size_t *len, char *err);
 ptrust_status pt_read_file(const char *path, unsigned char **data,
 	    size_t *len, char *err);
 char	*pt_name_string(const X509_NAME *name);

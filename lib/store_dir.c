@@ -175,75 +175,12 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 	return pt_builder_finish(b, st, &l, 0);
 }
 
-/*
- * A file of a store directory: a regular file, not followed if a link, at
- * most PT_MAX_FILE bytes.  PTRUST_ERR_NOT_FOUND, err untouched, when it is
- * not there (a concurrent save removed it).
- */
+/* A file of a store directory (util.c: links not followed). */
 static ptrust_status
 read_store_file(const char *path, unsigned char **data, size_t *len,
     char *err)
 {
-	struct stat sb;
-	unsigned char *buf = NULL;
-	size_t got = 0;
-	ssize_t r;
-	int fd;
-
-	*data = NULL;
-	*len = 0;
-	/* O_NONBLOCK: a FIFO must not hang us before fstat says no. */
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return PTRUST_ERR_NOT_FOUND;
-		if (errno == ELOOP)
-			pt_seterr(err, "%s: a symbolic link; a store directory "
-			    "holds only regular files", path);
-		else
-			pt_seterr(err, "%s: %s", path, strerror(errno));
-		return PTRUST_ERR_IO;
-	}
-	if (fstat(fd, &sb) == -1) {
-		pt_seterr(err, "%s: %s", path, strerror(errno));
-		goto err;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		pt_seterr(err, "%s: not a regular file; a store directory "
-		    "holds only regular files", path);
-		goto err;
-	}
-	if ((unsigned long long)sb.st_size > PT_MAX_FILE) {
-		pt_seterr(err, "%s: file too large (%lld bytes, limit %u)",
-		    path, (long long)sb.st_size, PT_MAX_FILE);
-		goto err;
-	}
-	if ((buf = OPENSSL_malloc((size_t)sb.st_size + 1)) == NULL) {
-		close(fd);
-		pt_seterr(err, "out of memory");
-		return PTRUST_ERR_NOMEM;
-	}
-	while (got < (size_t)sb.st_size) {
-		r = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (r == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r == -1) {
-			pt_seterr(err, "%s: %s", path, strerror(errno));
-			goto err;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	close(fd);
-	*data = buf;
-	*len = got;
-	return PTRUST_OK;
-err:
-	OPENSSL_free(buf);
-	close(fd);
-	return PTRUST_ERR_IO;
+	return pt_read_file_ex(path, PT_READ_STORE_FILE, data, len, err);
 }
 
 struct role_entry {
@@ -425,12 +362,26 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 	return pt_builder_finish(b, st, &l, 1);
 }
 
+/* A copy of what was written to a memory BIO; NULL out of memory. */
+static char *
+bio_text(BIO *bio, size_t *len)
+{
+	BUF_MEM *mem;
+	char *text;
+
+	BIO_get_mem_ptr(bio, &mem);
+	if ((text = OPENSSL_malloc(mem->length)) != NULL) {
+		memcpy(text, mem->data, mem->length);
+		*len = mem->length;
+	}
+	return text;
+}
+
 /* The text of one anchor file. */
 static char *
 anchor_file_text(const ptrust_anchor *a, size_t *len)
 {
 	BIO *bio;
-	BUF_MEM *mem;
 	char nb[32], na[32], *text = NULL;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
@@ -444,11 +395,7 @@ anchor_file_text(const ptrust_anchor *a, size_t *len)
 	    a->issuer, nb, na, a->sha256) <= 0 ||
 	    !PEM_write_bio_X509(bio, a->x509))
 		goto done;
-	BIO_get_mem_ptr(bio, &mem);
-	if ((text = OPENSSL_malloc(mem->length)) != NULL) {
-		memcpy(text, mem->data, mem->length);
-		*len = mem->length;
-	}
+	text = bio_text(bio, len);
 done:
 	BIO_free(bio);
 	return text;
@@ -494,7 +441,6 @@ static char *
 manifest_text(const ptrust_builder *b, size_t *len)
 {
 	BIO *bio;
-	BUF_MEM *mem;
 	char *text = NULL;
 	size_t i;
 
@@ -507,11 +453,7 @@ manifest_text(const ptrust_builder *b, size_t *len)
 		if (BIO_printf(bio, "%s %s\n", b->anchors[i]->sha256,
 		    ptrust_role_name(b->anchors[i]->role)) <= 0)
 			goto done;
-	BIO_get_mem_ptr(bio, &mem);
-	if ((text = OPENSSL_malloc(mem->length)) != NULL) {
-		memcpy(text, mem->data, mem->length);
-		*len = mem->length;
-	}
+	text = bio_text(bio, len);
 done:
 	BIO_free(bio);
 	return text;

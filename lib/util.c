@@ -67,9 +67,18 @@ pt_seterr_ssl(char *err, const char *fmt, ...)
 	ERR_clear_error();
 }
 
+/*
+ * A whole regular file, at most PT_MAX_FILE bytes, NUL-terminated.  With
+ * PT_READ_STORE_FILE (a file of a store directory): a link is not
+ * followed, and a file that is not there (a concurrent save removed it)
+ * is PTRUST_ERR_NOT_FOUND with err untouched.
+ */
 ptrust_status
-pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
+pt_read_file_ex(const char *path, int flags, unsigned char **data,
+    size_t *len, char *err)
 {
+	const char *only = flags & PT_READ_STORE_FILE ?
+	    "; a store directory holds only regular files" : "";
 	struct stat st;
 	unsigned char *buf = NULL;
 	size_t got = 0;
@@ -79,8 +88,14 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 	*data = NULL;
 	*len = 0;
 	/* O_NONBLOCK: a FIFO or device must not hang us before fstat says no. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		pt_seterr(err, "%s: %s", path, strerror(errno));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    (flags & PT_READ_STORE_FILE ? O_NOFOLLOW : 0))) == -1) {
+		if ((flags & PT_READ_STORE_FILE) && errno == ENOENT)
+			return PTRUST_ERR_NOT_FOUND;
+		if ((flags & PT_READ_STORE_FILE) && errno == ELOOP)
+			pt_seterr(err, "%s: a symbolic link%s", path, only);
+		else
+			pt_seterr(err, "%s: %s", path, strerror(errno));
 		return PTRUST_ERR_IO;
 	}
 	if (fstat(fd, &st) == -1) {
@@ -88,7 +103,7 @@ pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
 		goto err;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		pt_seterr(err, "%s: not a regular file", path);
+		pt_seterr(err, "%s: not a regular file%s", path, only);
 		goto err;
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
@@ -127,6 +142,12 @@ err:
 	OPENSSL_free(buf);
 	close(fd);
 	return PTRUST_ERR_IO;
+}
+
+ptrust_status
+pt_read_file(const char *path, unsigned char **data, size_t *len, char *err)
+{
+	return pt_read_file_ex(path, 0, data, len, err);
 }
 
 /* RFC 2253 order (CN first), UTF-8 kept as is. */
