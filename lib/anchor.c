@@ -47,17 +47,27 @@ pt_is_capf_cn(const char *cn)
  * decided by the anchor that verified its chain.
  */
 /* -1 when memory ran out. */
-static int
-infer_role(X509 *x509, const char *sha256)
+/* One of Cisco's published manufacturing and root CAs, by fingerprint. */
+int
+pt_is_cisco_fingerprint(const char *sha256)
 {
-	char *cn;
 	size_t i;
-	int role = PTRUST_ROLE_OTHER;
 
 	for (i = 0; i < sizeof(cisco_manufacturing_sha256) /
 	    sizeof(cisco_manufacturing_sha256[0]); i++)
 		if (strcmp(sha256, cisco_manufacturing_sha256[i]) == 0)
-			return PTRUST_ROLE_MANUFACTURING;
+			return 1;
+	return 0;
+}
+
+static int
+infer_role(X509 *x509, const char *sha256)
+{
+	char *cn;
+	int role = PTRUST_ROLE_OTHER;
+
+	if (pt_is_cisco_fingerprint(sha256))
+		return PTRUST_ROLE_MANUFACTURING;
 	if (pt_subject_cn(x509, &cn) < 0)
 		return -1;
 	/*

@@ -441,7 +441,8 @@ stage_one(ptrust_builder *b, struct pending *p, const struct pt_item *it,
 	 * CA (newer wins) or pass for it: only when the caller says so.
 	 */
 	if (p->check_cisco) {
-		switch (pt_cisco_lookalike(it->x509, probe->subject_hash)) {
+		switch (pt_cisco_lookalike(it->x509, probe->subject_hash,
+		    probe->sha256)) {
 		case -1:
 			goto done;
 		case 1:

@@ -229,13 +229,16 @@ same_key(X509 *a, X509 *b)
  * with another key.  The same key under that subject is Cisco's own.
  */
 int
-pt_cisco_lookalike(X509 *x, unsigned long subject_hash)
+pt_cisco_lookalike(X509 *x, unsigned long subject_hash, const char *sha256)
 {
 	BIO *bio;
 	X509 *ca;
 	size_t i;
 	int r = 0;
 
+	/* Cisco's own certificate, the usual case: nothing to parse */
+	if (pt_is_cisco_fingerprint(sha256))
+		return 0;
 	for (i = 0; i < pt_cisco_ca_count && i < sizeof(cisco_subject_hash) /
 	    sizeof(cisco_subject_hash[0]) && r == 0; i++) {
 		if (cisco_subject_hash[i] != subject_hash)

@@ -170,7 +170,9 @@ struct pt_builtin_ca {
 extern const struct pt_builtin_ca pt_cisco_cas[];
 extern const size_t pt_cisco_ca_count;
 /* 1: x has a built-in Cisco CA's subject but not its key; -1: no memory */
-int	 pt_cisco_lookalike(X509 *x, unsigned long subject_hash);
+int	 pt_cisco_lookalike(X509 *x, unsigned long subject_hash,
+	    const char *sha256);
+int	 pt_is_cisco_fingerprint(const char *sha256);
 
 struct ptrust_phone {
 	char		*device;

@@ -634,17 +634,14 @@ static int
 check_cisco_lookalike(ptrust_lint *lint, const char *store,
     const ptrust_anchor *a)
 {
-	X509 *x = ptrust_anchor_get0_x509(a);
-	int ok = 0;
-
-	switch (pt_cisco_lookalike(x, X509_NAME_hash_ex(
-	    X509_get_subject_name(x), NULL, NULL, &ok))) {
+	switch (pt_cisco_lookalike(ptrust_anchor_get0_x509(a), a->subject_hash,
+	    a->sha256)) {
 	case -1:
 		return 0;
 	case 0:
-		return ok;
+		return 1;
 	}
-	return ok && add(lint, PTRUST_LINT_CISCO_LOOKALIKE,
+	return add(lint, PTRUST_LINT_CISCO_LOOKALIKE,
 	    PTRUST_SEVERITY_ERROR, store, ptrust_anchor_alias(a), "%s has the "
 	    "subject of one of Cisco's built-in CAs but not Cisco's key: it "
 	    "stands in for Cisco's CA (one certificate per subject), so MICs "
