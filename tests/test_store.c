@@ -2821,18 +2821,20 @@ static void
 save_dir_removes_only_dead_writers_temp_files(void **state)
 {
 	const struct lab *l = test_lab();
-	ptrust_builder *b = new_builder("callmanager-trust");
-	char *dir = test_tmpdir(), dead[64], live[64];
+	ptrust_builder *b;
+	char *dir, dead[64], live[64];
 	pid_t pid;
 	int status;
 
 	(void)state;
-	/* a pid that was ours and is no more */
+	/* a pid that was ours and is no more (forked before we allocate) */
 	fflush(NULL);
 	if ((pid = fork()) == 0)
 		_exit(0);
 	assert_true(pid > 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	b = new_builder("callmanager-trust");
+	dir = test_tmpdir();
 	snprintf(dead, sizeof(dead), ".ptrust-%ld-Ab12Cd", (long)pid);
 	snprintf(live, sizeof(live), ".ptrust-%ld-Zz9876", (long)getppid());
 	add_x509_ok(b, l->capf_a, NULL, PTRUST_ROLE_AUTO);
