@@ -508,3 +508,18 @@ fuzz_init(void)
 	expect("migrated-lsc.pem", 0, PTRUST_KIND_UNKNOWN);
 	expect("expired-mic.pem", 0, PTRUST_KIND_MIC);
 }
+
+/*
+ * The set-up most harnesses need; a harness with more to do defines its
+ * own, which takes the place of this weak one.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+__attribute__((weak)) int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_init();
+	return 0;
+}

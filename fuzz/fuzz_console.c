@@ -19,17 +19,7 @@
 #include "internal.h"
 #include "fuzz_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_init();
-	return 0;
-}
 
 /* 1 when s is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF) */
 static int
