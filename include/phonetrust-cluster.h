@@ -163,6 +163,28 @@ typedef enum ptrust_presented {
 } ptrust_presented;
 
 ptrust_presented ptrust_result_presented(const ptrust_result *result);
+/* How the library knows what was presented. */
+typedef enum ptrust_evidence {
+	PTRUST_EVIDENCE_NONE = 0,	/* "none": nothing was presented */
+	PTRUST_EVIDENCE_ANCHOR,		/* "anchor": the anchor that verified the chain */
+	PTRUST_EVIDENCE_CALLER,		/* "caller": the caller named the phone's LSC or MIC */
+	PTRUST_EVIDENCE_KEY,		/* "key": the issuer is known by its key to an anchor */
+	PTRUST_EVIDENCE_NAME,		/* "name": the issuer carries a Cisco CA's name (a guess) */
+	PTRUST_EVIDENCE_DEFAULT		/* "default": no sign either way: an unknown issuer taken for a CAPF */
+} ptrust_evidence;
+
+const char *ptrust_evidence_name(ptrust_evidence evidence);
+ptrust_evidence ptrust_result_evidence(const ptrust_result *result);
+
+/*
+ * The one judging path for a chain a phone presented (leaf first, as
+ * sent): validated against snapshot (the purpose's, see
+ * ptrust_cluster_snapshot), with the phone rules of purpose and the device
+ * of the options, and diagnosed.
+ */
+ptrust_status ptrust_verify_presented(const ptrust_store *snapshot,
+    ptrust_cluster_purpose purpose, const ptrust_chain *chain,
+    const ptrust_options *options, ptrust_result **result);
 const char *ptrust_result_device(const ptrust_result *result);
 
 /* ---------------------------------------------------------------------
@@ -179,7 +201,10 @@ typedef enum ptrust_diagnosis {
 	PTRUST_DIAG_IDENTITY_MISMATCH,		/* "identity-mismatch" */
 	PTRUST_DIAG_NO_CERTIFICATE,		/* "no-certificate" */
 	PTRUST_DIAG_NO_STORE_FOR_PURPOSE,	/* "no-store-for-purpose" */
-	PTRUST_DIAG_UNTRUSTED_CERTIFICATE	/* "untrusted-certificate": another LSC failure, or a plain ptrust_verify refusal */
+	PTRUST_DIAG_UNTRUSTED_CERTIFICATE,	/* "untrusted-certificate": another LSC failure, or a plain ptrust_verify refusal */
+	PTRUST_DIAG_MISSING_INTERMEDIATE,	/* "missing-intermediate": a MIC sent without its manufacturing CA */
+	PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE,	/* "not-a-phone-certificate": a CA's, or from an anchor issuing neither LSC nor MIC */
+	PTRUST_DIAG_WRONG_ORDER			/* "wrong-order": the phone's certificate is not first */
 } ptrust_diagnosis;
 
 const char *ptrust_diagnosis_name(ptrust_diagnosis diagnosis);

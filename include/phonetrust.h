@@ -83,8 +83,13 @@ typedef enum ptrust_reason_code {
 	PTRUST_REASON_POLICY,			/* "policy" */
 	PTRUST_REASON_OTHER,			/* "other" */
 	PTRUST_REASON_IDENTITY_MISMATCH,	/* "identity-mismatch": names another device */
-	PTRUST_REASON_NO_CERTIFICATE		/* "no-certificate": the phone has none to present */
+	PTRUST_REASON_NO_CERTIFICATE,		/* "no-certificate": the phone has none to present */
+	PTRUST_REASON_CA_AS_LEAF,		/* "ca-as-leaf": a CA's certificate given as the phone's */
+	PTRUST_REASON_WRONG_ORDER,		/* "wrong-order": the phone's certificate is not first */
+	PTRUST_REASON_UNKNOWN_KIND		/* "unknown-kind": the anchor issues neither LSCs nor MICs */
 } ptrust_reason_code;
+/* The last reason code (for loops over all of them). */
+#define PTRUST_REASON_LAST	PTRUST_REASON_UNKNOWN_KIND
 
 const char *ptrust_reason_name(ptrust_reason_code code);
 const char *ptrust_reason_message(ptrust_reason_code code);
@@ -296,6 +301,12 @@ ptrust_status ptrust_options_set_purpose(ptrust_options *options,
 /* Intermediate CAs allowed between leaf and anchor, 0..64 (default 10). */
 ptrust_status ptrust_options_set_max_depth(ptrust_options *options,
     int depth);
+/*
+ * The device (e.g. SEP00AABBCCDDEE) the phone claims to be: the leaf's CN
+ * must name it, or the verdict is identity-mismatch.  NULL clears.
+ */
+ptrust_status ptrust_options_set_device(ptrust_options *options,
+    const char *device);
 /* A DNS name or an IP address the leaf must carry; NULL clears. */
 ptrust_status ptrust_options_set_peer_name(ptrust_options *options,
     const char *name);
@@ -346,6 +357,9 @@ ptrust_reason_code ptrust_result_reason_code(const ptrust_result *result,
     size_t index);
 /* 0 is the leaf; -1 when the reason concerns no single certificate. */
 int ptrust_result_reason_depth(const ptrust_result *result, size_t index);
+/* The notAfter of an expired certificate, the notBefore of one not yet
+ * valid; 0 for other reasons. */
+time_t ptrust_result_reason_time(const ptrust_result *result, size_t index);
 const char *ptrust_result_reason_subject(const ptrust_result *result,
     size_t index);
 const char *ptrust_result_reason_message(const ptrust_result *result,
@@ -356,6 +370,13 @@ ptrust_kind ptrust_result_kind(const ptrust_result *result);
 /* The anchor the chain ends in, NULL when none (e.g. unknown CA). */
 const ptrust_anchor *ptrust_result_anchor(const ptrust_result *result);
 const char *ptrust_result_store_name(const ptrust_result *result);
+/* The store the anchor lives in (a purpose's snapshot merges stores). */
+const char *ptrust_result_anchor_store(const ptrust_result *result);
+/* The leaf's issuer as text when refused, NULL when trusted or unknown. */
+const char *ptrust_result_issuer(const ptrust_result *result);
+/* What was given and not used or put right (not a refusal by itself). */
+size_t ptrust_result_note_count(const ptrust_result *result);
+const char *ptrust_result_note(const ptrust_result *result, size_t index);
 /* The chain as built, leaf (0) to anchor. */
 size_t ptrust_result_chain_length(const ptrust_result *result);
 const char *ptrust_result_chain_subject(const ptrust_result *result,

@@ -168,15 +168,6 @@ ptrust_capf_decide(ptrust_cluster *c, const ptrust_phone *p,
 	o->result = r;
 	if (r == NULL)
 		return st;
-	r->presented = which;
-	if ((r->device = OPENSSL_strdup(p->device)) == NULL ||
-	    !pt_diagnose(r, PTRUST_CLUSTER_CAPF, "capf-trust",
-	    sk_X509_value((which == PTRUST_PRESENTED_LSC ? p->lsc :
-	    p->mic)->certs, 0))) {
-		r->trusted = 0;
-		pt_seterr(o->err, "out of memory");
-		return PTRUST_ERR_NOMEM;
-	}
 	if (st != PTRUST_OK) {
 		pt_seterr(o->err, "%s", ptrust_result_error(r));
 		return st;

@@ -1214,47 +1214,14 @@ version_name(uint16_t v)
 	}
 }
 
-/* The last entry nid of a name, into buf ("" when none). */
-static void
-last_entry(const X509_NAME *name, int nid, char *buf, size_t len)
-{
-	const ASN1_STRING *s;
-	int idx = -1, last = -1;
-	size_t n;
-
-	buf[0] = '\0';
-	while ((idx = X509_NAME_get_index_by_NID(name, nid, idx)) >= 0)
-		last = idx;
-	if (last < 0)
-		return;
-	s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last));
-	n = (size_t)ASN1_STRING_length(s);
-	if (n >= len || memchr(ASN1_STRING_get0_data(s), 0, n) != NULL)
-		return;
-	memcpy(buf, ASN1_STRING_get0_data(s), n);
-	buf[n] = '\0';
-}
-
-/* What the leaf's names suggest, as extract does: only a guess. */
+/* What the issuer's names suggest (judge.c's one rule): only a guess. */
 static ptrust_kind
 guess_kind(X509 *leaf)
 {
-	char icn[256], io[256], so[256];
+	ptrust_evidence ev;
+	ptrust_kind k = pt_guess_kind(NULL, leaf, NULL, &ev);
 
-	last_entry(X509_get_issuer_name(leaf), NID_commonName, icn,
-	    sizeof(icn));
-	last_entry(X509_get_issuer_name(leaf), NID_organizationName, io,
-	    sizeof(io));
-	last_entry(X509_get_subject_name(leaf), NID_organizationName, so,
-	    sizeof(so));
-	if (pt_is_capf_cn(icn))
-		return PTRUST_KIND_LSC;
-	if (((strcmp(io, "Cisco") == 0 || strncmp(io, "Cisco Systems", 13) ==
-	    0) && (strstr(icn, "Manufacturing") != NULL ||
-	    strncmp(icn, "CAP-RTP-", 8) == 0 || strstr(icn, "SUDI") != NULL)) ||
-	    strncmp(so, "Cisco Systems", 13) == 0)
-		return PTRUST_KIND_MIC;
-	return PTRUST_KIND_UNKNOWN;
+	return ev == PTRUST_EVIDENCE_NAME ? k : PTRUST_KIND_UNKNOWN;
 }
 
 static void
@@ -1551,23 +1518,15 @@ ptrust_capture_classify(ptrust_capture *cap, ptrust_cluster *cluster,
 
 		if (pc->n == 0)
 			continue;
-		if ((st = ptrust_verify(s, pc->chain, options, &r)) !=
-		    PTRUST_OK) {
+		/* the chain as the phone sent it: the one judging path */
+		st = ptrust_verify_presented(s, purpose, pc->chain, options,
+		    &r);
+		c->result = r;
+		if (st != PTRUST_OK) {
 			pt_seterr(cap->err, "connection %zu: %s", i + 1,
 			    r != NULL ? ptrust_result_error(r) :
 			    "out of memory");
-			ptrust_result_free(r);
 			break;
-		}
-		c->result = r;
-		/* what the phone presented, for the diagnosis and its fix */
-		r->presented = pt_presented_of(r, c->guess);
-		if ((c->device != NULL &&
-		    (r->device = OPENSSL_strdup(c->device)) == NULL) ||
-		    !pt_diagnose(r, purpose, ptrust_cluster_purpose_store(
-		    cluster, purpose), pc->certs[0].x509)) {
-			pt_seterr(cap->err, "out of memory");
-			st = PTRUST_ERR_NOMEM;
 		}
 	}
 	if (st != PTRUST_OK)

@@ -354,7 +354,8 @@ ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
 		if (j == s->builder->n_anchors)
 			all[n++] = mfg->builder->anchors[i];
 	}
-	st = pt_store_build(name, all, n, out, c->err);
+	st = pt_store_build_ex(name, all, n, s->builder->n_anchors, MFG_CA,
+	    out, c->err);
 	OPENSSL_free(all);
 	return st;
 }

@@ -28,6 +28,10 @@ ptrust_diagnosis_name(ptrust_diagnosis d)
 	case PTRUST_DIAG_NO_CERTIFICATE:	return "no-certificate";
 	case PTRUST_DIAG_NO_STORE_FOR_PURPOSE:	return "no-store-for-purpose";
 	case PTRUST_DIAG_UNTRUSTED_CERTIFICATE:	return "untrusted-certificate";
+	case PTRUST_DIAG_MISSING_INTERMEDIATE:	return "missing-intermediate";
+	case PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE:
+		return "not-a-phone-certificate";
+	case PTRUST_DIAG_WRONG_ORDER:		return "wrong-order";
 	}
 	return NULL;
 }
@@ -44,20 +48,25 @@ has(const ptrust_result *r, ptrust_reason_code code, int depth)
 	return 0;
 }
 
-/* The notAfter of the certificate at depth that expired, as text. */
-static void
-expiry_of(const ptrust_result *r, char *buf, size_t len)
+/*
+ * When the certificate at depth (any: -1) expired, as text, from the time
+ * the validation recorded with the reason.  0 when it did not expire.
+ */
+static int
+expired(const ptrust_result *r, int depth, char *buf, size_t len)
 {
 	size_t i;
-	const char *p;
 
-	snprintf(buf, len, "its notAfter");
 	for (i = 0; i < r->n_reasons; i++)
 		if (r->reasons[i].code == PTRUST_REASON_EXPIRED &&
-		    (p = strstr(r->reasons[i].message, "notAfter ")) != NULL) {
-			snprintf(buf, len, "%.20s", p + 9);
-			return;
+		    (depth < 0 || r->reasons[i].depth == depth)) {
+			if (r->reasons[i].at != 0)
+				pt_format_time(r->reasons[i].at, buf, len);
+			else
+				snprintf(buf, len, "its notAfter");
+			return 1;
 		}
+	return 0;
 }
 
 static int
@@ -78,21 +87,49 @@ set_fix(ptrust_result *r, ptrust_diagnosis d, const char *fmt, ...)
 	return (r->fix = OPENSSL_strdup(buf)) != NULL;
 }
 
+/* How the kind of a refused certificate is known, for the fix's words. */
+static const char *
+evidence_words(const ptrust_result *r)
+{
+	switch (r->evidence) {
+	case PTRUST_EVIDENCE_KEY:
+		return "known by its key to an anchor of the cluster";
+	case PTRUST_EVIDENCE_NAME:
+		return "judged by the issuer's name";
+	case PTRUST_EVIDENCE_CALLER:
+		return "as the phone's configuration says";
+	case PTRUST_EVIDENCE_DEFAULT:
+		return "its issuer is unknown here";
+	default:
+		return "by the anchor";
+	}
+}
+
+/*
+ * The one fix table.  Keyed by the diagnosis, what was presented and the
+ * purpose; every door (verify, phone, the TLS attachment, RADIUS,
+ * capture, CAPF, the console reader) reads its fix from here.
+ */
 static int
-diagnose_lsc(ptrust_result *r, ptrust_cluster_purpose purpose,
-    const char *store, const char *issuer)
+diagnose_lsc(ptrust_result *r, int capf, const char *store,
+    const char *issuer)
 {
 	char when[32];
 
-	if (purpose == PTRUST_CLUSTER_CAPF) {
-		if (has(r, PTRUST_REASON_EXPIRED, 0)) {
-			expiry_of(r, when, sizeof(when));
+	if (expired(r, 0, when, sizeof(when))) {
+		if (capf)
 			return set_fix(r, PTRUST_DIAG_INVALID_LSC, "CAPF "
 			    "refuses the phone's LSC, which expired on %s "
 			    "(Invalid LSC). Set the CAPF authentication mode "
 			    "to By Null String or By Authentication String and "
 			    "run Install/Upgrade to issue a new LSC.", when);
-		}
+		return set_fix(r, PTRUST_DIAG_LSC_EXPIRED, "The phone's LSC "
+		    "expired on %s. Reissue it: CAPF operation Install/Upgrade "
+		    "with authentication by null string or authentication "
+		    "string (an expired LSC cannot authenticate itself).",
+		    when);
+	}
+	if (capf)
 		return set_fix(r, PTRUST_DIAG_INVALID_LSC, "CAPF cannot "
 		    "authenticate the phone with its LSC (Invalid LSC): %s. "
 		    "Change the CAPF authentication mode to By Null String or "
@@ -100,25 +137,25 @@ diagnose_lsc(ptrust_result *r, ptrust_cluster_purpose purpose,
 		    "LSC (%s) to CAPF-trust.",
 		    has(r, PTRUST_REASON_UNKNOWN_CA, -1) ? "its issuer is not "
 		    "in CAPF-trust" : "the LSC fails validation", issuer);
-	}
+	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1) &&
+	    r->evidence == PTRUST_EVIDENCE_DEFAULT)
+		return set_fix(r, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "The "
+		    "certificate was issued by %s, which is no anchor of %s, "
+		    "and nothing shows what that CA is. If it is another "
+		    "cluster's CAPF, the phone needs an LSC from this "
+		    "cluster's CAPF (or that CAPF certificate imported into "
+		    "%s); if it is a manufacturing CA, send the MIC with its "
+		    "chain or add the CA to %s.", issuer, store, store, store);
 	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1))
 		return set_fix(r, PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER, "The "
 		    "phone's LSC was issued by %s, a CAPF this cluster does not "
-		    "trust: typically a phone moved from another cluster. "
+		    "trust (%s): typically a phone moved from another cluster. "
 		    "Register the phone with a non-secure device security "
 		    "profile, delete its LSC (CAPF operation Delete) and "
 		    "install one from this cluster's CAPF (Install/Upgrade), "
 		    "then give it back its secure profile; or import the old "
 		    "CAPF certificate into %s. The TLS handshake ends with "
-		    "alert unknown_ca.", issuer, store);
-	if (has(r, PTRUST_REASON_EXPIRED, 0)) {
-		expiry_of(r, when, sizeof(when));
-		return set_fix(r, PTRUST_DIAG_LSC_EXPIRED, "The phone's LSC "
-		    "expired on %s. Reissue it: CAPF operation Install/Upgrade "
-		    "with authentication by null string or authentication "
-		    "string (an expired LSC cannot authenticate itself).",
-		    when);
-	}
+		    "alert unknown_ca.", issuer, evidence_words(r), store);
 	return set_fix(r, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "The phone's "
 	    "LSC fails validation against %s (see the reasons). Delete the LSC "
 	    "to let the phone fall back to its MIC, or install a new LSC "
@@ -126,27 +163,40 @@ diagnose_lsc(ptrust_result *r, ptrust_cluster_purpose purpose,
 }
 
 static int
-diagnose_mic(ptrust_result *r, ptrust_cluster_purpose purpose,
-    const char *store, const char *issuer)
+diagnose_mic(ptrust_result *r, int capf, const char *store,
+    const char *issuer)
 {
 	char when[32];
 
-	if (has(r, PTRUST_REASON_EXPIRED, -1)) {
-		expiry_of(r, when, sizeof(when));
+	if (expired(r, -1, when, sizeof(when)))
 		return set_fix(r, PTRUST_DIAG_MIC_EXPIRED, "The phone's MIC "
-		    "(or a manufacturing CA above it) expired on %s. A MIC is "
-		    "never renewed: install an LSC with CAPF (authentication "
-		    "by null string or authentication string), after which "
-		    "the phone presents the LSC instead.", when);
-	}
+		    "%sexpired on %s. A MIC is never renewed: install an LSC "
+		    "with CAPF (authentication by null string or "
+		    "authentication string), after which the phone presents "
+		    "the LSC instead.", has(r, PTRUST_REASON_EXPIRED, 0) ? "" :
+		    "chains through a manufacturing CA that ", when);
+	/*
+	 * The leaf alone and its issuer no anchor: the manufacturing CA
+	 * between the MIC and Cisco's root was not sent.
+	 */
+	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1) && r->chain_len <= 1 &&
+	    r->evidence != PTRUST_EVIDENCE_DEFAULT)
+		return set_fix(r, PTRUST_DIAG_MISSING_INTERMEDIATE, "The MIC "
+		    "came without the manufacturing CA that issued it (%s, "
+		    "%s), and %s has no such anchor. Make the phone's server "
+		    "or supplicant send the whole chain, or add that "
+		    "manufacturing CA to %s (phonetrust store add ... --role "
+		    "manufacturing); installing an LSC avoids the MIC "
+		    "altogether.", issuer, evidence_words(r), store,
+		    capf ? "capf-trust" : store);
 	if (has(r, PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM, -1))
 		return set_fix(r, PTRUST_DIAG_SHA1_MANUFACTURING_CHAIN, "The "
 		    "MIC chains through a SHA-1 signed manufacturing CA (such as "
 		    "Cisco Manufacturing CA), which the security policy "
 		    "refuses. Install an LSC (recommended), or accept SHA-1 "
-		    "explicitly (allow_sha1 in the library, --allow-sha1 in "
-		    "phonetrust).");
-	if (purpose == PTRUST_CLUSTER_CAPF)
+		    "explicitly (phonetrust --allow-sha1, or "
+		    "ptrust_options_allow_sha1 in a program).");
+	if (capf)
 		return set_fix(r, PTRUST_DIAG_INVALID_MIC, "CAPF cannot "
 		    "authenticate the phone with its MIC (Invalid MIC)%s. Add "
 		    "the Cisco manufacturing CA that issued it (%s) to "
@@ -164,30 +214,17 @@ diagnose_mic(ptrust_result *r, ptrust_cluster_purpose purpose,
 	    "this cluster's CAPF.", store);
 }
 
-/* Sets r->diagnosis and r->fix; 0 when memory ran out. */
+/* Sets r->diagnosis and r->fix from r's facts; 0 when memory ran out. */
 int
-pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
-    const char *store, X509 *leaf)
+pt_diagnose(ptrust_result *r)
 {
-	char *issuer = NULL;
-	int ok;
+	const char *store = r->store != NULL ? r->store->name :
+	    "the store of this purpose";
+	const char *issuer = r->issuer != NULL ? r->issuer : "?";
+	const char *purpose = r->purpose >= 0 ? ptrust_cluster_purpose_name(
+	    (ptrust_cluster_purpose)r->purpose) : "this purpose";
+	int capf = r->purpose == (int)PTRUST_CLUSTER_CAPF;
 
-	if (leaf != NULL && !r->trusted &&
-	    (issuer = pt_name_string(X509_get_issuer_name(leaf))) == NULL)
-		return 0;
-	ok = pt_diagnose_issuer(r, purpose, store, issuer);
-	OPENSSL_free(issuer);
-	return ok;
-}
-
-int
-pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
-    const char *store, const char *issuer)
-{
-	if (store == NULL)
-		store = "the store of this purpose";
-	if (issuer == NULL)
-		issuer = "?";
 	if (r->trusted) {
 		r->diagnosis = PTRUST_DIAG_NONE;
 		return 1;
@@ -197,44 +234,52 @@ pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
 		    "validate %s (a %s line in cluster.conf, or "
 		    "ptrust_cluster_set_purpose_store), and load into it the "
 		    "CAPF certificate and the manufacturing CAs it must trust.",
-		    ptrust_cluster_purpose_name(purpose),
-		    ptrust_cluster_purpose_name(purpose));
-	if (r->presented == PTRUST_PRESENTED_NONE)
+		    purpose, purpose);
+	if (has(r, PTRUST_REASON_NO_CERTIFICATE, -1))
 		return set_fix(r, PTRUST_DIAG_NO_CERTIFICATE, "The phone has "
-		    "neither an LSC nor a MIC. Install an LSC with CAPF "
-		    "(authentication by authentication string or null "
-		    "string), or register it with a non-secure profile.");
-	if (has(r, PTRUST_REASON_IDENTITY_MISMATCH, -1) &&
-	    r->n_reasons == 1)
-		return set_fix(r, PTRUST_DIAG_IDENTITY_MISMATCH, "The "
-		    "certificate is valid but belongs to another device: a "
-		    "phone registering as %s must present its own certificate. "
-		    "Check the device name (MAC address) configured for it; a "
-		    "copied certificate is an impersonation attempt.",
-		    r->device != NULL ? r->device : "this device");
-	return r->presented == PTRUST_PRESENTED_LSC ?
-	    diagnose_lsc(r, purpose, store, issuer) :
-	    diagnose_mic(r, purpose, store, issuer);
-}
-
-/*
- * What the phone presented: the kind of the anchor that verified the
- * chain.  A trusted chain of unknown kind (a partner CA's certificate
- * naming a phone) presented neither, so nothing keyed on the LSC grants it
- * anything.  Only a refused chain, which verified against no anchor, falls
- * back on guess (what its issuer looked like) to pick the diagnosis.
- */
-ptrust_presented
-pt_presented_of(const ptrust_result *r, ptrust_kind guess)
-{
-	ptrust_kind k = r->kind;
-
-	if (k == PTRUST_KIND_UNKNOWN && r->trusted)
-		return PTRUST_PRESENTED_NONE;
-	if (k == PTRUST_KIND_UNKNOWN)
-		k = guess;
-	return k == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
-	    PTRUST_PRESENTED_LSC;
+		    "presented no certificate (it has neither an LSC nor a MIC, "
+		    "or sent none). Install an LSC with CAPF (authentication "
+		    "by authentication string or null string), or register it "
+		    "with a non-secure profile.");
+	if (has(r, PTRUST_REASON_WRONG_ORDER, 0))
+		return set_fix(r, PTRUST_DIAG_WRONG_ORDER, "The certificates "
+		    "are in the wrong order: the phone's own certificate must "
+		    "come first, followed by the CA certificates above it. "
+		    "Reorder the file (or the server's chain configuration) "
+		    "and try again.");
+	if (has(r, PTRUST_REASON_CA_AS_LEAF, 0))
+		return set_fix(r, PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE, "A CA "
+		    "certificate was presented where a phone's own LSC or MIC "
+		    "belongs. A CA certificate goes into a trust store "
+		    "(phonetrust store add); give the phone's certificate "
+		    "here.");
+	if (r->purpose < 0) {
+		if (has(r, PTRUST_REASON_IDENTITY_MISMATCH, -1) &&
+		    r->n_reasons == 1)
+			goto identity;
+		return set_fix(r, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "The "
+		    "chain fails validation against %s (see the reasons).",
+		    store);
+	}
+	if (has(r, PTRUST_REASON_UNKNOWN_KIND, 0))
+		return set_fix(r, PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE, "The "
+		    "chain ends in an anchor of %s that issues neither LSCs nor "
+		    "MICs (role other): no phone is trusted by it. Give the "
+		    "anchor its role (phonetrust store role ... capf or "
+		    "manufacturing) if it really issues phones' certificates.",
+		    store);
+	if (has(r, PTRUST_REASON_IDENTITY_MISMATCH, -1) && r->n_reasons == 1)
+		goto identity;
+	return r->presented == PTRUST_PRESENTED_MIC ?
+	    diagnose_mic(r, capf, store, issuer) :
+	    diagnose_lsc(r, capf, store, issuer);
+identity:
+	return set_fix(r, PTRUST_DIAG_IDENTITY_MISMATCH, "The certificate is "
+	    "valid but belongs to another device: a phone registering as %s "
+	    "must present its own certificate. Check the device name (MAC "
+	    "address) configured for it; a copied certificate is an "
+	    "impersonation attempt.",
+	    r->device != NULL ? r->device : "this device");
 }
 
 ptrust_presented
@@ -252,12 +297,13 @@ ptrust_result_device(const ptrust_result *r)
 ptrust_diagnosis
 ptrust_result_diagnosis(const ptrust_result *r)
 {
-	if (r == NULL)
-		return PTRUST_DIAG_UNTRUSTED_CERTIFICATE;
-	if (!r->trusted && r->diagnosis == PTRUST_DIAG_NONE &&
-	    r->device == NULL)
-		return PTRUST_DIAG_UNTRUSTED_CERTIFICATE; /* plain ptrust_verify */
-	return r->diagnosis;
+	return r != NULL ? r->diagnosis : PTRUST_DIAG_UNTRUSTED_CERTIFICATE;
+}
+
+ptrust_evidence
+ptrust_result_evidence(const ptrust_result *r)
+{
+	return r != NULL ? r->evidence : PTRUST_EVIDENCE_NONE;
 }
 
 const char *

@@ -98,6 +98,13 @@ struct ptrust_store {
 	ptrust_anchor	**by_x509;
 	ptrust_anchor	**by_sha256;	/* and by fingerprint */
 	X509_STORE	*x509_store;
+	/*
+	 * A purpose's snapshot merges stores (cluster.c): anchors from
+	 * n_own on came from extra_name (the manufacturing CAs), so a
+	 * verdict names the store the anchor really lives in.
+	 */
+	size_t		 n_own;
+	char		*extra_name;
 };
 
 struct ptrust_chain {
@@ -106,6 +113,7 @@ struct ptrust_chain {
 };
 
 struct ptrust_options {
+	char		*device;	/* the device the phone claims, NULL: none */
 	time_t		 at;
 	int		 has_time;
 	ptrust_purpose	 purpose;
@@ -121,6 +129,9 @@ struct ptrust_options {
 struct pt_reason {
 	ptrust_reason_code code;
 	int		 depth;
+	/* the time the reason is about (notAfter of an expired certificate,
+	 * notBefore of one not yet valid), 0: none */
+	time_t		 at;
 	char		*subject;
 	char		*message;
 };
@@ -147,11 +158,16 @@ struct ptrust_result {
 	/* the chain as built: its subjects (result.c), chain_len of them */
 	struct pt_subjects *subjects;
 	size_t		 chain_len;
-	/* set by ptrust_cluster_verify_phone (diagnose.c) */
+	/* set by the one judging path (judge.c) and diagnose.c */
 	ptrust_presented presented;
+	ptrust_evidence	 evidence;	/* how presented was known */
+	int		 purpose;	/* ptrust_cluster_purpose, -1: none */
 	char		*device;
 	ptrust_diagnosis diagnosis;
 	char		*fix;
+	char		*issuer;	/* the leaf's issuer, on a refusal */
+	char		**notes;	/* what was given and not used */
+	size_t		 n_notes;
 	/*
 	 * When this verdict holds (cache.c): the latest notBefore and the
 	 * earliest notAfter of the chain as built, and of the CRLs' update
@@ -217,6 +233,8 @@ ptrust_status pt_read_file(const char *path, unsigned char **data,
 char	*pt_name_string(const X509_NAME *name);
 int	 pt_subject_cn(X509 *x509, char **cn);
 int	 pt_subject_cn_len(X509 *x509, char **cn, size_t *len);
+/* the last CN of name, n bytes (NUL-terminated after them); 0: none */
+int	 pt_name_cn_len(const X509_NAME *name, char **cn, size_t *len);
 /* names.c: controls, bidi marks and non-UTF-8 as \XX; s consumed */
 char	*pt_text_escape(char *s);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
@@ -267,10 +285,17 @@ void	 pt_builder_clear_changes(ptrust_builder *b);
 
 /* options.c */
 extern const ptrust_options pt_options_defaults;
+ptrust_options *pt_options_dup(const ptrust_options *o);
 
-/* store.c */
+/* store.c; _ex: anchors from n_own on come from the store extra_name */
 ptrust_status pt_store_build(const char *name, ptrust_anchor *const *anchors,
 	    size_t n, ptrust_store **out, char *err);
+ptrust_status pt_store_build_ex(const char *name,
+	    ptrust_anchor *const *anchors, size_t n, size_t n_own,
+	    const char *extra_name, ptrust_store **out, char *err);
+/* the name of the store anchor a of s really lives in */
+const char *pt_store_anchor_origin(const ptrust_store *s,
+	    const ptrust_anchor *a);
 
 /* verify.c: record one more reason on a finished result */
 int	 pt_result_add_reason(ptrust_result *r, ptrust_reason_code code,
@@ -279,19 +304,45 @@ int	 pt_result_add_reason(ptrust_result *r, ptrust_reason_code code,
 int	 pt_result_add_reason_text(ptrust_result *r, ptrust_reason_code code,
 	    int depth, const char *subject, const char *message);
 
-/* diagnose.c: the diagnosis and fix of r (issuer: the leaf's issuer) */
-int	 pt_diagnose(ptrust_result *r, ptrust_cluster_purpose purpose,
-	    const char *store_name, X509 *leaf);
-int	 pt_diagnose_issuer(ptrust_result *r, ptrust_cluster_purpose purpose,
-	    const char *store_name, const char *issuer);
+/*
+ * judge.c: the one judging path.  What is known about one presentation of
+ * a certificate by a phone, whichever door it came through.
+ */
+struct pt_presentation {
+	const ptrust_store *store;	/* the purpose's snapshot, NULL: none */
+	const char	*why;		/* why no store, or no certificate */
+	int		 purpose;	/* ptrust_cluster_purpose, -1: plain */
+	X509		*leaf;		/* NULL: the phone sent none */
+	STACK_OF(X509)	*others;	/* the rest as sent, may be NULL */
+	ptrust_presented claimed;	/* the caller knows (a phone's slot) */
+	const ptrust_options *options;	/* its device too; NULL: defaults */
+	const char	*device;	/* overrides the options' device */
+};
+ptrust_status pt_judge(const struct pt_presentation *p, ptrust_result **out);
+/* verify.c: OpenSSL's validation of certs (leaf first) against store */
+ptrust_status pt_validate(const ptrust_store *store, STACK_OF(X509) *certs,
+	    const ptrust_options *options, ptrust_result **out);
+/* judge.c: what the issuer's names and keys suggest the leaf is */
+ptrust_kind pt_guess_kind(const ptrust_store *store, X509 *leaf,
+	    STACK_OF(X509) *others, ptrust_evidence *evidence);
+/* judge.c: names Cisco gives its CAs (a guess for wording, never trust) */
+int	 pt_name_suggests_manufacturing(const char *cn);
+/* result.c: a note on a result; 0 when memory ran out */
+int	 pt_result_add_note(ptrust_result *r, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* diagnose.c: the diagnosis and fix of r, from its facts */
+int	 pt_diagnose(ptrust_result *r);
 
 /* phone.c: device names, and whether a CN names a (valid) device */
 int	 pt_device_valid(const char *device);
 int	 pt_cn_names_device(const char *cn, size_t len, const char *device);
-/* phone.c: validate one certificate of a phone for a purpose */
+/* phone.c: judge one certificate of a phone for a purpose */
 ptrust_status pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
 	    ptrust_presented which, ptrust_cluster_purpose purpose,
 	    const ptrust_options *o, ptrust_result **out);
+/* phone.c: does leaf's CN name device; -1 out of memory */
+int	 pt_names_device(X509 *leaf, const char *device);
 
 /* reason.c */
 ptrust_reason_code pt_reason_from_x509_error(int err);

@@ -36,7 +36,58 @@ ptrust_options_free(ptrust_options *o)
 		return;
 	sk_X509_CRL_pop_free(o->crls, X509_CRL_free);
 	OPENSSL_free(o->peer_name);
+	OPENSSL_free(o->device);
 	OPENSSL_free(o);
+}
+
+/* A private copy (the TLS attachment keeps one); NULL when out of memory. */
+ptrust_options *
+pt_options_dup(const ptrust_options *o)
+{
+	ptrust_options *c;
+	int i;
+
+	if ((c = ptrust_options_new()) == NULL || o == NULL)
+		return c;
+	*c = *o;
+	c->peer_name = c->device = NULL;
+	c->crls = NULL;
+	if ((o->peer_name != NULL &&
+	    (c->peer_name = OPENSSL_strdup(o->peer_name)) == NULL) ||
+	    (o->device != NULL &&
+	    (c->device = OPENSSL_strdup(o->device)) == NULL))
+		goto fail;
+	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++)
+		if (ptrust_options_add_crl_x509(c, sk_X509_CRL_value(o->crls,
+		    i)) != PTRUST_OK)
+			goto fail;
+	c->crl_check = o->crl_check;
+	return c;
+fail:
+	ptrust_options_free(c);
+	return NULL;
+}
+
+ptrust_status
+ptrust_options_set_device(ptrust_options *o, const char *device)
+{
+	char *copy = NULL;
+
+	if (o == NULL)
+		return PTRUST_ERR_ARG;
+	if (device != NULL) {
+		if (!pt_device_valid(device)) {
+			pt_seterr(o->err, "not a valid device name");
+			return PTRUST_ERR_ARG;
+		}
+		if ((copy = OPENSSL_strdup(device)) == NULL) {
+			pt_seterr(o->err, "out of memory");
+			return PTRUST_ERR_NOMEM;
+		}
+	}
+	OPENSSL_free(o->device);
+	o->device = copy;
+	return PTRUST_OK;
 }
 
 const char *

@@ -170,8 +170,8 @@ pt_cn_names_device(const char *cn, size_t n, const char *device)
 	    cn[n - d - 1] == '-' && strncasecmp(cn + n - d, device, d) == 0;
 }
 
-static int
-names_device(X509 *leaf, const char *device)
+int
+pt_names_device(X509 *leaf, const char *device)
 {
 	char *cn;
 	size_t len;
@@ -190,24 +190,13 @@ ptrust_chain_names_device(const ptrust_chain *chain, const char *device)
 	if (chain == NULL || !pt_device_valid(device) ||
 	    sk_X509_num(chain->certs) == 0)
 		return 0;
-	return names_device(sk_X509_value(chain->certs, 0), device);
+	return pt_names_device(sk_X509_value(chain->certs, 0), device);
 }
 
-/* A result that records a refusal made before any chain was checked. */
-static ptrust_result *
-result_without_chain(ptrust_reason_code code, const char *message)
-{
-	ptrust_result *r = pt_calloc(1, sizeof(*r));
-
-	if (r == NULL)
-		return NULL;
-	if (!pt_result_add_reason(r, code, -1, NULL, message)) {
-		ptrust_result_free(r);
-		return NULL;
-	}
-	return r;
-}
-
+/*
+ * One of the phone's certificates, as the phone presents it: the judging
+ * path (judge.c) with the phone's device and the slot it came from.
+ */
 ptrust_status
 pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
     ptrust_presented which, ptrust_cluster_purpose purpose,
@@ -215,69 +204,44 @@ pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
 {
 	const ptrust_chain *chain = which == PTRUST_PRESENTED_LSC ? p->lsc :
 	    which == PTRUST_PRESENTED_MIC ? p->mic : NULL;
+	struct pt_presentation pr;
+	STACK_OF(X509) *rest = NULL;
 	ptrust_store *s = NULL;
-	ptrust_result *r = NULL;
-	ptrust_status st;
-	char msg[PT_ERRLEN];
-	int named;
+	ptrust_status st, snap;
+	char why[PT_ERRLEN];
+	int i;
 
 	*out = NULL;
-	st = ptrust_cluster_snapshot(c, purpose, &s);
-	if (st != PTRUST_OK) {
-		/* a cluster without the store this purpose needs */
-		if ((r = result_without_chain(PTRUST_REASON_OTHER,
-		    ptrust_cluster_error(c))) == NULL)
-			return PTRUST_ERR_NOMEM;
-		r->alert = PTRUST_ALERT_INTERNAL_ERROR;
-		pt_seterr(r->err, "%s", ptrust_cluster_error(c));
-		r->diagnosis = PTRUST_DIAG_NO_STORE_FOR_PURPOSE;
-		*out = r;
-		return st;
-	}
-	if (chain == NULL) {
-		snprintf(msg, sizeof(msg), "phone %s has neither an LSC nor a "
+	memset(&pr, 0, sizeof(pr));
+	pr.purpose = (int)purpose;
+	pr.options = o;
+	pr.device = p->device;
+	pr.claimed = which;
+	if ((snap = ptrust_cluster_snapshot(c, purpose, &s)) != PTRUST_OK)
+		pr.why = ptrust_cluster_error(c);
+	else if (chain == NULL) {
+		snprintf(why, sizeof(why), "phone %s has neither an LSC nor a "
 		    "MIC to present", p->device);
-		r = result_without_chain(PTRUST_REASON_NO_CERTIFICATE, msg);
-		if (r == NULL) {
-			ptrust_store_unref(s);
-			return PTRUST_ERR_NOMEM;
+		pr.why = why;
+	} else {
+		pr.leaf = sk_X509_value(chain->certs, 0);
+		if (sk_X509_num(chain->certs) > 1) {
+			if ((rest = sk_X509_new_reserve(NULL,
+			    sk_X509_num(chain->certs) - 1)) == NULL) {
+				ptrust_store_unref(s);
+				return PTRUST_ERR_NOMEM;
+			}
+			for (i = 1; i < sk_X509_num(chain->certs); i++)
+				sk_X509_push(rest, sk_X509_value(chain->certs,
+				    i));
 		}
-		r->store = s;
-		*out = r;
-		return PTRUST_OK;
+		pr.others = rest;
 	}
-	st = ptrust_verify(s, chain, o, &r);
+	pr.store = s;
+	st = pt_judge(&pr, out);
+	sk_X509_free(rest);
 	ptrust_store_unref(s);	/* the result holds its own reference */
-	*out = r;
-	if (st != PTRUST_OK)
-		return st;
-	named = names_device(sk_X509_value(chain->certs, 0), p->device);
-	if (named < 0) {
-		r->trusted = 0;
-		pt_seterr(r->err, "out of memory");
-		return PTRUST_ERR_NOMEM;
-	}
-	if (!named) {
-		snprintf(msg, sizeof(msg), "the certificate does not name "
-		    "device %s: a phone must present its own certificate",
-		    p->device);
-		if (!pt_result_add_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0,
-		    sk_X509_value(chain->certs, 0), msg)) {
-			r->trusted = 0;
-			pt_seterr(r->err, "out of memory");
-			return PTRUST_ERR_NOMEM;
-		}
-	}
-	return PTRUST_OK;
-}
-
-static X509 *
-presented_leaf(const ptrust_phone *p, ptrust_presented which)
-{
-	const ptrust_chain *chain = which == PTRUST_PRESENTED_LSC ? p->lsc :
-	    which == PTRUST_PRESENTED_MIC ? p->mic : NULL;
-
-	return chain != NULL ? sk_X509_value(chain->certs, 0) : NULL;
+	return st != PTRUST_OK ? st : snap;
 }
 
 ptrust_status
@@ -286,8 +250,6 @@ ptrust_cluster_verify_phone(ptrust_cluster *c, const ptrust_phone *p,
     ptrust_result **out)
 {
 	ptrust_presented which;
-	ptrust_result *r = NULL;
-	ptrust_status st;
 
 	if (out == NULL)
 		return PTRUST_ERR_ARG;
@@ -304,17 +266,5 @@ ptrust_cluster_verify_phone(ptrust_cluster *c, const ptrust_phone *p,
 		which = PTRUST_PRESENTED_MIC;
 	else
 		which = PTRUST_PRESENTED_NONE;
-	st = pt_verify_presented(c, p, which, purpose, o, &r);
-	*out = r;
-	if (r == NULL)
-		return st;
-	r->presented = which;
-	if ((r->device = OPENSSL_strdup(p->device)) == NULL ||
-	    !pt_diagnose(r, purpose, ptrust_cluster_purpose_store(c, purpose),
-	    presented_leaf(p, which))) {
-		r->trusted = 0;
-		pt_seterr(r->err, "out of memory");
-		return PTRUST_ERR_NOMEM;
-	}
-	return st;
+	return pt_verify_presented(c, p, which, purpose, o, out);
 }

@@ -363,6 +363,7 @@ check_leaf(struct judgement *j, const char *device, time_t at)
 		if (!add(j, PTRUST_REASON_EXPIRED, "the certificate has "
 		    "expired (notAfter %s)", when))
 			return 0;
+		j->r->reasons[j->r->n_reasons - 1].at = not_after;
 	}
 	if (device == NULL)
 		return 1;
@@ -413,15 +414,21 @@ start(const ptrust_store *store, const ptrust_radius_cert *cert,
  */
 static ptrust_status
 finish(struct judgement *j, ptrust_cluster_purpose purpose,
-    ptrust_kind presented, int ok, ptrust_result **result)
+    ptrust_kind presented, ptrust_evidence evidence, int ok,
+    ptrust_result **result)
 {
 	ptrust_result *r = j->r;
 
 	if (ok) {
+		r->purpose = (int)purpose;
 		r->presented = presented == PTRUST_KIND_LSC ?
 		    PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_MIC;
-		ok = pt_diagnose_issuer(r, purpose, r->store->name,
-		    j->cert->issuer);
+		r->evidence = evidence;
+		if (!r->trusted && j->cert->issuer != NULL &&
+		    (r->issuer = OPENSSL_strdup(j->cert->issuer)) == NULL)
+			ok = 0;
+		else
+			ok = pt_diagnose(r);
 	}
 	if (!ok) {
 		ptrust_result_free(r);
@@ -431,12 +438,19 @@ finish(struct judgement *j, ptrust_cluster_purpose purpose,
 	return PTRUST_OK;
 }
 
-/* The kind the issuer's name suggests, for the wording of a refusal. */
+/* The kind the issuer's name suggests (judge.c's rule), for the wording. */
 static ptrust_kind
-kind_by_name(struct judgement *j)
+kind_by_name(struct judgement *j, ptrust_evidence *evidence)
 {
-	return pt_is_capf_cn(cn_of(j->cert->issuer, j->cn, sizeof(j->cn))) ?
-	    PTRUST_KIND_LSC : PTRUST_KIND_MIC;
+	const char *cn = cn_of(j->cert->issuer, j->cn, sizeof(j->cn));
+
+	*evidence = PTRUST_EVIDENCE_NAME;
+	if (pt_is_capf_cn(cn))
+		return PTRUST_KIND_LSC;
+	if (pt_name_suggests_manufacturing(cn))
+		return PTRUST_KIND_MIC;
+	*evidence = PTRUST_EVIDENCE_DEFAULT;
+	return PTRUST_KIND_LSC;
 }
 
 ptrust_status
@@ -448,6 +462,7 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 	const ptrust_anchor *a = NULL;
 	unsigned char id[MAX_KEY_ID];
 	ptrust_kind kind = PTRUST_KIND_UNKNOWN, presented;
+	ptrust_evidence evidence = PTRUST_EVIDENCE_ANCHOR;
 	size_t len = 0;
 	ptrust_status st;
 	int ok = 1;
@@ -483,8 +498,11 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 	j.r->anchor = kind != PTRUST_KIND_UNKNOWN ? a : NULL;
 	if (ok && j.r->n_reasons == 0)
 		j.r->trusted = 1;
-	presented = kind != PTRUST_KIND_UNKNOWN ? kind : kind_by_name(&j);
-	return finish(&j, purpose, presented, ok, result);
+	if (kind != PTRUST_KIND_UNKNOWN)
+		presented = kind;
+	else
+		presented = kind_by_name(&j, &evidence);
+	return finish(&j, purpose, presented, evidence, ok, result);
 }
 
 ptrust_status
@@ -495,6 +513,7 @@ ptrust_radius_explain(const ptrust_store *store,
 	struct judgement j;
 	const ptrust_anchor *a;
 	ptrust_kind presented;
+	ptrust_evidence evidence = PTRUST_EVIDENCE_NAME;
 	ptrust_status st;
 	int ok = 1;
 
@@ -509,7 +528,7 @@ ptrust_radius_explain(const ptrust_store *store,
 	    kind_of(a) != PTRUST_KIND_UNKNOWN)
 		presented = kind_of(a);
 	else
-		presented = kind_by_name(&j);
+		presented = kind_by_name(&j, &evidence);
 	if (a == NULL && presented == PTRUST_KIND_LSC)
 		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "issued by %s, which is "
 		    "no anchor of %s: judging by the issuer's name, an LSC "
@@ -524,7 +543,7 @@ ptrust_radius_explain(const ptrust_store *store,
 		    "layer for a reason it did not pass on (see its log)");
 	j.r->trusted = 0;
 	j.r->kind = PTRUST_KIND_UNKNOWN;
-	return finish(&j, purpose, presented, ok, result);
+	return finish(&j, purpose, presented, evidence, ok, result);
 }
 
 /*

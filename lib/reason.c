@@ -44,6 +44,9 @@ ptrust_reason_name(ptrust_reason_code code)
 	case PTRUST_REASON_OTHER:		return "other";
 	case PTRUST_REASON_IDENTITY_MISMATCH:	return "identity-mismatch";
 	case PTRUST_REASON_NO_CERTIFICATE:	return "no-certificate";
+	case PTRUST_REASON_CA_AS_LEAF:		return "ca-as-leaf";
+	case PTRUST_REASON_WRONG_ORDER:		return "wrong-order";
+	case PTRUST_REASON_UNKNOWN_KIND:	return "unknown-kind";
 	}
 	return NULL;
 }
@@ -110,6 +113,14 @@ ptrust_reason_message(ptrust_reason_code code)
 		return "the certificate names another device";
 	case PTRUST_REASON_NO_CERTIFICATE:
 		return "the phone has no certificate to present";
+	case PTRUST_REASON_CA_AS_LEAF:
+		return "a CA certificate was presented as the phone's own";
+	case PTRUST_REASON_WRONG_ORDER:
+		return "the certificates are in the wrong order: the phone's "
+		    "own must come first";
+	case PTRUST_REASON_UNKNOWN_KIND:
+		return "the anchor that verified the chain issues neither LSCs "
+		    "nor MICs";
 	}
 	return NULL;
 }
@@ -121,7 +132,7 @@ ptrust_reason_from_name(const char *name)
 
 	if (name == NULL)
 		return 0;
-	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_NO_CERTIFICATE; c++)
+	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_LAST; c++)
 		if (strcmp(ptrust_reason_name((ptrust_reason_code)c), name) == 0)
 			return (ptrust_reason_code)c;
 	return 0;
@@ -263,7 +274,11 @@ alert_for(ptrust_reason_code code)
 	case PTRUST_REASON_OTHER:
 		return PTRUST_ALERT_CERTIFICATE_UNKNOWN;
 	case PTRUST_REASON_IDENTITY_MISMATCH:
+	case PTRUST_REASON_UNKNOWN_KIND:
 		return PTRUST_ALERT_ACCESS_DENIED;
+	case PTRUST_REASON_CA_AS_LEAF:
+	case PTRUST_REASON_WRONG_ORDER:
+		return PTRUST_ALERT_BAD_CERTIFICATE;
 	case PTRUST_REASON_NO_CERTIFICATE:
 		return PTRUST_ALERT_HANDSHAKE_FAILURE;
 	}

@@ -1,7 +1,9 @@
 /* Accessors of a validation result.  Out-of-range indexes give NULL / 0. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,10 @@ ptrust_result_free(ptrust_result *r)
 	pt_subjects_free(r->subjects);
 	OPENSSL_free(r->device);
 	OPENSSL_free(r->fix);
+	OPENSSL_free(r->issuer);
+	for (i = 0; i < r->n_notes; i++)
+		OPENSSL_free(r->notes[i]);
+	OPENSSL_free(r->notes);
 	ptrust_store_unref(r->store);
 	OPENSSL_free(r);
 }
@@ -68,6 +74,12 @@ ptrust_result_reason_message(const ptrust_result *r, size_t i)
 	return r != NULL && i < r->n_reasons ? r->reasons[i].message : NULL;
 }
 
+time_t
+ptrust_result_reason_time(const ptrust_result *r, size_t i)
+{
+	return r != NULL && i < r->n_reasons ? r->reasons[i].at : 0;
+}
+
 ptrust_tls_alert
 ptrust_result_tls_alert(const ptrust_result *r)
 {
@@ -90,6 +102,49 @@ const char *
 ptrust_result_store_name(const ptrust_result *r)
 {
 	return r != NULL && r->store != NULL ? r->store->name : NULL;
+}
+
+const char *
+ptrust_result_anchor_store(const ptrust_result *r)
+{
+	return r != NULL ? pt_store_anchor_origin(r->store, r->anchor) : NULL;
+}
+
+const char *
+ptrust_result_issuer(const ptrust_result *r)
+{
+	return r != NULL && !r->trusted ? r->issuer : NULL;
+}
+
+size_t
+ptrust_result_note_count(const ptrust_result *r)
+{
+	return r != NULL ? r->n_notes : 0;
+}
+
+const char *
+ptrust_result_note(const ptrust_result *r, size_t i)
+{
+	return r != NULL && i < r->n_notes ? r->notes[i] : NULL;
+}
+
+int
+pt_result_add_note(ptrust_result *r, const char *fmt, ...)
+{
+	char buf[PT_ERRLEN], **notes;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((notes = OPENSSL_realloc(r->notes,
+	    (r->n_notes + 1) * sizeof(*notes))) == NULL)
+		return 0;
+	r->notes = notes;
+	if ((notes[r->n_notes] = OPENSSL_strdup(buf)) == NULL)
+		return 0;
+	r->n_notes++;
+	return 1;
 }
 
 size_t
@@ -216,7 +271,9 @@ pt_result_dup(const ptrust_result *r)
 	d->n_reasons = 0;
 	d->subjects = NULL;
 	d->chain_len = 0;
-	d->device = d->fix = NULL;
+	d->device = d->fix = d->issuer = NULL;
+	d->notes = NULL;
+	d->n_notes = 0;
 	d->store = r->store != NULL ? ptrust_store_ref(r->store) : NULL;
 	if (r->n_reasons > 0 && (d->reasons = pt_calloc(r->n_reasons,
 	    sizeof(*d->reasons))) == NULL)
@@ -239,8 +296,13 @@ pt_result_dup(const ptrust_result *r)
 	d->chain_len = r->chain_len;
 	if ((r->device != NULL &&
 	    (d->device = OPENSSL_strdup(r->device)) == NULL) ||
-	    (r->fix != NULL && (d->fix = OPENSSL_strdup(r->fix)) == NULL))
+	    (r->fix != NULL && (d->fix = OPENSSL_strdup(r->fix)) == NULL) ||
+	    (r->issuer != NULL &&
+	    (d->issuer = OPENSSL_strdup(r->issuer)) == NULL))
 		goto fail;
+	for (i = 0; i < r->n_notes; i++)
+		if (!pt_result_add_note(d, "%s", r->notes[i]))
+			goto fail;
 	return d;
 fail:
 	ptrust_result_free(d);

@@ -141,35 +141,6 @@ state_get(SSL *ssl)
 	return ps;
 }
 
-/* A private copy of the options: the caller may change or free theirs. */
-static ptrust_options *
-options_copy(const ptrust_options *o)
-{
-	ptrust_options *c;
-	int i;
-
-	if ((c = ptrust_options_new()) == NULL || o == NULL)
-		return c;
-	c->at = o->at;
-	c->has_time = o->has_time;
-	c->purpose = o->purpose;
-	c->max_depth = o->max_depth;
-	c->security_level = o->security_level;
-	c->allow_sha1 = o->allow_sha1;
-	if (o->peer_name != NULL &&
-	    (c->peer_name = OPENSSL_strdup(o->peer_name)) == NULL)
-		goto fail;
-	for (i = 0; o->crls != NULL && i < sk_X509_CRL_num(o->crls); i++)
-		if (ptrust_options_add_crl_x509(c, sk_X509_CRL_value(o->crls,
-		    i)) != PTRUST_OK)
-			goto fail;
-	c->crl_check = o->crl_check;
-	return c;
-fail:
-	ptrust_options_free(c);
-	return NULL;
-}
-
 static ptrust_store *
 attach_get1_store(struct pt_ssl_attach *a)
 {
@@ -231,59 +202,42 @@ alert_name(int alert)
 }
 
 /*
- * Judge the chain as the cluster would judge this phone: the kind the
- * anchor gives tells LSC from MIC (an unknown issuer counts as an LSC, as
- * a migrated phone's is), the certificate must name the bound device, and
- * the diagnosis says what to do.
+ * The certificates exactly as the phone sent them, through the library's
+ * one judging path: the leaf is the one whose key the handshake proves.
  */
 static ptrust_status
 judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
-    STACK_OF(X509) *certs, ptrust_result **out)
+    STACK_OF(X509) *sent, ptrust_result **out)
 {
+	struct pt_presentation p;
+	STACK_OF(X509) *others = NULL;
 	ptrust_store *s;
-	ptrust_chain *chain = NULL;
-	ptrust_result *r = NULL;
 	ptrust_status st;
-	char msg[PT_ERRLEN], *cn = NULL;
-	int named = 1;
+	int i;
 
 	*out = NULL;
 	if ((s = attach_get1_store(a)) == NULL)
 		return PTRUST_ERR_INTERNAL;
-	st = ptrust_chain_new_from_x509(leaf, certs, &chain);
-	if (st == PTRUST_OK)
-		st = ptrust_verify(s, chain, a->options, &r);
-	*out = r;
-	if (st != PTRUST_OK)
-		goto done;
-	r->presented = pt_presented_of(r, PTRUST_KIND_LSC);
-	if (device != NULL) {
-		if ((named = ptrust_chain_names_device(chain, device)) < 0 ||
-		    (r->device = OPENSSL_strdup(device)) == NULL)
-			goto nomem;
-	} else {
-		if (pt_subject_cn(leaf, &cn) < 0)
-			goto nomem;
-		r->device = cn;
+	memset(&p, 0, sizeof(p));
+	p.store = s;
+	p.purpose = (int)a->purpose;
+	p.leaf = leaf;
+	p.options = a->options;
+	p.device = device;
+	/* OpenSSL's untrusted list holds the leaf too: the others only */
+	if (leaf != NULL && sent != NULL && sk_X509_num(sent) > 0) {
+		if ((others = sk_X509_new_reserve(NULL, sk_X509_num(sent))) ==
+		    NULL) {
+			ptrust_store_unref(s);
+			return PTRUST_ERR_NOMEM;
+		}
+		for (i = 0; i < sk_X509_num(sent); i++)
+			if (sk_X509_value(sent, i) != leaf)
+				sk_X509_push(others, sk_X509_value(sent, i));
 	}
-	if (!named) {
-		snprintf(msg, sizeof(msg), "the certificate does not name "
-		    "device %s: a phone must present its own certificate",
-		    device);
-		if (!pt_result_add_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0,
-		    leaf, msg))
-			goto nomem;
-	}
-	if (!pt_diagnose(r, a->purpose, ptrust_store_name(s), leaf))
-		goto nomem;
-	goto done;
-nomem:
-	r->trusted = 0;
-	r->alert = PTRUST_ALERT_INTERNAL_ERROR;
-	pt_seterr(r->err, "out of memory");
-	st = PTRUST_ERR_NOMEM;
-done:
-	ptrust_chain_free(chain);
+	p.others = others;
+	st = pt_judge(&p, out);
+	sk_X509_free(others);
 	ptrust_store_unref(s);
 	return st;
 }
@@ -341,35 +295,38 @@ cert_verify_cb(X509_STORE_CTX *xctx, void *arg)
 static const ptrust_result *
 no_certificate_result(SSL *ssl, struct pt_ssl_attach *a)
 {
+	struct pt_presentation p;
 	struct pt_ssl_state *ps;
-	ptrust_result *r;
+	ptrust_result *r = NULL;
 	int finished = SSL_is_init_finished(ssl);
-	char msg[PT_ERRLEN];
+	char why[PT_ERRLEN];
 
 	if (SSL_get0_peer_certificate(ssl) != NULL || (!finished &&
 	    SSL_get_state(ssl) != TLS_ST_SR_CERT))
 		return NULL;
-	if ((ps = state_get(ssl)) == NULL ||
-	    (r = pt_calloc(1, sizeof(*r))) == NULL)
+	if ((ps = state_get(ssl)) == NULL)
 		return NULL;
-	if ((r->store = attach_get1_store(a)) == NULL)
-		goto fail;
-	snprintf(msg, sizeof(msg), "the phone%s%s sent no certificate",
+	memset(&p, 0, sizeof(p));
+	if ((p.store = attach_get1_store(a)) == NULL)
+		return NULL;
+	snprintf(why, sizeof(why), "the phone%s%s sent no certificate",
 	    ps->device != NULL ? " " : "",
 	    ps->device != NULL ? ps->device : "");
-	if (!pt_result_add_reason(r, PTRUST_REASON_NO_CERTIFICATE, -1, NULL,
-	    msg) || (ps->device != NULL &&
-	    (r->device = OPENSSL_strdup(ps->device)) == NULL) ||
-	    !pt_diagnose(r, a->purpose, ptrust_store_name(r->store), NULL))
-		goto fail;
-	r->presented = PTRUST_PRESENTED_NONE;
+	p.why = why;
+	p.purpose = (int)a->purpose;
+	p.options = a->options;
+	p.device = ps->device;
+	if (pt_judge(&p, &r) != PTRUST_OK) {
+		ptrust_result_free(r);
+		r = NULL;
+	}
+	ptrust_store_unref((ptrust_store *)p.store);
+	if (r == NULL)
+		return NULL;
 	ps->result = r;
 	ps->alert = finished ? 0 : SSL_version(ssl) >= TLS1_3_VERSION ?
 	    PT_ALERT_CERTIFICATE_REQUIRED : PTRUST_ALERT_HANDSHAKE_FAILURE;
 	return r;
-fail:
-	ptrust_result_free(r);
-	return NULL;
 }
 
 static ptrust_status
@@ -391,7 +348,7 @@ attach(SSL_CTX *ctx, ptrust_store *store, ptrust_cluster_purpose purpose,
 	a->purpose = purpose;
 	a->flags = flags;
 	if ((a->lock = CRYPTO_THREAD_lock_new()) == NULL ||
-	    (a->options = options_copy(options)) == NULL ||
+	    (a->options = pt_options_dup(options)) == NULL ||
 	    !SSL_CTX_set_ex_data(ctx, pt_ctx_idx, a)) {
 		attach_free(a);
 		return PTRUST_ERR_NOMEM;

@@ -130,6 +130,13 @@ ptrust_status
 pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
     ptrust_store **out, char *err)
 {
+	return pt_store_build_ex(name, anchors, n, n, NULL, out, err);
+}
+
+ptrust_status
+pt_store_build_ex(const char *name, ptrust_anchor *const *anchors, size_t n,
+    size_t n_own, const char *extra_name, ptrust_store **out, char *err)
+{
 	ptrust_store *s;
 	ptrust_status st;
 	size_t i;
@@ -138,7 +145,10 @@ pt_store_build(const char *name, ptrust_anchor *const *anchors, size_t n,
 	if ((s = pt_calloc(1, sizeof(*s))) == NULL)
 		goto nomem;
 	atomic_init(&s->refs, 1);
+	s->n_own = n_own < n && extra_name != NULL ? n_own : n;
 	if ((s->name = OPENSSL_strdup(name)) == NULL ||
+	    (s->n_own < n &&
+	    (s->extra_name = OPENSSL_strdup(extra_name)) == NULL) ||
 	    (s->anchors = pt_calloc(n, sizeof(*s->anchors))) == NULL ||
 	    (s->by_x509 = pt_calloc(n, sizeof(*s->by_x509))) == NULL ||
 	    (s->by_sha256 = pt_calloc(n, sizeof(*s->by_sha256))) == NULL ||
@@ -202,7 +212,22 @@ ptrust_store_unref(ptrust_store *s)
 	OPENSSL_free(s->by_sha256);
 	X509_STORE_free(s->x509_store);
 	OPENSSL_free(s->name);
+	OPENSSL_free(s->extra_name);
 	OPENSSL_free(s);
+}
+
+/* Asked for when a verdict is read, never on the validation path. */
+const char *
+pt_store_anchor_origin(const ptrust_store *s, const ptrust_anchor *a)
+{
+	size_t i;
+
+	if (s == NULL || a == NULL)
+		return NULL;
+	for (i = s->n_own; i < s->n_anchors; i++)
+		if (s->anchors[i] == a)
+			return s->extra_name;
+	return s->name;
 }
 
 const char *

@@ -184,7 +184,12 @@ pt_name_string(const X509_NAME *name)
 int
 pt_subject_cn_len(X509 *x509, char **cn, size_t *len)
 {
-	X509_NAME *name = X509_get_subject_name(x509);
+	return pt_name_cn_len(X509_get_subject_name(x509), cn, len);
+}
+
+int
+pt_name_cn_len(const X509_NAME *name, char **cn, size_t *len)
+{
 	int idx = -1, last = -1;
 	unsigned char *utf8 = NULL;
 	int n;

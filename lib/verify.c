@@ -129,6 +129,14 @@ record(struct pt_verify_state *vs, ptrust_reason_code code, int err,
 	rs = &r->reasons[r->n_reasons];
 	rs->code = code;
 	rs->depth = cert != NULL ? depth : -1;
+	rs->at = 0;
+	/* the time itself, so no one reads it back out of the message */
+	if (cert != NULL && code == PTRUST_REASON_EXPIRED &&
+	    !pt_asn1_time_to_time_t(X509_get0_notAfter(cert), &rs->at))
+		rs->at = 0;
+	if (cert != NULL && code == PTRUST_REASON_NOT_YET_VALID &&
+	    !pt_asn1_time_to_time_t(X509_get0_notBefore(cert), &rs->at))
+		rs->at = 0;
 	rs->subject = cert != NULL ?
 	    pt_name_string(X509_get_subject_name(cert)) : OPENSSL_strdup("");
 	rs->message = detail_message(code, err, cert, vs->store);
@@ -690,8 +698,9 @@ fail(ptrust_result *r, ptrust_status st, const char *msg)
 	return st;
 }
 
+/* certs: leaf first, then whatever was sent with it (judge.c calls). */
 ptrust_status
-ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
+pt_validate(const ptrust_store *store, STACK_OF(X509) *certs,
     const ptrust_options *options, ptrust_result **out)
 {
 	struct pt_verify_state vs;
@@ -700,20 +709,14 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	ptrust_status st = PTRUST_OK;
 	int ret;
 
-	if (out == NULL)
-		return PTRUST_ERR_ARG;
 	if ((r = pt_calloc(1, sizeof(*r))) == NULL) {
 		*out = NULL;
 		return PTRUST_ERR_NOMEM;
 	}
 	*out = r;
 	r->alert = PTRUST_ALERT_INTERNAL_ERROR;
-	if (store == NULL || chain == NULL)
-		return fail(r, PTRUST_ERR_ARG, "no store or no chain");
-	if (sk_X509_num(chain->certs) == 0)
-		return fail(r, PTRUST_ERR_ARG, "the chain holds no certificate");
 	r->store = ptrust_store_ref((ptrust_store *)store);
-	if (sk_X509_num(chain->certs) > PT_MAX_CHAIN) {
+	if (sk_X509_num(certs) > PT_MAX_CHAIN) {
 		/* a flood of certificates is refused before OpenSSL sees it */
 		if (!pt_result_add_reason_text(r, PTRUST_REASON_CHAIN_TOO_LONG,
 		    -1, NULL, "the chain holds more than " PT_STR(PT_MAX_CHAIN)
@@ -733,15 +736,15 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	}
 	/* The whole chain, leaf included, is offered as untrusted material. */
 	if (!X509_STORE_CTX_init(ctx, store->x509_store,
-	    sk_X509_value(chain->certs, 0), chain->certs) ||
+	    sk_X509_value(certs, 0), certs) ||
 	    !setup_params(ctx, options, &vs)) {
 		st = fail(r, PTRUST_ERR_INTERNAL,
 		    "cannot set up the validation");
 		goto done;
 	}
 	X509_STORE_CTX_set_app_data(ctx, &vs);
-	check_decodable(&vs, chain->certs);
-	check_policy_leak(&vs, ctx, chain->certs);
+	check_decodable(&vs, certs);
+	check_policy_leak(&vs, ctx, certs);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	ret = X509_verify_cert(ctx);
 	/* OpenSSL may run out of memory without calling us back */
@@ -770,7 +773,7 @@ ptrust_verify(const ptrust_store *store, const ptrust_chain *chain,
 	}
 	/* Fail closed: OpenSSL's yes, no reason at all, and a known anchor. */
 	r->trusted = ret == 1 && r->n_reasons == 0 && r->anchor != NULL;
-	r->kind = kind_of(r, sk_X509_value(chain->certs, 0));
+	r->kind = kind_of(r, sk_X509_value(certs, 0));
 	r->alert = r->trusted ? PTRUST_ALERT_NONE :
 	    pt_alert_for_reasons(r->reasons, r->n_reasons);
 	ERR_clear_error();
@@ -809,6 +812,7 @@ pt_result_add_reason_text(ptrust_result *r, ptrust_reason_code code,
 	rs = &r->reasons[r->n_reasons];
 	rs->code = code;
 	rs->depth = depth;
+	rs->at = 0;
 	rs->subject = OPENSSL_strdup(subject != NULL ? subject : "");
 	rs->message = OPENSSL_strdup(message != NULL ? message :
 	    ptrust_reason_message(code));

@@ -105,13 +105,12 @@ struct verify_args {
 	const char	*bad_identity;	/* an --identity naming no phone */
 };
 
-/* What is printed: the library's result plus our own identity check. */
+/* What is printed: the library's result and the command's context. */
 struct verdict {
 	const ptrust_result	*r;
 	const char		*purpose;
 	const char		*device;	/* NULL: unknown */
 	const char		*leaf_subject;
-	int			 identity_mismatch;
 };
 
 static void
@@ -317,62 +316,24 @@ leaf_cn(const unsigned char *data, size_t len)
 	return cn;
 }
 
-#define IDENTITY_FIX	"the certificate names another device: install " \
-	"this phone's own certificate, or check the device name"
-
-/* The administrator's fix: the library's, else one for the first reason. */
+/* Every refusal carries the library's fix (one fix table, diagnose.c). */
 static const char *
 verdict_fix(const struct verdict *v)
 {
-	const char *fix;
-
-	if (ptrust_result_trusted(v->r) && !v->identity_mismatch)
-		return NULL;
-	if ((fix = ptrust_result_fix(v->r)) != NULL)
-		return fix;
-	if (ptrust_result_reason_count(v->r) == 0)
-		return v->identity_mismatch ? IDENTITY_FIX : NULL;
-	switch (ptrust_result_reason_code(v->r, 0)) {
-	case PTRUST_REASON_UNKNOWN_CA:
-		return "import the CA certificate that issued this chain "
-		    "into the trust store, or reissue the certificate from "
-		    "a CA the store trusts";
-	case PTRUST_REASON_EXPIRED:
-		return "renew the certificate (a MIC is never renewed: "
-		    "install an LSC instead)";
-	case PTRUST_REASON_NOT_YET_VALID:
-		return "check the clock of the validating host, or wait "
-		    "until the certificate becomes valid";
-	case PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM:
-		return "reissue the certificate with SHA-256, or accept SHA-1 "
-		    "explicitly with --allow-sha1";
-	case PTRUST_REASON_KEY_TOO_SMALL:
-		return "reissue the certificate with a larger key, or lower "
-		    "the level explicitly with --security-level";
-	case PTRUST_REASON_IDENTITY_MISMATCH:
-		return IDENTITY_FIX;
-	default:
-		return NULL;
-	}
+	return ptrust_result_fix(v->r);
 }
 
 static int
 verdict_trusted(const struct verdict *v)
 {
-	return ptrust_result_trusted(v->r) && !v->identity_mismatch;
+	return ptrust_result_trusted(v->r);
 }
 
 static const char *
 verdict_alert(const struct verdict *v)
 {
-	ptrust_tls_alert alert = ptrust_result_tls_alert(v->r);
-
-	if (verdict_trusted(v))
-		return NULL;
-	if (alert == PTRUST_ALERT_NONE)
-		alert = v->identity_mismatch ? PTRUST_ALERT_ACCESS_DENIED :
-		    PTRUST_ALERT_BAD_CERTIFICATE;
-	return ptrust_tls_alert_name(alert);
+	return verdict_trusted(v) ? NULL :
+	    ptrust_tls_alert_name(ptrust_result_tls_alert(v->r));
 }
 
 static void
@@ -421,20 +382,6 @@ print_json(const struct verdict *v)
 		json_string(&j, ptrust_result_reason_message(r, i));
 		json_object_end(&j);
 	}
-	if (v->identity_mismatch) {
-		json_object_begin(&j);
-		json_key(&j, "code");
-		json_string(&j, ptrust_reason_name(
-		    PTRUST_REASON_IDENTITY_MISMATCH));
-		json_key(&j, "depth");
-		json_number(&j, 0);
-		json_key(&j, "subject");
-		json_string(&j, v->leaf_subject);
-		json_key(&j, "message");
-		json_string(&j, ptrust_reason_message(
-		    PTRUST_REASON_IDENTITY_MISMATCH));
-		json_object_end(&j);
-	}
 	json_array_end(&j);
 	json_key(&j, "tls_alert");
 	json_string(&j, verdict_alert(v));
@@ -472,10 +419,6 @@ print_human(const struct verdict *v)
 		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
 		    ptrust_result_reason_depth(r, i),
 		    ptrust_result_reason_message(r, i));
-	if (v->identity_mismatch)
-		printf("  - %s (depth 0): %s\n",
-		    ptrust_reason_name(PTRUST_REASON_IDENTITY_MISMATCH),
-		    ptrust_reason_message(PTRUST_REASON_IDENTITY_MISMATCH));
 	if ((fix = verdict_fix(v)) != NULL)
 		printf("  fix: %s\n", fix);
 }
@@ -490,12 +433,7 @@ print_log(const struct verdict *v)
 	char line[2048];
 
 	ptrust_radius_log_line(v->r, line, sizeof(line));
-	if (v->identity_mismatch)
-		printf("phonetrust: REFUSED %s %s (identity-mismatch): %s\n",
-		    ptrust_kind_name(ptrust_result_kind(v->r)),
-		    v->device != NULL ? v->device : "-",
-		    ptrust_reason_message(PTRUST_REASON_IDENTITY_MISMATCH));
-	else if (ptrust_result_device(v->r) == NULL && v->device != NULL)
+	if (ptrust_result_device(v->r) == NULL && v->device != NULL)
 		/* judged as a plain chain: the device was not bound */
 		printf("phonetrust: %s; device: %s\n", line, v->device);
 	else
@@ -528,6 +466,10 @@ make_options(const struct verify_args *a, int tls_purpose,
 		    a->security_level);
 	if (st == PTRUST_OK && a->allow_sha1)
 		st = ptrust_options_allow_sha1(o, 1);
+	/* the library checks the certificate names the device */
+	if (st == PTRUST_OK && a->device != NULL &&
+	    ptrust_options_set_device(o, a->device) != PTRUST_OK)
+		return fail("--device", ptrust_options_error(o));
 	if (st != PTRUST_OK)
 		return fail(NULL, ptrust_options_error(o));
 	for (i = 0; i < a->ncrl; i++)
@@ -549,7 +491,6 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 	ptrust_store *store = NULL;
 	ptrust_options *o = NULL;
 	ptrust_chain *ch = NULL;
-	ptrust_phone *ph = NULL;
 	ptrust_result *r = NULL;
 	ptrust_status st;
 	unsigned char *data = NULL;
@@ -583,10 +524,6 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 	if (a.ntrust == 0 && a.cluster_dir == NULL)
 		return fail(NULL, "no trust anchors: give --trust FILE, "
 		    "--cluster DIR or PHONETRUST_CLUSTER");
-	if (a.device != NULL) {
-		if ((ph = ptrust_phone_new(a.device)) == NULL)
-			return fail("--device", "not a valid device name");
-	}
 	rc = CLI_USAGE;
 	if ((ch = ptrust_chain_new()) == NULL) {
 		fail(NULL, "out of memory");
@@ -652,33 +589,12 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		    ptrust_cluster_error(c));
 		goto done;
 	}
-	st = ptrust_verify(store, ch, o, &r);
-	if (st == PTRUST_OK && ph != NULL && c != NULL && cluster_purpose &&
-	    a.store == NULL && ptrust_result_kind(r) != PTRUST_KIND_UNKNOWN) {
-		/*
-		 * The cluster binds the certificate to the device itself.  Hand
-		 * the chain to the phone as what its anchor says it is, so the
-		 * diagnosis speaks of an LSC or a MIC correctly.  A chain no
-		 * anchor vouches for is neither: it is judged as it is below.
-		 */
-		ptrust_kind kind = ptrust_result_kind(r);
-
-		ptrust_result_free(r);
-		r = NULL;
-		if ((kind == PTRUST_KIND_MIC ? ptrust_phone_set_mic(ph, ch) :
-		    ptrust_phone_set_lsc(ph, ch)) != PTRUST_OK) {
-			fail(NULL, "out of memory");
-			goto done;
-		}
-		st = ptrust_cluster_verify_phone(c, ph,
-		    (ptrust_cluster_purpose)purposes[pi].value, o, 0, &r);
-	} else if (st == PTRUST_OK && a.device != NULL) {
-		int named = ptrust_chain_names_device(ch, a.device);
-
-		if (named < 0)
-			st = PTRUST_ERR_NOMEM;
-		v.identity_mismatch = named == 0;
-	}
+	/* One judging path: a cluster purpose with its phone rules. */
+	if (c != NULL && cluster_purpose && a.store == NULL)
+		st = ptrust_verify_presented(store,
+		    (ptrust_cluster_purpose)purposes[pi].value, ch, o, &r);
+	else
+		st = ptrust_verify(store, ch, o, &r);
 	if (st != PTRUST_OK) {
 		fail(a.chain_path, r != NULL ? ptrust_result_error(r) :
 		    "out of memory");
@@ -707,7 +623,6 @@ done:
 	ptrust_cluster_free(c);
 	ptrust_options_free(o);
 	ptrust_chain_free(ch);
-	ptrust_phone_free(ph);
 	if (rc != CLI_USAGE && fflush(stdout) == EOF) {
 		fprintf(stderr, "phonetrust verify: standard output: %s\n",
 		    strerror(errno));
