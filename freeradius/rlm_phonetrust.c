@@ -222,17 +222,23 @@ mod_authorize(void *instance, REQUEST *request)
 	const ptrust_anchor *a;
 	ptrust_status st;
 
+	/*
+	 * Each refusal is explained once, here: Phonetrust-Diagnosis tells
+	 * Post-Auth-Type REJECT not to explain it again.
+	 */
 	if (!client_certificate(request, &cert)) {
-		RAUTH("REFUSED: no client certificate in the "
-		    "request (call phonetrust in check-eap-tls)");
+		RAUTH("REFUSED - - (no-certificate): no client certificate in "
+		    "the request (call phonetrust in check-eap-tls)");
+		pair_make_reply("Phonetrust-Diagnosis", ptrust_diagnosis_name(
+		    PTRUST_DIAG_NO_CERTIFICATE), T_OP_SET);
 		return RLM_MODULE_REJECT;
 	}
 	if (inst->identity_binding &&
 	    (dev = identity_device(request, device, sizeof(device))) == NULL) {
-		RAUTH("REFUSED: the identity \"%s\" names no phone "
-		    "(expected CP-<model>-SEP<MAC> or SEP<MAC>)",
-		    attribute(request, da_user_name) != NULL ?
-		    attribute(request, da_user_name) : "");
+		RAUTH("REFUSED - - (identity-mismatch): the identity names no "
+		    "phone (expected CP-<model>-SEP<MAC> or SEP<MAC>)");
+		pair_make_reply("Phonetrust-Diagnosis", ptrust_diagnosis_name(
+		    PTRUST_DIAG_IDENTITY_MISMATCH), T_OP_SET);
 		return RLM_MODULE_REJECT;
 	}
 	st = ptrust_radius_decide(inst->store, &cert, dev, inst->purpose, 0,

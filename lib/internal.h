@@ -322,6 +322,18 @@ ptrust_status pt_judge(const struct pt_presentation *p, ptrust_result **out);
 /* verify.c: OpenSSL's validation of certs (leaf first) against store */
 ptrust_status pt_validate(const ptrust_store *store, STACK_OF(X509) *certs,
 	    const ptrust_options *options, ptrust_result **out);
+/* judge.c: a certificate known from a server's description (radius.c) */
+struct pt_described {
+	ptrust_cluster_purpose purpose;
+	int		 tls_accepted;	/* the server's TLS layer accepted it */
+	const ptrust_anchor *anchor;	/* the issuer's, NULL: none */
+	int		 by_key;	/* anchor found by key identifier */
+	int		 is_ca;		/* basic constraints CA:TRUE */
+	const char	*basic_constraints, *subject, *issuer, *issuer_cn;
+};
+int	 pt_judge_described(ptrust_result *r, const struct pt_described *d);
+ptrust_kind pt_guess_kind_by_name(const char *issuer_cn,
+	    ptrust_evidence *evidence);
 /* judge.c: what the issuer's names and keys suggest the leaf is */
 ptrust_kind pt_guess_kind(const ptrust_store *store, X509 *leaf,
 	    STACK_OF(X509) *others, ptrust_evidence *evidence);

@@ -119,15 +119,20 @@ pt_guess_kind(const ptrust_store *s, X509 *leaf, STACK_OF(X509) *others,
 		*evidence = PTRUST_EVIDENCE_KEY;
 		return k;
 	}
-	*evidence = PTRUST_EVIDENCE_NAME;
 	cn = last_cn(X509_get_issuer_name(leaf));
-	if (pt_is_capf_cn(cn))
-		k = PTRUST_KIND_LSC;
-	else if (pt_name_suggests_manufacturing(cn))
-		k = PTRUST_KIND_MIC;
+	k = pt_guess_kind_by_name(cn, evidence);
 	OPENSSL_free(cn);
-	if (k != PTRUST_KIND_UNKNOWN)
-		return k;
+	return k;
+}
+
+ptrust_kind
+pt_guess_kind_by_name(const char *issuer_cn, ptrust_evidence *evidence)
+{
+	*evidence = PTRUST_EVIDENCE_NAME;
+	if (pt_is_capf_cn(issuer_cn))
+		return PTRUST_KIND_LSC;
+	if (pt_name_suggests_manufacturing(issuer_cn))
+		return PTRUST_KIND_MIC;
 	/* an issuer no one here knows: most often another cluster's CAPF */
 	*evidence = PTRUST_EVIDENCE_DEFAULT;
 	return PTRUST_KIND_LSC;
@@ -287,12 +292,15 @@ device_of(ptrust_result *r, X509 *leaf)
 	return ok;
 }
 
-/* What the phone presented, and how that is known. */
+/*
+ * What the phone presented, and how that is known: by the anchor whose
+ * key verified the chain (k, even when the chain is refused for another
+ * reason, such as its dates), else by what the caller knows, else by what
+ * the issuer looks like.
+ */
 static void
-presented(ptrust_result *r, const struct pt_presentation *p)
+presented(ptrust_result *r, const struct pt_presentation *p, ptrust_kind k)
 {
-	ptrust_kind k = r->kind;
-
 	r->evidence = PTRUST_EVIDENCE_ANCHOR;
 	if (k == PTRUST_KIND_UNKNOWN && p->claimed != PTRUST_PRESENTED_NONE) {
 		r->presented = p->claimed;
@@ -384,11 +392,73 @@ pt_judge(const struct pt_presentation *p, ptrust_result **out)
 		return nomem(r);
 	if (device == NULL && p->purpose >= 0 && !device_of(r, p->leaf))
 		return nomem(r);
-	presented(r, p);
+	presented(r, p, r->kind);
+	/*
+	 * The kind is what the cluster trusts the certificate as: a refused
+	 * one is of no kind, whatever it presented (every door alike, the
+	 * RADIUS explanation that sees only names included).
+	 */
+	if (!r->trusted)
+		r->kind = PTRUST_KIND_UNKNOWN;
 	if (!r->trusted && (r->issuer =
 	    pt_name_string(X509_get_issuer_name(p->leaf))) == NULL)
 		return nomem(r);
 	return pt_diagnose(r) ? PTRUST_OK : nomem(r);
+}
+
+/*
+ * A certificate a server's TLS layer described (RADIUS attributes), with
+ * the reasons its adapter (radius.c) found in them.  Trusted only when
+ * that layer accepted the chain -- it validated against the anchors
+ * exported from the same store -- and the anchor found by key identifier
+ * issues LSCs or MICs; the rest as for any presentation.
+ */
+int
+pt_judge_described(ptrust_result *r, const struct pt_described *d)
+{
+	ptrust_kind k = d->anchor != NULL ? pt_role_kind(d->anchor->role) :
+	    PTRUST_KIND_UNKNOWN;
+	char msg[PT_ERRLEN];
+
+	r->purpose = (int)d->purpose;
+	if (d->is_ca) {
+		snprintf(msg, sizeof(msg), "the certificate presented is a "
+		    "CA's (basic constraints %s), not a phone's",
+		    d->basic_constraints != NULL ? d->basic_constraints : "?");
+		if (!pt_result_add_reason_text(r, PTRUST_REASON_CA_AS_LEAF, 0,
+		    d->subject, msg))
+			return 0;
+		k = PTRUST_KIND_UNKNOWN;
+	} else if (d->anchor != NULL && k == PTRUST_KIND_UNKNOWN &&
+	    d->by_key) {
+		snprintf(msg, sizeof(msg), "the anchor %s (role %s) issues "
+		    "neither LSCs nor MICs", d->anchor->alias,
+		    ptrust_role_name(d->anchor->role));
+		if (!pt_result_add_reason_text(r, PTRUST_REASON_UNKNOWN_KIND, 0,
+		    d->subject, msg))
+			return 0;
+	}
+	r->trusted = d->tls_accepted && d->by_key && r->n_reasons == 0 &&
+	    k != PTRUST_KIND_UNKNOWN;
+	r->kind = r->trusted ? k : PTRUST_KIND_UNKNOWN;
+	r->anchor = r->trusted ? d->anchor : NULL;
+	r->alert = r->trusted ? PTRUST_ALERT_NONE :
+	    pt_alert_for_reasons(r->reasons, r->n_reasons);
+	if (k != PTRUST_KIND_UNKNOWN) {
+		r->presented = k == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
+		    PTRUST_PRESENTED_LSC;
+		/* by key identifier: as good as the anchor's own word */
+		r->evidence = d->by_key ? PTRUST_EVIDENCE_ANCHOR :
+		    PTRUST_EVIDENCE_NAME;
+	} else {
+		k = pt_guess_kind_by_name(d->issuer_cn, &r->evidence);
+		r->presented = k == PTRUST_KIND_MIC ? PTRUST_PRESENTED_MIC :
+		    PTRUST_PRESENTED_LSC;
+	}
+	if (!r->trusted && d->issuer != NULL &&
+	    (r->issuer = OPENSSL_strdup(d->issuer)) == NULL)
+		return 0;
+	return pt_diagnose(r);
 }
 
 /* The leaf and the rest of a chain, as one presentation. */

@@ -163,12 +163,6 @@ anchor_by_subject(const ptrust_store *s, const char *issuer)
 	return NULL;
 }
 
-static ptrust_kind
-kind_of(const ptrust_anchor *a)
-{
-	return pt_role_kind(a->role);
-}
-
 /* The value of the last CN= of a one-line name, into buf: a label only. */
 static const char *
 cn_of(const char *name, char *buf, size_t size)
@@ -412,45 +406,23 @@ start(const ptrust_store *store, const ptrust_radius_cert *cert,
  * the anchor, or when there is none by what the issuer's name suggests
  * (which only picks the wording of the fix, never the kind).
  */
+/* The judging path's verdict on what the server described (judge.c). */
 static ptrust_status
-finish(struct judgement *j, ptrust_cluster_purpose purpose,
-    ptrust_kind presented, ptrust_evidence evidence, int ok,
+finish(struct judgement *j, struct pt_described *d, int ok,
     ptrust_result **result)
 {
-	ptrust_result *r = j->r;
-
-	if (ok) {
-		r->purpose = (int)purpose;
-		r->presented = presented == PTRUST_KIND_LSC ?
-		    PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_MIC;
-		r->evidence = evidence;
-		if (!r->trusted && j->cert->issuer != NULL &&
-		    (r->issuer = OPENSSL_strdup(j->cert->issuer)) == NULL)
-			ok = 0;
-		else
-			ok = pt_diagnose(r);
-	}
-	if (!ok) {
-		ptrust_result_free(r);
+	d->basic_constraints = j->cert->basic_constraints;
+	d->is_ca = d->basic_constraints != NULL &&
+	    strstr(d->basic_constraints, "CA:TRUE") != NULL;
+	d->subject = j->subject;
+	d->issuer = j->cert->issuer;
+	d->issuer_cn = cn_of(j->cert->issuer, j->cn, sizeof(j->cn));
+	if (!ok || !pt_judge_described(j->r, d)) {
+		ptrust_result_free(j->r);
 		return PTRUST_ERR_NOMEM;
 	}
-	*result = r;
+	*result = j->r;
 	return PTRUST_OK;
-}
-
-/* The kind the issuer's name suggests (judge.c's rule), for the wording. */
-static ptrust_kind
-kind_by_name(struct judgement *j, ptrust_evidence *evidence)
-{
-	const char *cn = cn_of(j->cert->issuer, j->cn, sizeof(j->cn));
-
-	*evidence = PTRUST_EVIDENCE_NAME;
-	if (pt_is_capf_cn(cn))
-		return PTRUST_KIND_LSC;
-	if (pt_name_suggests_manufacturing(cn))
-		return PTRUST_KIND_MIC;
-	*evidence = PTRUST_EVIDENCE_DEFAULT;
-	return PTRUST_KIND_LSC;
 }
 
 ptrust_status
@@ -459,10 +431,8 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
     ptrust_result **result)
 {
 	struct judgement j;
-	const ptrust_anchor *a = NULL;
+	struct pt_described d;
 	unsigned char id[MAX_KEY_ID];
-	ptrust_kind kind = PTRUST_KIND_UNKNOWN, presented;
-	ptrust_evidence evidence = PTRUST_EVIDENCE_ANCHOR;
 	size_t len = 0;
 	ptrust_status st;
 	int ok = 1;
@@ -470,9 +440,14 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 	if ((st = start(store, cert, device, purpose, &at, result, &j)) !=
 	    PTRUST_OK)
 		return st;
+	memset(&d, 0, sizeof(d));
+	d.purpose = purpose;
+	/* called once the server's TLS layer has accepted the chain */
+	d.tls_accepted = 1;
+	d.by_key = 1;
 	if (parse_key_id(cert->authority_key_id, id, &len))
-		a = anchor_by_key_id(store, id, len, cert->issuer);
-	if (a == NULL)
+		d.anchor = anchor_by_key_id(store, id, len, cert->issuer);
+	if (d.anchor == NULL)
 		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "the issuer %s is no "
 		    "anchor of %s (matched by authority key identifier and "
 		    "name%s): add the CA that issued it to the store and "
@@ -480,29 +455,8 @@ ptrust_radius_decide(const ptrust_store *store, const ptrust_radius_cert *cert,
 		    cert->issuer != NULL ? cert->issuer : "(not given)",
 		    store->name, cert->authority_key_id == NULL ?
 		    "; the server gave no authority key identifier" : "");
-	else if ((kind = kind_of(a)) == PTRUST_KIND_UNKNOWN)
-		ok = add(&j, PTRUST_REASON_OTHER, "the issuing anchor %s has "
-		    "role %s: it issues neither LSCs nor MICs", a->alias,
-		    ptrust_role_name(a->role));
-	/* a CA certificate sent as the phone's (a CAPF's, say) */
-	if (ok && cert->basic_constraints != NULL &&
-	    strstr(cert->basic_constraints, "CA:TRUE") != NULL) {
-		ok = add(&j, PTRUST_REASON_WRONG_PURPOSE, "the certificate is a "
-		    "CA's (basic constraints %s), not a phone's",
-		    cert->basic_constraints);
-		kind = PTRUST_KIND_UNKNOWN;
-	}
 	ok = ok && check_leaf(&j, device, at);
-	/* a kind always comes with the anchor whose role gives it */
-	j.r->kind = kind;
-	j.r->anchor = kind != PTRUST_KIND_UNKNOWN ? a : NULL;
-	if (ok && j.r->n_reasons == 0)
-		j.r->trusted = 1;
-	if (kind != PTRUST_KIND_UNKNOWN)
-		presented = kind;
-	else
-		presented = kind_by_name(&j, &evidence);
-	return finish(&j, purpose, presented, evidence, ok, result);
+	return finish(&j, &d, ok, result);
 }
 
 ptrust_status
@@ -511,39 +465,30 @@ ptrust_radius_explain(const ptrust_store *store,
     ptrust_cluster_purpose purpose, time_t at, ptrust_result **result)
 {
 	struct judgement j;
-	const ptrust_anchor *a;
-	ptrust_kind presented;
-	ptrust_evidence evidence = PTRUST_EVIDENCE_NAME;
+	struct pt_described d;
 	ptrust_status st;
 	int ok = 1;
 
 	if ((st = start(store, cert, device, purpose, &at, result, &j)) !=
 	    PTRUST_OK)
 		return st;
+	memset(&d, 0, sizeof(d));
+	d.purpose = purpose;
 	/*
 	 * Only names arrive with a refusal: enough to explain, never to
-	 * trust, so the result's kind stays unknown.
+	 * trust (tls_accepted stays 0).
 	 */
-	if ((a = anchor_by_subject(store, cert->issuer)) != NULL &&
-	    kind_of(a) != PTRUST_KIND_UNKNOWN)
-		presented = kind_of(a);
-	else
-		presented = kind_by_name(&j, &evidence);
-	if (a == NULL && presented == PTRUST_KIND_LSC)
-		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "issued by %s, which is "
-		    "no anchor of %s: judging by the issuer's name, an LSC "
-		    "from another cluster's CAPF", j.cn, store->name);
-	else if (a == NULL)
+	d.anchor = anchor_by_subject(store, cert->issuer);
+	if (d.anchor == NULL)
 		ok = add(&j, PTRUST_REASON_UNKNOWN_CA, "the issuer %s is no "
 		    "anchor of %s", cert->issuer != NULL ? cert->issuer :
 		    "(not given)", store->name);
 	ok = ok && check_leaf(&j, device, at);
-	if (ok && j.r->n_reasons == 0)
+	if (ok && j.r->n_reasons == 0 && !(cert->basic_constraints != NULL &&
+	    strstr(cert->basic_constraints, "CA:TRUE") != NULL))
 		ok = add(&j, PTRUST_REASON_OTHER, "refused by the server's TLS "
 		    "layer for a reason it did not pass on (see its log)");
-	j.r->trusted = 0;
-	j.r->kind = PTRUST_KIND_UNKNOWN;
-	return finish(&j, purpose, presented, evidence, ok, result);
+	return finish(&j, &d, ok, result);
 }
 
 /*
@@ -597,13 +542,17 @@ ptrust_radius_log_line(const ptrust_result *r, char *buf, size_t size)
 		return (int)l.len;
 	}
 	put(&l, ptrust_result_trusted(r) ? "TRUSTED " : "REFUSED ");
-	put(&l, ptrust_kind_name(ptrust_result_kind(r)));
+	/* a refused certificate is of no kind: say what it presented */
+	put(&l, ptrust_result_trusted(r) ?
+	    ptrust_kind_name(ptrust_result_kind(r)) :
+	    r->presented == PTRUST_PRESENTED_MIC ? "MIC" :
+	    r->presented == PTRUST_PRESENTED_LSC ? "LSC" : "-");
 	put(&l, " ");
 	put(&l, r->device != NULL ? r->device : "-");
 	if (ptrust_result_trusted(r)) {
 		a = ptrust_result_anchor(r);
 		put(&l, " via ");
-		put(&l, r->store != NULL ? r->store->name : "-");
+		put(&l, a != NULL ? pt_store_anchor_origin(r->store, a) : "-");
 		put(&l, "/");
 		put(&l, a != NULL ? a->alias : "-");
 		return (int)l.len;

@@ -830,7 +830,12 @@ classify_one(ptrust_trace *t, size_t i, ptrust_store *const *views,
 			    "out of memory");
 			goto done;
 		}
-		kind = ptrust_result_kind(r);
+		/* the kind its anchor's key vouches for, even out of date */
+		if (ptrust_result_evidence(r) == PTRUST_EVIDENCE_ANCHOR &&
+		    ptrust_result_presented(r) != PTRUST_PRESENTED_NONE)
+			kind = ptrust_result_presented(r) ==
+			    PTRUST_PRESENTED_MIC ? PTRUST_KIND_MIC :
+			    PTRUST_KIND_LSC;
 		ptrust_result_free(r);
 		r = NULL;
 	}

@@ -412,7 +412,7 @@ verify_phone_nul_in_cn_is_another_device(void **state)
 	assert_int_equal(ptrust_cluster_verify_phone(c, p,
 	    PTRUST_CLUSTER_CALLMANAGER_TLS, o, 0, &r), PTRUST_OK);
 	assert_false(ptrust_result_trusted(r));
-	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_LSC);
 	assert_true(test_has_reason(r, PTRUST_REASON_IDENTITY_MISMATCH, 0));
 	assert_int_equal(ptrust_result_diagnosis(r),
 	    PTRUST_DIAG_IDENTITY_MISMATCH);

@@ -458,7 +458,10 @@ qa_expired_mic(void **state)
 
 	(void)state;
 	assert_false(ptrust_result_trusted(r));
-	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+	/* refused: of no kind, though its anchor says it is a MIC */
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_MIC);
+	assert_int_equal(ptrust_result_evidence(r), PTRUST_EVIDENCE_ANCHOR);
 	assert_int_equal(ptrust_result_diagnosis(r), PTRUST_DIAG_MIC_EXPIRED);
 	assert_non_null(strstr(ptrust_result_fix(r), "never renewed"));
 	assert_non_null(strstr(ptrust_result_fix(r), "install an LSC"));

@@ -490,8 +490,10 @@ decide_ca_is_no_phone(void **state)
 	rc.c.basic_constraints = "CA:TRUE, pathlen:0";
 	r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);
 	assert_false(ptrust_result_trusted(r));
-	assert_true(test_has_reason(r, PTRUST_REASON_WRONG_PURPOSE, -2));
+	assert_true(test_has_reason(r, PTRUST_REASON_CA_AS_LEAF, -2));
 	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	assert_int_equal(ptrust_result_diagnosis(r),
+	    PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE);
 	ptrust_result_free(r);
 }
 
@@ -853,9 +855,11 @@ decide_identity_mismatch(void **state)
 	assert_false(ptrust_result_trusted(r));
 	assert_int_equal(ptrust_result_diagnosis(r),
 	    PTRUST_DIAG_IDENTITY_MISMATCH);
-	/* a kind comes only with the anchor whose role gives it (fuzz_radius) */
-	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
-	assert_non_null(ptrust_result_anchor(r));
+	/* refused: no kind, no anchor; the anchor's key says what it was */
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	assert_null(ptrust_result_anchor(r));
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_LSC);
+	assert_int_equal(ptrust_result_evidence(r), PTRUST_EVIDENCE_ANCHOR);
 	ptrust_result_free(r);
 	rcert_of(&rc, fx.mic_cp);
 	r = decide(std_store, &rc.c, "SEP001122334455", TEST_NOW);

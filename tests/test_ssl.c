@@ -406,7 +406,9 @@ expired_mic_refused(void **state)
 		assert_false(o.server_ok);
 		assert_int_equal(o.client_alert, 45);
 		assert_true(test_has_reason(r, PTRUST_REASON_EXPIRED, 0));
-		assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+		assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+		assert_int_equal(ptrust_result_presented(r),
+		    PTRUST_PRESENTED_MIC);
 		assert_int_equal(ptrust_result_diagnosis(r),
 		    PTRUST_DIAG_MIC_EXPIRED);
 		assert_int_equal(ptrust_ssl_get_alert(srv, NULL), 45);

@@ -287,8 +287,14 @@ reason_expired(void **state)
 	s.not_after = LAB_T0 - 10 * LAB_DAY;
 	leaf = issue(&s, k, l->capf_a, l->capf_a_key);
 	r = run(&l->capf_a, 1, &leaf, 1, NULL);
-	/* Still known as an LSC: the anchor verified it, only time failed. */
-	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_LSC);
+	/*
+	 * Refused, so of no kind; still known to have presented an LSC: the
+	 * anchor's key verified it, only time failed.
+	 */
+	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_UNKNOWN);
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_LSC);
+	assert_int_equal(ptrust_result_evidence(r), PTRUST_EVIDENCE_ANCHOR);
+	assert_int_equal(ptrust_result_reason_time(r, 0), s.not_after);
 	assert_non_null(strstr(ptrust_result_reason_message(r, 0),
 	    "2025-12-22T00:00:00Z"));
 	expect_refused(r, PTRUST_REASON_EXPIRED, 0,
@@ -386,7 +392,7 @@ reason_weak_signature_and_allow_sha1(void **state)
 	o = test_options();
 	r = test_verify(st, chain, 2, o);
 	dump(r);
-	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
+	assert_int_equal(ptrust_result_presented(r), PTRUST_PRESENTED_MIC);
 	assert_false(test_has_reason(r, PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM,
 	    0));
 	expect_refused(r, PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM, 1,
