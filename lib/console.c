@@ -110,76 +110,19 @@ struct pt_span {
 
 /* ------------------------------------------------------------ alerts */
 
-static const struct pt_alert_name {
-	int		 code;
-	const char	*rfc;		/* RFC 8446 name */
-	const char	*text;		/* OpenSSL's long description */
-} pt_alerts[] = {
-	{ 0, "close_notify", "close notify" },
-	{ 10, "unexpected_message", "unexpected message" },
-	{ 20, "bad_record_mac", "bad record mac" },
-	{ 21, "decryption_failed", "decryption failed" },
-	{ 22, "record_overflow", "record overflow" },
-	{ 30, "decompression_failure", "decompression failure" },
-	{ 40, "handshake_failure", "handshake failure" },
-	{ 41, "no_certificate", "no certificate" },
-	{ 42, "bad_certificate", "bad certificate" },
-	{ 43, "unsupported_certificate", "unsupported certificate" },
-	{ 44, "certificate_revoked", "certificate revoked" },
-	{ 45, "certificate_expired", "certificate expired" },
-	{ 46, "certificate_unknown", "certificate unknown" },
-	{ 47, "illegal_parameter", "illegal parameter" },
-	{ 48, "unknown_ca", "unknown CA" },
-	{ 49, "access_denied", "access denied" },
-	{ 50, "decode_error", "decode error" },
-	{ 51, "decrypt_error", "decrypt error" },
-	{ 60, "export_restriction", "export restriction" },
-	{ 70, "protocol_version", "protocol version" },
-	{ 71, "insufficient_security", "insufficient security" },
-	{ 80, "internal_error", "internal error" },
-	{ 86, "inappropriate_fallback", "inappropriate fallback" },
-	{ 90, "user_canceled", "user canceled" },
-	{ 100, "no_renegotiation", "no renegotiation" },
-	{ 109, "missing_extension", "missing extension" },
-	{ 110, "unsupported_extension", "unsupported extension" },
-	{ 111, "certificate_unobtainable", "certificate unobtainable" },
-	{ 112, "unrecognized_name", "unrecognized name" },
-	{ 113, "bad_certificate_status_response",
-	    "bad certificate status response" },
-	{ 114, "bad_certificate_hash_value", "bad certificate hash value" },
-	{ 115, "unknown_psk_identity", "unknown PSK identity" },
-	{ 116, "certificate_required", "certificate required" },
-	{ 120, "no_application_protocol", "no application protocol" },
-};
-
-#define PT_N_ALERTS	(sizeof(pt_alerts) / sizeof(pt_alerts[0]))
-
-static const struct pt_alert_name *
-alert_entry(int code)
-{
-	size_t i;
-
-	for (i = 0; i < PT_N_ALERTS; i++)
-		if (pt_alerts[i].code == code)
-			return &pt_alerts[i];
-	return NULL;
-}
-
 const char *
 ptrust_console_alert_name(int code)
 {
-	const struct pt_alert_name *a = alert_entry(code);
-
-	return a != NULL ? a->rfc : NULL;
+	return pt_alert_name(code);
 }
 
 /* The English words of an alert, "unknown CA"; "?" when unknown. */
 static const char *
 alert_words(int code)
 {
-	const struct pt_alert_name *a = alert_entry(code);
+	const char *w = pt_alert_words(code);
 
-	return a != NULL ? a->text : "?";
+	return w != NULL ? w : "?";
 }
 
 /* Alerts by which a peer refuses the certificate it was given. */
@@ -379,14 +322,18 @@ alert_from_text(const unsigned char *p, size_t n)
 	size_t i;
 
 	normalize(s, sizeof(s), p, n);
-	for (i = 0; i < PT_N_ALERTS; i++) {
+	/* every alert of the one table (reason.c), by name or words */
+	for (i = 0; i < 256; i++) {
+		const char *name = pt_alert_name((int)i);
 		char rfc[64];
 
-		normalize(rfc, sizeof(rfc), (const unsigned char *)
-		    pt_alerts[i].rfc, strlen(pt_alerts[i].rfc));
-		if (strcmp(s, rfc) == 0 || strcasecmp(s, pt_alerts[i].text) ==
-		    0)
-			return pt_alerts[i].code;
+		if (name == NULL)
+			continue;
+		normalize(rfc, sizeof(rfc), (const unsigned char *)name,
+		    strlen(name));
+		if (strcmp(s, rfc) == 0 ||
+		    strcasecmp(s, pt_alert_words((int)i)) == 0)
+			return (int)i;
 	}
 	/* "48", "unknown ca (48)", "alert 48" */
 	for (q = s; *q != '\0'; q++) {
@@ -396,7 +343,7 @@ alert_from_text(const unsigned char *p, size_t n)
 		v = strtol(q, &end, 10);
 		if ((q == s || q[-1] == ' ' || q[-1] == '(') &&
 		    (*end == '\0' || *end == ')' || *end == ' ') && v <= 255 &&
-		    alert_entry((int)v) != NULL)
+		    pt_alert_name((int)v) != NULL)
 			return (int)v;
 	}
 	if (has_word(s, unknown, 0) && has_word(s, ca, 1))
@@ -1016,94 +963,34 @@ set_fix(ptrust_console *c, ptrust_diagnosis d, const char *fmt, ...)
 	return (c->fix = OPENSSL_strdup(buf)) != NULL;
 }
 
+/*
+ * A refusal of the phone's LSC or MIC, as the log shows it: which one it
+ * presented (the log says), for what, and the alert the server answered
+ * with.  Diagnosed by the one fix table (diagnose.c) like every door.
+ */
 static int
-fix_refused_lsc(ptrust_console *c, const char *who, const char *trust,
-    const char *alert)
+fix_refused(ptrust_console *c, const char *trust, const char *alert)
 {
 	const struct pt_attempt *a = &c->sum;
-	int capf = a->has_purpose && a->purpose == PTRUST_CLUSTER_CAPF;
-	int cm = a->has_purpose &&
-	    a->purpose == PTRUST_CLUSTER_CALLMANAGER_TLS;
+	ptrust_reason_code code = pt_reason_for_alert(a->alert);
+	ptrust_result *r;
+	char msg[PT_ERRLEN];
+	int ok;
 
-	if (capf)
-		return set_fix(c, PTRUST_DIAG_INVALID_LSC, "CAPF cannot "
-		    "authenticate the phone with its LSC (Invalid LSC): it "
-		    "answered with alert %s%s. Change the CAPF authentication "
-		    "mode to By Null String or By Authentication String, or "
-		    "add the CA that issued the LSC to CAPF-trust.", alert,
-		    a->alert == 48 ? ", the LSC's issuer is not in CAPF-trust" :
-		    a->alert == 45 ? ", the LSC has expired" : "");
-	if (a->alert == 48 && cm)
-		return set_fix(c, PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER, "The "
-		    "phone presented its LSC and CallManager refused it with "
-		    "alert unknown CA: the LSC was issued by a CAPF this "
-		    "cluster does not trust, typically a phone moved from "
-		    "another cluster (or a CAPF certificate regenerated and "
-		    "the old one removed too early). Register the phone with a "
-		    "non-secure device security profile, delete its LSC (CAPF "
-		    "operation Delete) and install one from this cluster's "
-		    "CAPF (Install/Upgrade), then give it back its secure "
-		    "profile; or import the old CAPF certificate into "
-		    "CallManager-trust. A phone without an LSC registers with "
-		    "its MIC, even with a secure profile.");
-	if (a->alert == 48)
-		return set_fix(c, PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER, "The "
-		    "phone presented its LSC and %s refused it with alert "
-		    "unknown CA: the CAPF that issued the LSC is not in %s, "
-		    "typically an LSC from another cluster or from a CAPF "
-		    "certificate since regenerated. Load that CAPF certificate "
-		    "into %s, or install an LSC from a CAPF it trusts (CAPF "
-		    "operation Install/Upgrade).", who, trust, trust);
-	if (a->alert == 45)
-		return set_fix(c, PTRUST_DIAG_LSC_EXPIRED, "The phone's LSC "
-		    "(or the CAPF certificate that issued it) has expired: %s "
-		    "refused it with alert certificate expired. Reissue it: "
-		    "CAPF operation Install/Upgrade with authentication by "
-		    "null string or authentication string (an expired LSC "
-		    "cannot authenticate itself).", who);
-	return set_fix(c, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "%s refused the "
-	    "phone's LSC with alert %s. Validate the LSC against %s (its "
-	    "certificate comes out of a CAPF Troubleshoot trace); since CUCM "
-	    "14SU2 a CAPF certificate without CA:TRUE, pathlen:0 and "
-	    "keyCertSign breaks TLS with phones (phonetrust lint). Quick test: "
-	    "delete the LSC and the phone falls back to its MIC; then install "
-	    "a new LSC from this cluster's CAPF.", who, alert, trust);
-}
-
-static int
-fix_refused_mic(ptrust_console *c, const char *who, const char *trust,
-    const char *alert)
-{
-	const struct pt_attempt *a = &c->sum;
-
-	if (a->alert == 45)
-		return set_fix(c, PTRUST_DIAG_MIC_EXPIRED, "The phone's MIC "
-		    "(or a manufacturing CA above it) has expired: %s refused "
-		    "it with alert certificate expired. A MIC is never "
-		    "renewed: install an LSC with CAPF (authentication by null "
-		    "string or authentication string), after which the phone "
-		    "presents the LSC instead.", who);
-	if (a->has_purpose && a->purpose == PTRUST_CLUSTER_CAPF)
-		return set_fix(c, PTRUST_DIAG_INVALID_MIC, "CAPF cannot "
-		    "authenticate the phone with its MIC (Invalid MIC): it "
-		    "answered with alert %s. Add the Cisco manufacturing CA "
-		    "that issued it to CAPF-trust, or change the CAPF "
-		    "authentication mode to By Null String or By "
-		    "Authentication String.", alert);
-	if (a->alert == 48)
-		return set_fix(c, PTRUST_DIAG_INVALID_MIC, "The phone has no "
-		    "LSC and presented its MIC; %s refused it with alert "
-		    "unknown CA: the Cisco manufacturing CA that issued the "
-		    "MIC is not in %s. Keep the Cisco manufacturing CAs "
-		    "(Cisco Manufacturing CA SHA2 and Cisco Root CA M2, Cisco "
-		    "Manufacturing CA and Cisco Root CA 2048, CAP-RTP-001/002) "
-		    "trusted there, or install an LSC from this cluster's "
-		    "CAPF.", who, trust);
-	return set_fix(c, PTRUST_DIAG_INVALID_MIC, "%s refused the phone's "
-	    "MIC with alert %s. Check the MIC against %s; an old MIC chains "
-	    "through the SHA-1 signed Cisco Manufacturing CA, which servers "
-	    "refuse at OpenSSL security level 1 and above. Install an LSC "
-	    "from this cluster's CAPF.", who, alert, trust);
+	if ((r = pt_calloc(1, sizeof(*r))) == NULL)
+		return 0;
+	r->purpose = a->has_purpose ? (int)a->purpose :
+	    (int)PTRUST_CLUSTER_CALLMANAGER_TLS;
+	r->presented = a->cert;
+	r->evidence = PTRUST_EVIDENCE_CALLER;
+	r->store_label = trust;
+	snprintf(msg, sizeof(msg), "the server answered with alert %s",
+	    alert);
+	ok = pt_result_add_reason_text(r, code != 0 ? code :
+	    PTRUST_REASON_OTHER, 0, NULL, msg) && pt_diagnose(r) &&
+	    set_fix(c, r->diagnosis, "%s", r->fix);
+	ptrust_result_free(r);
+	return ok;
 }
 
 /* Sets the verdict, diagnosis and fix from the attempts; 0: no memory. */
@@ -1154,10 +1041,9 @@ summarise(ptrust_console *c)
 			    "LSC with CAPF (authentication by authentication "
 			    "string or null string), or register the phone "
 			    "with a non-secure profile.", who, alert);
-		if (a->cert == PTRUST_PRESENTED_LSC)
-			return fix_refused_lsc(c, who, trust, alert);
-		if (a->cert == PTRUST_PRESENTED_MIC)
-			return fix_refused_mic(c, who, trust, alert);
+		if (a->cert == PTRUST_PRESENTED_LSC ||
+		    a->cert == PTRUST_PRESENTED_MIC)
+			return fix_refused(c, trust, alert);
 		return set_fix(c, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "%s "
 		    "refused the phone's certificate with alert %s, but the "
 		    "log does not show which one the phone presented (no "

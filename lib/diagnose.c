@@ -97,7 +97,7 @@ evidence_words(const ptrust_result *r)
 	case PTRUST_EVIDENCE_NAME:
 		return "judged by the issuer's name";
 	case PTRUST_EVIDENCE_CALLER:
-		return "as the phone's configuration says";
+		return "as the phone's records say";
 	case PTRUST_EVIDENCE_DEFAULT:
 		return "its issuer is unknown here";
 	default:
@@ -148,14 +148,16 @@ diagnose_lsc(ptrust_result *r, int capf, const char *store,
 		    "chain or add the CA to %s.", issuer, store, store, store);
 	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1))
 		return set_fix(r, PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER, "The "
-		    "phone's LSC was issued by %s, a CAPF this cluster does not "
-		    "trust (%s): typically a phone moved from another cluster. "
+		    "phone's LSC was issued by %s%sa CAPF this cluster does "
+		    "not trust (%s): typically a phone moved from another "
+		    "cluster. "
 		    "Register the phone with a non-secure device security "
 		    "profile, delete its LSC (CAPF operation Delete) and "
 		    "install one from this cluster's CAPF (Install/Upgrade), "
 		    "then give it back its secure profile; or import the old "
 		    "CAPF certificate into %s. The TLS handshake ends with "
-		    "alert unknown_ca.", issuer, evidence_words(r), store);
+		    "alert unknown_ca.", r->issuer != NULL ? r->issuer : "",
+		    r->issuer != NULL ? ", " : "", evidence_words(r), store);
 	return set_fix(r, PTRUST_DIAG_UNTRUSTED_CERTIFICATE, "The phone's "
 	    "LSC fails validation against %s (see the reasons). Delete the LSC "
 	    "to let the phone fall back to its MIC, or install a new LSC "
@@ -177,9 +179,11 @@ diagnose_mic(ptrust_result *r, int capf, const char *store,
 		    "chains through a manufacturing CA that ", when);
 	/*
 	 * The leaf alone and its issuer no anchor: the manufacturing CA
-	 * between the MIC and Cisco's root was not sent.
+	 * between the MIC and Cisco's root was not sent.  Known only where
+	 * the certificates themselves were judged (not from a server's
+	 * description or a log, which cannot tell what was sent).
 	 */
-	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1) && r->chain_len <= 1 &&
+	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1) && r->chain_len == 1 &&
 	    r->evidence != PTRUST_EVIDENCE_DEFAULT)
 		return set_fix(r, PTRUST_DIAG_MISSING_INTERMEDIATE, "The MIC "
 		    "came without the manufacturing CA that issued it (%s, "
@@ -206,7 +210,9 @@ diagnose_mic(ptrust_result *r, int capf, const char *store,
 		    ": its issuer is not in CAPF-trust" : "", issuer);
 	if (has(r, PTRUST_REASON_UNKNOWN_CA, -1))
 		return set_fix(r, PTRUST_DIAG_INVALID_MIC, "The MIC's issuer "
-		    "%s is not trusted by %s. Keep the Cisco manufacturing CAs "
+		    "%s is not trusted by %s (Cisco Manufacturing CA SHA2 and "
+		    "Cisco Root CA M2, Cisco Manufacturing CA and Cisco Root CA "
+		    "2048, ACT2 SUDI CA). Keep the Cisco manufacturing CAs "
 		    "trusted for this purpose (manufacturing-ca), or install an "
 		    "LSC from this cluster's CAPF.", issuer, store);
 	return set_fix(r, PTRUST_DIAG_INVALID_MIC, "The phone's MIC fails "
@@ -219,8 +225,10 @@ int
 pt_diagnose(ptrust_result *r)
 {
 	const char *store = r->store != NULL ? r->store->name :
+	    r->store_label != NULL ? r->store_label :
 	    "the store of this purpose";
-	const char *issuer = r->issuer != NULL ? r->issuer : "?";
+	const char *issuer = r->issuer != NULL ? r->issuer :
+	    "an issuer not named here";
 	const char *purpose = r->purpose >= 0 ? ptrust_cluster_purpose_name(
 	    (ptrust_cluster_purpose)r->purpose) : "this purpose";
 	int capf = r->purpose == (int)PTRUST_CLUSTER_CAPF;

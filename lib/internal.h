@@ -166,6 +166,7 @@ struct ptrust_result {
 	ptrust_diagnosis diagnosis;
 	char		*fix;
 	char		*issuer;	/* the leaf's issuer, on a refusal */
+	const char	*store_label;	/* the store's words when none (console) */
 	char		**notes;	/* what was given and not used */
 	size_t		 n_notes;
 	/*
@@ -345,6 +346,8 @@ int	 pt_result_add_note(ptrust_result *r, const char *fmt, ...)
 
 /* diagnose.c: the diagnosis and fix of r, from its facts */
 int	 pt_diagnose(ptrust_result *r);
+/* reason.c: what a server's refusal with this alert says, 0: nothing */
+ptrust_reason_code pt_reason_for_alert(int alert);
 
 /* phone.c: device names, and whether a CN names a (valid) device */
 int	 pt_device_valid(const char *device);
@@ -359,5 +362,8 @@ int	 pt_names_device(X509 *leaf, const char *device);
 /* reason.c */
 ptrust_reason_code pt_reason_from_x509_error(int err);
 ptrust_tls_alert pt_alert_for_reasons(const struct pt_reason *r, size_t n);
+/* reason.c: the one table of TLS alerts; NULL for another number */
+const char *pt_alert_name(int code);	/* "unknown_ca" */
+const char *pt_alert_words(int code);	/* "unknown CA" */
 
 #endif /* PTRUST_INTERNAL_H */

@@ -315,17 +315,119 @@ const char *
 ptrust_tls_alert_name(ptrust_tls_alert alert)
 {
 	switch (alert) {
-	case PTRUST_ALERT_NONE:			return "none";
-	case PTRUST_ALERT_HANDSHAKE_FAILURE:	return "handshake_failure";
-	case PTRUST_ALERT_ACCESS_DENIED:	return "access_denied";
-	case PTRUST_ALERT_BAD_CERTIFICATE:	return "bad_certificate";
+	case PTRUST_ALERT_NONE:
+		return "none";
+	case PTRUST_ALERT_HANDSHAKE_FAILURE:
+	case PTRUST_ALERT_ACCESS_DENIED:
+	case PTRUST_ALERT_BAD_CERTIFICATE:
 	case PTRUST_ALERT_UNSUPPORTED_CERTIFICATE:
-		return "unsupported_certificate";
-	case PTRUST_ALERT_CERTIFICATE_REVOKED:	return "certificate_revoked";
-	case PTRUST_ALERT_CERTIFICATE_EXPIRED:	return "certificate_expired";
-	case PTRUST_ALERT_CERTIFICATE_UNKNOWN:	return "certificate_unknown";
-	case PTRUST_ALERT_UNKNOWN_CA:		return "unknown_ca";
-	case PTRUST_ALERT_INTERNAL_ERROR:	return "internal_error";
+	case PTRUST_ALERT_CERTIFICATE_REVOKED:
+	case PTRUST_ALERT_CERTIFICATE_EXPIRED:
+	case PTRUST_ALERT_CERTIFICATE_UNKNOWN:
+	case PTRUST_ALERT_UNKNOWN_CA:
+	case PTRUST_ALERT_INTERNAL_ERROR:
+		return pt_alert_name((int)alert);
 	}
 	return NULL;
+}
+
+/*
+ * The one table of TLS alerts (RFC 8446 numbering and names, OpenSSL's
+ * words): every door names alerts from here.
+ */
+static const struct pt_alert_name {
+	int		 code;
+	const char	*rfc;		/* RFC 8446 name */
+	const char	*text;		/* OpenSSL's long description */
+} pt_alerts[] = {
+	{ 0, "close_notify", "close notify" },
+	{ 10, "unexpected_message", "unexpected message" },
+	{ 20, "bad_record_mac", "bad record mac" },
+	{ 21, "decryption_failed", "decryption failed" },
+	{ 22, "record_overflow", "record overflow" },
+	{ 30, "decompression_failure", "decompression failure" },
+	{ 40, "handshake_failure", "handshake failure" },
+	{ 41, "no_certificate", "no certificate" },
+	{ 42, "bad_certificate", "bad certificate" },
+	{ 43, "unsupported_certificate", "unsupported certificate" },
+	{ 44, "certificate_revoked", "certificate revoked" },
+	{ 45, "certificate_expired", "certificate expired" },
+	{ 46, "certificate_unknown", "certificate unknown" },
+	{ 47, "illegal_parameter", "illegal parameter" },
+	{ 48, "unknown_ca", "unknown CA" },
+	{ 49, "access_denied", "access denied" },
+	{ 50, "decode_error", "decode error" },
+	{ 51, "decrypt_error", "decrypt error" },
+	{ 60, "export_restriction", "export restriction" },
+	{ 70, "protocol_version", "protocol version" },
+	{ 71, "insufficient_security", "insufficient security" },
+	{ 80, "internal_error", "internal error" },
+	{ 86, "inappropriate_fallback", "inappropriate fallback" },
+	{ 90, "user_canceled", "user canceled" },
+	{ 100, "no_renegotiation", "no renegotiation" },
+	{ 109, "missing_extension", "missing extension" },
+	{ 110, "unsupported_extension", "unsupported extension" },
+	{ 111, "certificate_unobtainable", "certificate unobtainable" },
+	{ 112, "unrecognized_name", "unrecognized name" },
+	{ 113, "bad_certificate_status_response",
+	    "bad certificate status response" },
+	{ 114, "bad_certificate_hash_value", "bad certificate hash value" },
+	{ 115, "unknown_psk_identity", "unknown PSK identity" },
+	{ 116, "certificate_required", "certificate required" },
+	{ 120, "no_application_protocol", "no application protocol" },
+};
+
+#define PT_N_ALERTS	(sizeof(pt_alerts) / sizeof(pt_alerts[0]))
+
+static const struct pt_alert_name *
+alert_entry(int code)
+{
+	size_t i;
+
+	for (i = 0; i < PT_N_ALERTS; i++)
+		if (pt_alerts[i].code == code)
+			return &pt_alerts[i];
+	return NULL;
+}
+
+/* "unknown_ca", "certificate_required", ...; NULL for another number. */
+const char *
+pt_alert_name(int code)
+{
+	const struct pt_alert_name *a = alert_entry(code);
+
+	return a != NULL ? a->rfc : NULL;
+}
+
+/* "unknown CA", ...; NULL for another number. */
+const char *
+pt_alert_words(int code)
+{
+	const struct pt_alert_name *a = alert_entry(code);
+
+	return a != NULL ? a->text : NULL;
+}
+
+/*
+ * What a server that refused a certificate with this alert found wrong,
+ * as far as the alert tells (a log shows no more): the reverse of
+ * alert_for.  0 when the alert says nothing about the certificate.
+ */
+ptrust_reason_code
+pt_reason_for_alert(int alert)
+{
+	switch (alert) {
+	case PTRUST_ALERT_UNKNOWN_CA:		return PTRUST_REASON_UNKNOWN_CA;
+	case PTRUST_ALERT_CERTIFICATE_EXPIRED:	return PTRUST_REASON_EXPIRED;
+	case PTRUST_ALERT_CERTIFICATE_REVOKED:	return PTRUST_REASON_REVOKED;
+	case PTRUST_ALERT_UNSUPPORTED_CERTIFICATE:
+		return PTRUST_REASON_WRONG_PURPOSE;
+	case PTRUST_ALERT_ACCESS_DENIED:
+		return PTRUST_REASON_IDENTITY_MISMATCH;
+	case PTRUST_ALERT_BAD_CERTIFICATE:
+	case PTRUST_ALERT_CERTIFICATE_UNKNOWN:
+		return PTRUST_REASON_OTHER;
+	default:
+		return 0;
+	}
 }

@@ -189,15 +189,12 @@ x509_error_for(ptrust_tls_alert alert, int *sent)
 	}
 }
 
-/* "none", the names of ptrust_tls_alert_name, "certificate_required". */
+/* "none", or the alert's name from the one table (reason.c). */
 static const char *
 alert_name(int alert)
 {
-	const char *name;
+	const char *name = alert == 0 ? "none" : pt_alert_name(alert);
 
-	if (alert == PT_ALERT_CERTIFICATE_REQUIRED)
-		return "certificate_required";
-	name = ptrust_tls_alert_name((ptrust_tls_alert)alert);
 	return name != NULL ? name : "unknown";
 }
 
