@@ -1489,6 +1489,21 @@ clear_results(ptrust_capture *cap)
 	}
 }
 
+/* Asked for a certificate, the client sent an empty Certificate message. */
+static ptrust_status
+judge_no_certificate(const ptrust_store *s, ptrust_cluster_purpose purpose,
+    const ptrust_options *options, ptrust_result **r)
+{
+	struct pt_presentation p;
+
+	memset(&p, 0, sizeof(p));
+	p.store = s;
+	p.purpose = (int)purpose;
+	p.options = options;
+	p.why = "the client sent an empty Certificate message";
+	return pt_judge(&p, r);
+}
+
 ptrust_status
 ptrust_capture_classify(ptrust_capture *cap, ptrust_cluster *cluster,
     ptrust_cluster_purpose purpose, const ptrust_options *options)
@@ -1516,11 +1531,14 @@ ptrust_capture_classify(ptrust_capture *cap, ptrust_cluster *cluster,
 		struct pt_peer_chain *pc = &c->chains[c->client];
 		ptrust_result *r = NULL;
 
-		if (pc->n == 0)
-			continue;
+		if (pc->n == 0 && !(pc->sent && c->cert_req))
+			continue;	/* nothing asked, nothing to judge */
 		/* the chain as the phone sent it: the one judging path */
-		st = ptrust_verify_presented(s, purpose, pc->chain, options,
-		    &r);
+		if (pc->n == 0)
+			st = judge_no_certificate(s, purpose, options, &r);
+		else
+			st = ptrust_verify_presented(s, purpose, pc->chain,
+			    options, &r);
 		c->result = r;
 		if (st != PTRUST_OK) {
 			pt_seterr(cap->err, "connection %zu: %s", i + 1,
