@@ -275,7 +275,8 @@ typedef enum ptrust_lint_code {
 	PTRUST_LINT_RSA_TOO_SMALL,	/* "rsa-too-small": under 2048 bits */
 	PTRUST_LINT_NOT_A_CA,		/* "not-a-ca": a non-CA certificate in a trust store */
 	PTRUST_LINT_MANUFACTURING_TRUSTED, /* "manufacturing-trusted": manufacturing CAs still trusted for callmanager-tls */
-	PTRUST_LINT_CISCO_LOOKALIKE	/* "cisco-lookalike": the subject of a built-in Cisco CA, not Cisco's key */
+	PTRUST_LINT_CISCO_LOOKALIKE,	/* "cisco-lookalike": the subject of a built-in Cisco CA, not Cisco's key */
+	PTRUST_LINT_INVALID_TIME_ENCODING /* "invalid-time-encoding": a validity time OpenSSL refuses (RFC 5280 form only) */
 } ptrust_lint_code;
 
 const char *ptrust_lint_code_name(ptrust_lint_code code);

@@ -624,9 +624,38 @@ fail:
 }
 
 /*
+ * Whether a PEM text holds a private key block ("PRIVATE KEY", "RSA
+ * PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ...).  Any BEGIN line counts,
+ * as PEM readers take a block wherever it stands.
+ */
+static int
+pem_holds_private_key(const unsigned char *data, size_t len)
+{
+	static const char begin[] = "-----BEGIN ", key[] = "PRIVATE KEY";
+	const size_t nb = sizeof(begin) - 1, nk = sizeof(key) - 1;
+	size_t i, j;
+
+	for (i = 0; i + nb <= len; i++) {
+		if (memcmp(data + i, begin, nb) != 0)
+			continue;
+		/* the label: up to the "-----" that ends the line */
+		for (j = i + nb; j < len && data[j] != '-' && data[j] != '\n';
+		    j++)
+			;
+		if (j - (i + nb) >= nk && memcmp(data + j - nk, key, nk) == 0 &&
+		    len - j >= 5 && memcmp(data + j, "-----", 5) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Items for the certificates of one input: alias only for a single one.
  * Text around the blocks decides nothing: a "# role:" line in a file from
- * someone else must not make its CA issue MICs (issue 13).
+ * someone else must not make its CA issue MICs (issue 13).  A private key
+ * beside them is refused, not skipped: whoever can read a trust store
+ * could use it, and a key file given as an anchor is a mistake to point
+ * out (issue 14).
  */
 ptrust_status
 pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
@@ -637,6 +666,14 @@ pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
 	ptrust_status st;
 	int i, n;
 
+	if (pt_is_pem(data, len) && pem_holds_private_key(data, len)) {
+		pt_seterr(err, "%s holds a private key: refused, a private key "
+		    "must never be copied into a trust store (anyone who can "
+		    "read the store could use it); give a file holding only "
+		    "the certificate, e.g. from openssl x509 -in FILE -out "
+		    "cert.pem", what);
+		return PTRUST_ERR_ARG;
+	}
 	if ((st = pt_parse_certs(data, len, what, &sk, err)) != PTRUST_OK)
 		return st;
 	n = sk_X509_num(sk);

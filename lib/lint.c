@@ -3,8 +3,8 @@
  * stores before it bites -- CAPF certificates CUCM 14SU2 refuses, expired
  * and expiring anchors, two anchors with one subject in what one purpose
  * trusts, SHA-1, key sizes CUCM or OpenSSL refuse, certificates that are
- * no CA, manufacturing CAs still trusted once phones have LSCs, and
- * look-alikes of Cisco's CAs.
+ * no CA, manufacturing CAs still trusted once phones have LSCs,
+ * look-alikes of Cisco's CAs, and validity times OpenSSL cannot read.
  *
  * Only the cluster's public API is used: the stores as it lists them, and
  * its snapshots for what each purpose trusts.
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
@@ -70,6 +71,7 @@ ptrust_lint_code_name(ptrust_lint_code code)
 	case PTRUST_LINT_NOT_A_CA:		return "not-a-ca";
 	case PTRUST_LINT_MANUFACTURING_TRUSTED:	return "manufacturing-trusted";
 	case PTRUST_LINT_CISCO_LOOKALIKE:	return "cisco-lookalike";
+	case PTRUST_LINT_INVALID_TIME_ENCODING:	return "invalid-time-encoding";
 	}
 	return NULL;
 }
@@ -363,7 +365,8 @@ check_sha1(ptrust_lint *lint, const char *store, const ptrust_anchor *a)
 	    ptrust_anchor_subject(a), ptrust_anchor_issuer(a),
 	    ptrust_anchor_role(a) == PTRUST_ROLE_MANUFACTURING ?
 	    "give the phones with MICs under it LSCs, or allow SHA-1 for "
-	    "them explicitly (ptrust_options_allow_sha1)" :
+	    "them explicitly where they are validated (--allow-sha1 of "
+	    "phonetrust verify and phonetrust phone)" :
 	    "replace it with a certificate signed with SHA-256");
 }
 
@@ -650,6 +653,91 @@ check_cisco_lookalike(ptrust_lint *lint, const char *store,
 	    "and add Cisco's certificate back", ptrust_anchor_subject(a));
 }
 
+/*
+ * A validity time as OpenSSL's validation wants it (X509_cmp_time):
+ * RFC 5280's UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ,
+ * digits only, a real date.  The same rule, asked without allocating, so
+ * that running out of memory never reads as a finding.
+ */
+static int
+time_encoding_ok(const ASN1_TIME *t)
+{
+	struct tm tm;
+	int i, want;
+
+	if (t == NULL)
+		return 0;
+	switch (ASN1_STRING_type(t)) {
+	case V_ASN1_UTCTIME:
+		want = 13;
+		break;
+	case V_ASN1_GENERALIZEDTIME:
+		want = 15;
+		break;
+	default:
+		return 0;
+	}
+	if (ASN1_STRING_length(t) != want)
+		return 0;
+	for (i = 0; i < want - 1; i++)
+		if (ASN1_STRING_get0_data(t)[i] < '0' ||
+		    ASN1_STRING_get0_data(t)[i] > '9')
+			return 0;
+	if (ASN1_STRING_get0_data(t)[want - 1] != 'Z')
+		return 0;
+	if (!ASN1_TIME_to_tm(t, &tm)) {
+		ERR_clear_error();
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A validity time OpenSSL refuses: every chain through the anchor fails
+ * with invalid-time-encoding, so it trusts nothing.  Cisco's ECC CAs are
+ * published so (notAfter 20530404081544.704Z, fractional seconds), and
+ * are left refused: see ptrust_cluster_lint(3) for why.
+ */
+static int
+check_time_encoding(ptrust_lint *lint, const char *store,
+    const ptrust_anchor *a)
+{
+	X509 *x = ptrust_anchor_get0_x509(a);
+	const ASN1_TIME *t;
+	const unsigned char *d;
+	char shown[48] = "";
+	int bad_nb, fraction, i, n;
+
+	bad_nb = !time_encoding_ok(X509_get0_notBefore(x));
+	if (!bad_nb && time_encoding_ok(X509_get0_notAfter(x)))
+		return 1;
+	t = bad_nb ? X509_get0_notBefore(x) : X509_get0_notAfter(x);
+	d = t != NULL ? ASN1_STRING_get0_data(t) : NULL;
+	n = t != NULL ? ASN1_STRING_length(t) : 0;
+	fraction = n > 0 && ASN1_STRING_type(t) == V_ASN1_GENERALIZEDTIME &&
+	    memchr(d, '.', (size_t)n) != NULL;
+	/* the encoding itself, when it is short printable text */
+	for (i = 0; i < n && n < 32 && d[i] >= 0x20 && d[i] < 0x7f &&
+	    d[i] != '"'; i++)
+		;
+	if (n > 0 && i == n)
+		snprintf(shown, sizeof(shown), " (\"%.*s\")", n,
+		    (const char *)d);
+	return add(lint, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, store, ptrust_anchor_alias(a), "%s "
+	    "encodes its %s in a form RFC 5280 forbids%s%s: OpenSSL refuses "
+	    "every chain that ends at it or passes through it "
+	    "(invalid-time-encoding), so it trusts nothing; %s",
+	    ptrust_anchor_subject(a), bad_nb ? "notBefore" : "notAfter",
+	    fraction ? ", with fractional seconds" : "", shown,
+	    pt_is_cisco_fingerprint(a->sha256) ? "Cisco publishes this CA "
+	    "so; libphonetrust does not work around it, since no server "
+	    "using OpenSSL accepts it either: a phone whose MIC chains to "
+	    "it cannot be validated with that MIC, give it an LSC" :
+	    "ask its issuer for a certificate with a well-formed time, and "
+	    "remove this one");
+}
+
 /* ------------------------------------------------------------ cluster-wide */
 
 static int
@@ -691,8 +779,8 @@ check_manufacturing(ptrust_lint *lint, ptrust_cluster *c)
 	    "registers with its MIC; once every phone has an LSC, Cisco "
 	    "recommends removing them: %s%s%s", why,
 	    via_store ? "turn manufacturing-ca off with "
-	    "ptrust_cluster_set_manufacturing_trusted (capf then stops "
-	    "trusting MICs too)" : "",
+	    "\"manufacturing-trusted = no\" in the cluster's cluster.conf "
+	    "(capf then stops trusting MICs too)" : "",
 	    via_store && n > 0 ? " and " : "",
 	    n > 0 ? "remove the manufacturing CAs from callmanager-trust" : "");
 }
@@ -735,7 +823,8 @@ ptrust_cluster_lint(ptrust_cluster *c, time_t now, int days,
 			    !check_rsa_large(lint, store, a) ||
 			    !check_rsa_small(lint, store, a) ||
 			    !check_ca(lint, store, a) ||
-			    !check_cisco_lookalike(lint, store, a))
+			    !check_cisco_lookalike(lint, store, a) ||
+			    !check_time_encoding(lint, store, a))
 				goto err;
 		}
 	}

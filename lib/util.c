@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
@@ -403,9 +404,59 @@ der_name(const char *what, int index, char buf[64])
 }
 
 /*
+ * A PKCS#12 file (.p12, .pfx: certificates, and usually the private key,
+ * in one password-protected bundle) where a certificate was expected.
+ * RFC 7292 PFX: a SEQUENCE holding INTEGER 3 then a ContentInfo, and
+ * OpenSSL must decode the whole input as one.  Asked only once the input
+ * failed as a certificate, so it costs nothing on success; OpenSSL's
+ * error queue is left as the certificate decoding left it.
+ */
+static int
+is_pkcs12(const unsigned char *data, size_t len)
+{
+	static const unsigned char version3[] = { V_ASN1_INTEGER, 1, 3 };
+	const unsigned char *p = data;
+	long hlen;
+	int tag, xclass, r;
+	PKCS12 *p12;
+
+	if (len > LONG_MAX)
+		return 0;
+	r = ASN1_get_object(&p, &hlen, &tag, &xclass, (long)len);
+	if ((r & 0x80) || !(r & V_ASN1_CONSTRUCTED) ||
+	    tag != V_ASN1_SEQUENCE || xclass != V_ASN1_UNIVERSAL ||
+	    (size_t)(p - data) + sizeof(version3) > len ||
+	    memcmp(p, version3, sizeof(version3)) != 0)
+		return 0;
+	ERR_set_mark();
+	p = data;
+	p12 = d2i_PKCS12(NULL, &p, (long)len);
+	r = p12 != NULL && p == data + len;
+	PKCS12_free(p12);
+	ERR_pop_to_mark();
+	return r;
+}
+
+/* The DER input failed as a certificate: say why, in err. */
+static void
+not_a_certificate(const unsigned char *data, size_t len, char *err,
+    const char *name)
+{
+	if (is_pkcs12(data, len)) {
+		pt_seterr(err, "%s: a PKCS#12 file (.p12/.pfx: certificates, "
+		    "usually with a private key, in one bundle), not a "
+		    "certificate; take the certificates out with: openssl "
+		    "pkcs12 -in FILE -nokeys -out cert.pem", name);
+		ERR_clear_error();
+	} else
+		pt_seterr_ssl(err, "%s: not a DER certificate", name);
+}
+
+/*
  * One DER certificate, nothing after it, decoded in libctx (NULL: the
  * default context).  what (or, when NULL, "certificate <index> (DER)")
- * names it in the error.
+ * names it in the error; a PKCS#12 file is told as such, with the command
+ * that takes its certificates out.
  */
 X509 *
 pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
@@ -437,13 +488,12 @@ pt_parse_der_cert_ex(const unsigned char *data, size_t len, char *err,
 		 * validation reports it), so it is none here either.
 		 */
 		if (d2i_X509(&x, &p, (long)len) == NULL && x == NULL) {
-			pt_seterr_ssl(err, "%s: not a DER certificate",
+			not_a_certificate(data, len, err,
 			    der_name(what, index, buf));
 			return NULL;
 		}
 	} else if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
-		pt_seterr_ssl(err, "%s: not a DER certificate",
-		    der_name(what, index, buf));
+		not_a_certificate(data, len, err, der_name(what, index, buf));
 		return NULL;
 	}
 	if (p != data + len) {

@@ -1,6 +1,6 @@
 /*
  * phonetrust capf: what CAPF decides when a phone asks for a certificate
- * operation (install/upgrade, delete, troubleshoot) under an
+ * operation (install or upgrade, delete, troubleshoot) under an
  * authentication mode, in CUCM's words ("Upgrade Failed: Invalid LSC").
  * Exit 0 when CAPF would succeed, 1 when it fails the operation, 2 the
  * input or command line is unusable.
@@ -50,7 +50,9 @@ static const struct {
 	const char		*name;
 	ptrust_capf_operation	 op;
 } operations[] = {
+	/* CUCM's page says "Install/Upgrade", its status "Upgrade ..." */
 	{ "install",	  PTRUST_CAPF_INSTALL },
+	{ "upgrade",	  PTRUST_CAPF_INSTALL },
 	{ "delete",	  PTRUST_CAPF_DELETE },
 	{ "troubleshoot", PTRUST_CAPF_TROUBLESHOOT }
 };
@@ -60,7 +62,7 @@ struct capf_args {
 	const char		*device;
 	const char		*lsc;
 	const char		*mic;
-	const char		*operation;	/* the name given */
+	const char		*operation;	/* its name, "install" for upgrade */
 	ptrust_capf_operation	 op;
 	const char		*mode_name;
 	ptrust_auth_mode	 mode;
@@ -80,7 +82,8 @@ capf_usage(FILE *f)
 	    "    --auth-mode MODE [--lsc FILE] [--mic FILE]\n"
 	    "    [--auth-string S --expected-auth-string S] [--at TIME] "
 	    "[--json] [--quiet]\n"
-	    "  OPERATION: install, delete or troubleshoot\n"
+	    "  OPERATION: install (or upgrade, the same), delete or "
+	    "troubleshoot\n"
 	    "  MODE: lsc-first, mic-first, auth-string or null-string\n"
 	    "  what CAPF decides for the phone's certificate operation, in "
 	    "CUCM's words\n");
@@ -120,10 +123,14 @@ parse_args(int argc, char **argv, struct capf_args *a)
 				if (strcmp(optarg, operations[i].name) == 0)
 					break;
 			if (i == NOPERATIONS)
-				return fail("--operation", "must be install, "
-				    "delete or troubleshoot");
-			a->operation = operations[i].name;
+				return fail("--operation", "must be install "
+				    "(or upgrade, the same), delete or "
+				    "troubleshoot");
 			a->op = operations[i].op;
+			/* one name per operation for scripts: the first */
+			for (i = 0; operations[i].op != a->op; i++)
+				;
+			a->operation = operations[i].name;
 			break;
 		case OPT_AUTH_MODE:
 			if (ptrust_auth_mode_from_name(optarg, &a->mode) == -1)
@@ -178,8 +185,8 @@ parse_args(int argc, char **argv, struct capf_args *a)
 	if (a->device == NULL)
 		return fail(NULL, "no --device NAME given (try --help)");
 	if (a->operation == NULL)
-		return fail(NULL, "no --operation given (install, delete or "
-		    "troubleshoot)");
+		return fail(NULL, "no --operation given (install or upgrade, "
+		    "delete or troubleshoot)");
 	if (a->mode_name == NULL)
 		return fail(NULL, "no --auth-mode given (lsc-first, "
 		    "mic-first, auth-string or null-string)");

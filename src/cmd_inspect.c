@@ -58,6 +58,8 @@ struct cert {
 	char		 not_after[32];
 	int		 expired;
 	int		 not_yet_valid;
+	const char	*bad_time;	/* "notBefore", "notAfter" or NULL */
+	int		 bad_time_fraction;
 	char		 key_type[16];
 	int		 key_bits;
 	char		 curve[64];	/* "" unless EC */
@@ -178,12 +180,12 @@ rfc3339(const ASN1_TIME *t, char *buf, size_t len, time_t *out, int *ok)
 	struct tm tm;
 
 	*ok = 0;
-	if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) {
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm) ||
+	    cli_time_from_tm(&tm, out) == -1) {
 		ERR_clear_error();
 		snprintf(buf, len, "unreadable");
 		return;
 	}
-	*out = timegm(&tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	*ok = 1;
 }
@@ -222,6 +224,31 @@ key_info(struct cert *c)
 		    nist != NULL ? nist : group);
 	}
 	ERR_clear_error();
+}
+
+/*
+ * A validity time OpenSSL's validation refuses to read (X509_cmp_time:
+ * only RFC 5280's YYMMDDHHMMSSZ and YYYYMMDDHHMMSSZ), as in Cisco's ECC
+ * CAs (20530404081544.704Z): no chain through the certificate validates.
+ */
+static void
+bad_time(struct cert *c, time_t now)
+{
+	const ASN1_TIME *t;
+
+	if (X509_cmp_time(X509_get0_notBefore(c->x), &now) == 0)
+		c->bad_time = "notBefore";
+	else if (X509_cmp_time(X509_get0_notAfter(c->x), &now) == 0)
+		c->bad_time = "notAfter";
+	ERR_clear_error();
+	if (c->bad_time == NULL)
+		return;
+	t = c->bad_time[3] == 'B' ? X509_get0_notBefore(c->x) :
+	    X509_get0_notAfter(c->x);
+	c->bad_time_fraction = t != NULL && ASN1_STRING_length(t) > 0 &&
+	    ASN1_STRING_type(t) == V_ASN1_GENERALIZEDTIME &&
+	    memchr(ASN1_STRING_get0_data(t), '.',
+	    (size_t)ASN1_STRING_length(t)) != NULL;
 }
 
 /* Everything printed that does not need the cluster; -1 out of memory. */
@@ -264,6 +291,7 @@ describe(struct cert *c, time_t now)
 	    sizeof(c->not_after), &na, &ok_na);
 	c->expired = ok_na && na < now;
 	c->not_yet_valid = ok_nb && nb > now;
+	bad_time(c, now);
 	key_info(c);
 	X509_get0_signature(NULL, &alg, c->x);
 	X509_ALGOR_get0(&oid, NULL, NULL, alg);
@@ -893,6 +921,12 @@ print_human(const struct cert *certs, size_t n)
 		    c->not_yet_valid ? " (not yet valid)" : "");
 		printf("  not after:   %s%s\n", c->not_after,
 		    c->expired ? " (EXPIRED)" : "");
+		if (c->bad_time != NULL)
+			printf("  warning:     %s encoded in a form RFC 5280 "
+			    "forbids%s: OpenSSL refuses every chain through "
+			    "this certificate (invalid-time-encoding)\n",
+			    c->bad_time, c->bad_time_fraction ? " (fractional "
+			    "seconds)" : "");
 		if (c->curve[0] != '\0')
 			printf("  key:         %s %d (%s)\n", c->key_type,
 			    c->key_bits, c->curve);
@@ -938,6 +972,8 @@ print_json(const struct cert *certs, size_t n, const char *dir)
 		json_string(&j, c->not_after);
 		json_key(&j, "expired");
 		json_bool(&j, c->expired);
+		json_key(&j, "invalid_time_encoding");
+		json_string(&j, c->bad_time);
 		json_key(&j, "key_type");
 		json_string(&j, c->key_type);
 		json_key(&j, "key_bits");

@@ -2,7 +2,8 @@
  * phonetrust lint: store hygiene of a cluster, as ptrust_cluster_lint
  * finds it -- CAPF certificates CUCM 14SU2 refuses, expired and expiring
  * anchors, duplicate subjects, SHA-1, key sizes, non-CAs, manufacturing
- * CAs still trusted.  Exit 1 when any finding is an error, 0 otherwise,
+ * CAs still trusted, Cisco look-alikes, validity times OpenSSL refuses
+ * (Cisco's ECC CAs).  Exit 1 when any finding is an error, 0 otherwise,
  * 2 the command line or the cluster is unusable.
  */
 #include "config.h"

@@ -3,7 +3,10 @@
  * manage the anchors of its stores.  Every change is made on the loaded
  * cluster and saved only when it all worked, so a refused command writes
  * nothing.  add and remove hold the cluster's writer lock from the load
- * to the save, so concurrent writers lose nothing.
+ * to the save, so concurrent writers lose nothing.  add refuses what does
+ * not belong in a trust store: a private key and a PKCS#12 file (the
+ * library's rules), and a certificate that is no CA unless
+ * --allow-end-entity.
  */
 #include "config.h"
 
@@ -14,8 +17,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
 #include <phonetrust.h>
 #include <phonetrust-cluster.h>
+#include <phonetrust-openssl.h>
 
 #include "cli.h"
 #include "input.h"
@@ -99,6 +106,7 @@ store_usage(FILE *f)
 	    "[--alias NAME]\n"
 	    "              [--role capf|manufacturing|external-ca|other] "
 	    "[--replace-cisco-ca]\n"
+	    "              [--allow-end-entity]\n"
 	    "       phonetrust [--cluster DIR] store remove STORE "
 	    "ALIAS|SHA256\n");
 	return CLI_OK;
@@ -120,6 +128,81 @@ lock_and_reload(ptrust_cluster *c, const char *dir)
 	return CLI_OK;
 }
 
+/*
+ * A certificate that is no CA trusts only itself as an anchor, never a
+ * phone certificate issued under it: usually a phone's LSC or MIC given
+ * instead of its issuer.  Refused unless --allow-end-entity (issue 14).
+ */
+static int
+refuse_end_entity(const char *file, const ptrust_anchor *a)
+{
+	X509 *x = ptrust_anchor_get0_x509(a);
+
+	if (x == NULL || X509_check_ca(x) != 0)
+		return 0;
+	ERR_clear_error();
+	fprintf(stderr, "phonetrust store add: %s: %s is not a CA certificate "
+	    "(a phone's own LSC or MIC?): as an anchor it would trust only "
+	    "itself, never a certificate issued under it; add its issuer "
+	    "(%s) instead, or give --allow-end-entity to pin exactly this "
+	    "certificate\n", file, ptrust_anchor_subject(a),
+	    ptrust_anchor_issuer(a));
+	return 1;
+}
+
+/*
+ * What one file did to the store, a line per certificate, into report;
+ * with role given, an anchor already there takes it (the library's add
+ * leaves it, ptrust_builder_add_file(3)).
+ */
+static int
+report_changes(ptrust_builder *b, const char *file, ptrust_role role,
+    int allow_end_entity, FILE *report)
+{
+	const char *alias, *other, *suffix;
+	const ptrust_anchor *now;
+	ptrust_change_kind kind;
+	ptrust_role was;
+	size_t k;
+
+	for (k = 0; k < ptrust_builder_change_count(b); k++) {
+		kind = ptrust_builder_change(b, k, &alias, &other);
+		/* the anchor the store holds for it, kept or given */
+		now = ptrust_builder_find(b,
+		    kind == PTRUST_CHANGE_KEPT_EXISTING ? other : alias);
+		if (now == NULL)
+			return cli_fail("store add", file, "an anchor "
+			    "vanished");
+		if ((kind == PTRUST_CHANGE_ADDED ||
+		    kind == PTRUST_CHANGE_REPLACED) && !allow_end_entity &&
+		    refuse_end_entity(file, now))
+			return CLI_USAGE;
+		was = ptrust_anchor_role(now);
+		if (kind == PTRUST_CHANGE_UNCHANGED &&
+		    role != PTRUST_ROLE_AUTO && role != was) {
+			if (ptrust_builder_set_role(b, alias, role) !=
+			    PTRUST_OK)
+				return cli_fail("store add", file,
+				    ptrust_builder_error(b));
+			fprintf(report, "%s %s role changed: %s -> %s\n",
+			    ptrust_change_kind_name(kind), alias,
+			    ptrust_role_name(was), ptrust_role_name(role));
+			continue;
+		}
+		suffix = "";
+		if (role == PTRUST_ROLE_AUTO && kind == PTRUST_CHANGE_ADDED)
+			suffix = " (inferred)";
+		else if (role == PTRUST_ROLE_AUTO &&
+		    kind == PTRUST_CHANGE_REPLACED)
+			suffix = " (the replaced anchor's)";
+		fprintf(report, "%s %s%s%s role %s%s\n",
+		    ptrust_change_kind_name(kind), alias,
+		    other != NULL ? " " : "", other != NULL ? other : "",
+		    ptrust_role_name(was), suffix);
+	}
+	return CLI_OK;
+}
+
 /* What changed is written to report, shown once the cluster is saved. */
 static int
 store_add(ptrust_cluster *c, const char *dir, int argc, char **argv,
@@ -129,13 +212,13 @@ store_add(ptrust_cluster *c, const char *dir, int argc, char **argv,
 		{ "alias", required_argument, NULL, 'a' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "replace-cisco-ca", no_argument, NULL, 'C' },
+		{ "allow-end-entity", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *alias = NULL;
 	ptrust_role role = PTRUST_ROLE_AUTO;
 	ptrust_builder *b;
-	int ch, i, replace_cisco = 0;
-	size_t k;
+	int ch, i, replace_cisco = 0, allow_end_entity = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -144,6 +227,8 @@ store_add(ptrust_cluster *c, const char *dir, int argc, char **argv,
 			alias = optarg;
 		else if (ch == 'C')
 			replace_cisco = 1;
+		else if (ch == 'E')
+			allow_end_entity = 1;
 		else if (ch == 'r' && ptrust_role_from_name(optarg, &role) == 0)
 			continue;
 		else if (ch == 'r')
@@ -183,22 +268,9 @@ store_add(ptrust_cluster *c, const char *dir, int argc, char **argv,
 			    " (--replace-cisco-ca)" : "");
 			return CLI_USAGE;
 		}
-		for (k = 0; k < ptrust_builder_change_count(b); k++) {
-			const char *a, *other;
-			const ptrust_anchor *now;
-			ptrust_change_kind kind = ptrust_builder_change(b, k,
-			    &a, &other);
-
-			/* the role the store holds it with, kept or given */
-			now = ptrust_builder_find(b,
-			    kind == PTRUST_CHANGE_KEPT_EXISTING ? other : a);
-			fprintf(report, "%s %s%s%s role %s\n",
-			    ptrust_change_kind_name(kind), a,
-			    other != NULL ? " " : "",
-			    other != NULL ? other : "",
-			    now != NULL ? ptrust_role_name(
-			    ptrust_anchor_role(now)) : "?");
-		}
+		if (report_changes(b, argv[i], role, allow_end_entity,
+		    report) != CLI_OK)
+			return CLI_USAGE;
 	}
 	*changed = 1;
 	return CLI_OK;

@@ -65,14 +65,47 @@ digits(const char *s, int n, int *out)
 	return 0;
 }
 
-/* RFC 3339 (2026-01-31T00:00:00Z; fraction, offset allowed) or Unix seconds. */
+/*
+ * Calendar time in UTC to seconds: the one conversion of src/ (inspect's
+ * certificate times too).  -1 when the fields make no date or the time
+ * does not fit in time_t.
+ */
 int
-cli_parse_time(const char *s, time_t *out)
+cli_time_from_tm(const struct tm *in, time_t *out)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
+	struct tm tm = *in;
+	long long y = (long long)in->tm_year + 1900;
+	time_t t;
+
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > mdays[tm.tm_mon] || tm.tm_hour < 0 ||
+	    tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
+		return -1;
+	if (tm.tm_mon == 1 && tm.tm_mday == 29 && !(y % 4 == 0 &&
+	    (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	if (tm.tm_sec == 60)
+		tm.tm_sec = 59;		/* a leap second: time_t has none */
+	tm.tm_isdst = 0;
+	/* -1 is also 1969-12-31T23:59:59Z */
+	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/*
+ * A date, YYYY-MM-DD, meaning its first second (00:00:00Z); RFC 3339
+ * (2026-01-31T00:00:00Z, fraction and offset allowed); or Unix seconds.
+ */
+int
+cli_parse_time(const char *s, time_t *out)
+{
 	struct tm tm;
-	int y, mo, d, h, mi, sec, oh, om, off = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om, off = 0;
 	const char *p;
 	char *end;
 	long long v;
@@ -86,41 +119,40 @@ cli_parse_time(const char *s, time_t *out)
 		*out = (time_t)v;
 		return 0;
 	}
-	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
-	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    digits(s + 17, 2, &sec))
+	if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || sec > 60)
-		return -1;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)p[1]))
+	p = s + 10;
+	if (*p != '\0') {
+		if (strlen(s) < 20 || (s[10] != 'T' && s[10] != 't') ||
+		    digits(s + 11, 2, &h) || s[13] != ':' ||
+		    digits(s + 14, 2, &mi) || s[16] != ':' ||
+		    digits(s + 17, 2, &sec))
 			return -1;
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
+		p = s + 19;
+		if (*p == '.') {
+			if (!isdigit((unsigned char)p[1]))
+				return -1;
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+		}
+		if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+			off = 0;
+		else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
+		    !digits(p + 1, 2, &oh) && p[3] == ':' &&
+		    !digits(p + 4, 2, &om) && oh <= 23 && om <= 59)
+			off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+		else
+			return -1;
 	}
-	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-		off = 0;
-	else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
-	    !digits(p + 1, 2, &oh) && p[3] == ':' && !digits(p + 4, 2, &om) &&
-	    oh <= 23 && om <= 59)
-		off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-	else
-		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
-	tm.tm_sec = sec == 60 ? 59 : sec;
-	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
+	tm.tm_sec = sec;
+	if (cli_time_from_tm(&tm, &t) == -1)
 		return -1;
 	*out = t - off;
 	return 0;
@@ -341,8 +373,17 @@ cli_opt_once(const char *cmd, const char *opt, int file, const char **slot)
 int
 cli_opt_time(const char *cmd, const char *opt, time_t *at)
 {
-	if (cli_parse_time(optarg, at) == -1)
-		return cli_fail(cmd, opt, "expected RFC 3339 time "
-		    "(2026-01-31T00:00:00Z) or Unix seconds");
+	const char *p;
+
+	if (cli_parse_time(optarg, at) == -1) {
+		/* the value is shown unless it would act on the terminal */
+		for (p = optarg; *p != '\0' && !iscntrl((unsigned char)*p); p++)
+			;
+		fprintf(stderr, "phonetrust %s: %s: \"%s\" is no date or time "
+		    "(a real day, as 2026-01-31 for 00:00:00 UTC that day, an "
+		    "RFC 3339 time as 2026-01-31T12:00:00Z, or Unix seconds)\n",
+		    cmd, opt, *p == '\0' ? optarg : "?");
+		return CLI_USAGE;
+	}
 	return CLI_OK;
 }

@@ -52,7 +52,7 @@ int	cli_bad_option(const char *cmd, int c, char **argv);
 /*
  * Option values every command reads alike: *slot = optarg, refused when
  * the option was given before (or, with file, names no file); and --at,
- * RFC 3339 or Unix seconds.  CLI_OK, or CLI_USAGE after one line.
+ * as cli_parse_time reads it.  CLI_OK, or CLI_USAGE after one line.
  */
 int	cli_opt_once(const char *cmd, const char *opt, int file,
 	    const char **slot);
@@ -60,9 +60,19 @@ int	cli_opt_time(const char *cmd, const char *opt, time_t *at);
 
 /* A decimal integer in [lo, hi], the whole string; -1 otherwise. */
 int	cli_parse_int(const char *s, int lo, int hi, int *out);
-/* RFC 3339 (2026-01-31T00:00:00Z, fraction and offset allowed) or Unix
- * seconds; -1 when it is neither. */
+/*
+ * The one time parser of the command line: a date (2026-01-31, meaning
+ * 00:00:00 UTC that day), RFC 3339 (2026-01-31T00:00:00Z, fraction and
+ * offset allowed) or Unix seconds; -1 when it is none of them, or no
+ * real day.
+ */
 int	cli_parse_time(const char *s, time_t *out);
+/*
+ * Calendar time in UTC (tm_year, tm_mon, tm_mday, tm_hour, tm_min,
+ * tm_sec; second 60 counts as 59) to seconds; -1 when it is no real time
+ * or does not fit.  What inspect uses for certificate times as well.
+ */
+int	cli_time_from_tm(const struct tm *tm, time_t *out);
 
 /*
  * The cluster directory: --cluster, else $PHONETRUST_CLUSTER, else the

@@ -62,7 +62,48 @@ usage(FILE *f)
 	    "$PHONETRUST_CLUSTER,\n                 then "
 	    PHONETRUST_SYSTEM_CLUSTER ")\n"
 	    "  --version      print the version\n"
-	    "  --help         this text; COMMAND --help for a command's\n");
+	    "  --help         this text; COMMAND --help for a command's\n"
+	    "  global options may also follow COMMAND, up to a \"--\"\n");
+}
+
+/*
+ * A global option at argv[*i]: --cluster DIR (or --cluster=DIR) sets
+ * *cluster_dir, --version sets *version.  1 when it was one (*i then
+ * moved past its value), 0 when not, -1 after an error was told.
+ */
+static int
+global_option(int argc, char **argv, int *i, const char **cluster_dir,
+    int *version)
+{
+	const char *arg = argv[*i], *dir;
+
+	if (strcmp(arg, "--version") == 0) {
+		*version = 1;
+		return 1;
+	}
+	if (strncmp(arg, "--cluster", 9) != 0 ||
+	    (arg[9] != '\0' && arg[9] != '='))
+		return 0;
+	if (arg[9] == '=')
+		dir = arg + 10;
+	else if (*i + 1 < argc)
+		dir = argv[++*i];
+	else {
+		fprintf(stderr, "phonetrust: --cluster needs a directory\n");
+		return -1;
+	}
+	if (*dir == '\0') {
+		fprintf(stderr, "phonetrust: --cluster: empty directory "
+		    "name\n");
+		return -1;
+	}
+	if (*cluster_dir != NULL && strcmp(*cluster_dir, dir) != 0) {
+		fprintf(stderr, "phonetrust: --cluster given twice (%s and "
+		    "%s)\n", *cluster_dir, dir);
+		return -1;
+	}
+	*cluster_dir = dir;
+	return 1;
 }
 
 /*
@@ -84,30 +125,41 @@ main(int argc, char **argv)
 {
 	const char *cluster_dir = NULL;
 	size_t i;
+	int a, kept, r = 0, version = 0;
 
 	if (atexit(check_stdout) != 0)
 		return CLI_USAGE;
 	/* global options, before the command */
-	while (argc >= 2 && strncmp(argv[1], "--cluster", 9) == 0 &&
-	    (argv[1][9] == '\0' || argv[1][9] == '=')) {
-		if (argv[1][9] == '=')
-			cluster_dir = argv[1] + 10;
-		else if (argc >= 3) {
-			cluster_dir = argv[2];
-			argc--;
-			argv++;
-		} else {
-			fprintf(stderr, "phonetrust: --cluster needs a "
-			    "directory\n");
+	for (a = 1; a < argc; a++)
+		if ((r = global_option(argc, argv, &a, &cluster_dir,
+		    &version)) <= 0)
+			break;
+	if (r < 0)
+		return CLI_USAGE;
+	argc -= a - 1;
+	argv += a - 1;
+	/*
+	 * ... and after it (issue 14: "verify --cluster DIR chain.pem"),
+	 * taken out before the command reads its own options; a "--" ends
+	 * them, so a file may still be called --cluster.
+	 */
+	for (a = kept = 2; a < argc && strcmp(argv[a], "--") != 0; a++) {
+		if ((r = global_option(argc, argv, &a, &cluster_dir,
+		    &version)) < 0)
 			return CLI_USAGE;
-		}
-		if (*cluster_dir == '\0') {
-			fprintf(stderr, "phonetrust: --cluster: empty "
-			    "directory name\n");
-			return CLI_USAGE;
-		}
-		argc--;
-		argv++;
+		if (r == 0)
+			argv[kept++] = argv[a];
+	}
+	while (a < argc)
+		argv[kept++] = argv[a++];
+	if (argc >= 2) {
+		argv[kept] = NULL;
+		argc = kept;
+	}
+	if (version) {
+		printf("phonetrust %s (libphonetrust %s)\n", PACKAGE_VERSION,
+		    ptrust_version());
+		return CLI_OK;
 	}
 	if (argc < 2) {
 		fprintf(stderr, "phonetrust: no command (try --help)\n");
@@ -115,11 +167,6 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("phonetrust %s (libphonetrust %s)\n", PACKAGE_VERSION,
-		    ptrust_version());
 		return CLI_OK;
 	}
 	for (i = 0; i < NCOMMANDS; i++)

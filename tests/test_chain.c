@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 
 #include "testutil.h"
 
@@ -198,6 +200,52 @@ file_input(void **state)
 	free(der_path);
 	free(empty_path);
 	free(junk_path);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Issue 14: a PKCS#12 file given as a chain said "not a DER certificate
+ * (nested asn1 error)".  Every door of the library now names it and the
+ * command that takes its certificates out.
+ */
+static void
+pkcs12_input(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_chain *c = ptrust_chain_new();
+	char *dir = test_tmpdir(), *path;
+	unsigned char *der = NULL;
+	PKCS12 *p12;
+	int n;
+
+	(void)state;
+	p12 = PKCS12_create("secret", "phone", l->lsc_a_key, l->lsc_a, NULL,
+	    0, 0, 1, 1, 0);
+	assert_non_null(p12);
+	assert_true((n = i2d_PKCS12(p12, &der)) > 0);
+	assert_int_equal(ptrust_chain_add_der(c, der, (size_t)n),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "certificate 1 (DER): "
+	    "a PKCS#12 file"));
+	assert_non_null(strstr(ptrust_chain_error(c), "openssl pkcs12 -in "
+	    "FILE -nokeys -out cert.pem"));
+	assert_null(strstr(ptrust_chain_error(c), "asn1"));
+	assert_int_equal(ERR_peek_error(), 0);
+	path = write_file(dir, "phone.p12", der, (size_t)n);
+	assert_int_equal(ptrust_chain_add_file(c, path), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "phone.p12: a PKCS#12 "
+	    "file"));
+	assert_int_equal(ptrust_chain_count(c), 0);
+	/* cut short, it is no PKCS#12 any more: the plain message */
+	assert_int_equal(ptrust_chain_add_der(c, der, (size_t)n - 1),
+	    PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_chain_error(c), "not a DER "
+	    "certificate"));
+	ptrust_chain_free(c);
+	PKCS12_free(p12);
+	OPENSSL_free(der);
+	free(path);
 	test_rmtree(dir);
 	free(dir);
 }
@@ -435,6 +483,7 @@ main(void)
 		cmocka_unit_test(pem_errors),
 		cmocka_unit_test(der_input),
 		cmocka_unit_test(file_input),
+		cmocka_unit_test(pkcs12_input),
 		cmocka_unit_test(x509_input),
 		cmocka_unit_test(options_setters),
 		cmocka_unit_test(options_crl_inputs),

@@ -250,16 +250,17 @@ names(void **state)
 	static const char *const want[] = { NULL, "capf-profile", "expired",
 	    "expiring", "duplicate-subject", "sha1-signed", "rsa-too-large",
 	    "rsa-too-small", "not-a-ca", "manufacturing-trusted",
-	    "cisco-lookalike" };
+	    "cisco-lookalike", "invalid-time-encoding" };
 	int i;
 
 	(void)state;
-	for (i = 1; i <= PTRUST_LINT_CISCO_LOOKALIKE; i++)
+	for (i = 1; i <= PTRUST_LINT_INVALID_TIME_ENCODING; i++)
 		assert_string_equal(ptrust_lint_code_name(i), want[i]);
 	assert_int_equal(PTRUST_LINT_MANUFACTURING_TRUSTED, 9);
 	assert_int_equal(PTRUST_LINT_CISCO_LOOKALIKE, 10);
+	assert_int_equal(PTRUST_LINT_INVALID_TIME_ENCODING, 11);
 	assert_null(ptrust_lint_code_name(0));
-	assert_null(ptrust_lint_code_name(11));
+	assert_null(ptrust_lint_code_name(12));
 	assert_null(ptrust_lint_code_name((ptrust_lint_code)-1));
 	assert_string_equal(ptrust_severity_name(PTRUST_SEVERITY_INFO), "info");
 	assert_string_equal(ptrust_severity_name(PTRUST_SEVERITY_WARNING),
@@ -353,7 +354,8 @@ empty_cluster_is_clean(void **state)
 
 /*
  * A new cluster holds nothing but Cisco's public CAs in manufacturing-ca,
- * and they are not clean: three are SHA-1 and die on 2029-05-14.
+ * and they are not clean: three are SHA-1 and die on 2029-05-14, and the
+ * two ECC ones carry a notAfter OpenSSL refuses.
  */
 static void
 builtin_cisco_cas(void **state)
@@ -366,45 +368,61 @@ builtin_cisco_cas(void **state)
 
 	/* 2026-01-01, looking 30 days ahead */
 	l = lint(c, LAB_T0, 30);
-	expect_count(l, 5);
-	expect(l, 0, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
-	    "ACT2_SUDI_CA", W("SHA-1", "CN=Cisco Root CA 2048",
-	    "error 68", "LSC", "ptrust_options_allow_sha1"));
+	expect_count(l, 7);
+	/* issue 14: the ECC CAs' notAfter has fractional seconds */
+	expect(l, 0, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "ACT2_ECC_SUDI_CA",
+	    W("CN=ACT2 ECC SUDI CA", "notAfter", "fractional seconds",
+	    "\"20530404081543.704Z\"", "invalid-time-encoding",
+	    "trusts nothing", "Cisco publishes", "LSC"));
+	/* issue 14: the option a command-line user has, not a function */
 	expect(l, 1, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	    "ACT2_SUDI_CA", W("SHA-1", "CN=Cisco Root CA 2048",
+	    "error 68", "LSC", "--allow-sha1"));
+	assert_null(strstr(ptrust_lint_finding_message(l, 1), "ptrust_"));
+	expect(l, 2, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "Cisco_ECC_Root_CA",
+	    W("notAfter", "\"20530404081544.704Z\""));
+	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Manufacturing_CA", W("CN=Cisco Manufacturing CA",
 	    "SHA-1", "error 68"));
 	/* self-signed: OpenSSL never checks that signature */
-	expect(l, 2, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 4, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_2048", W("SHA-1", "self-signature"));
-	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_M1", W("SHA-1", "self-signature"));
-	/* cluster-wide, last */
-	expect(l, 4, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
+	/* cluster-wide, last; the cluster.conf key, not a function */
+	expect(l, 6, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
 	    CM, NULL, W("callmanager-tls", "LSC", "MIC",
-	    "ptrust_cluster_set_manufacturing_trusted",
+	    "\"manufacturing-trusted = no\" in the cluster's cluster.conf",
 	    "manufacturing-ca, with 8 certificates"));
+	assert_null(strstr(ptrust_lint_finding_message(l, 6), "ptrust_"));
 	ptrust_lint_free(l);
 
 	/* 1300 days ahead reaches 2029-05-14: three warnings more */
 	l = lint(c, LAB_T0, 1300);
-	expect_count(l, 8);
-	expect(l, 0, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
+	expect_count(l, 10);
+	expect(l, 0, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "ACT2_ECC_SUDI_CA", NULL);
+	expect(l, 1, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
 	    "ACT2_SUDI_CA", W("2029-05-14T20:25:42Z", "in 1229 days",
 	    "MIC", "LSC"));
-	expect(l, 1, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 2, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "ACT2_SUDI_CA", NULL);
-	expect(l, 2, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 3, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "Cisco_ECC_Root_CA", NULL);
+	expect(l, 4, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Manufacturing_CA", W("2029-05-14T20:25:42Z",
 	    "can never be renewed"));
-	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Manufacturing_CA", NULL);
-	expect(l, 4, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 6, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Root_CA_2048", W("2029-05-14T20:25:42Z"));
-	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 7, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_2048", NULL);
-	expect(l, 6, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 8, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_M1", NULL);
-	expect(l, 7, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
+	expect(l, 9, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
 	    CM, NULL, NULL);
 	ptrust_lint_free(l);
 
@@ -415,19 +433,19 @@ builtin_cisco_cas(void **state)
 	ptrust_lint_free(l);
 	l = lint(c, CISCO_2029, 1);
 	assert_int_equal(count_code(l, PTRUST_LINT_EXPIRING), 3);
-	expect(l, 0, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 1, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING, MFG,
 	    "ACT2_SUDI_CA", W("within a day"));
 	ptrust_lint_free(l);
 
 	/* one second later, errors; the SHA-1 findings stay */
 	l = lint(c, CISCO_2029 + 1, 30);
-	expect_count(l, 8);
-	expect(l, 0, PTRUST_LINT_EXPIRED, PTRUST_SEVERITY_ERROR, MFG,
+	expect_count(l, 10);
+	expect(l, 1, PTRUST_LINT_EXPIRED, PTRUST_SEVERITY_ERROR, MFG,
 	    "ACT2_SUDI_CA", W("expired on 2029-05-14T20:25:42Z",
 	    "remove it from manufacturing-ca"));
-	expect(l, 2, PTRUST_LINT_EXPIRED, PTRUST_SEVERITY_ERROR, MFG,
-	    "Cisco_Manufacturing_CA", W("can never be renewed", "LSC"));
 	expect(l, 4, PTRUST_LINT_EXPIRED, PTRUST_SEVERITY_ERROR, MFG,
+	    "Cisco_Manufacturing_CA", W("can never be renewed", "LSC"));
+	expect(l, 6, PTRUST_LINT_EXPIRED, PTRUST_SEVERITY_ERROR, MFG,
 	    "Cisco_Root_CA_2048", NULL);
 	assert_int_equal(count_code(l, PTRUST_LINT_SHA1_SIGNED), 4);
 	ptrust_lint_free(l);
@@ -441,7 +459,7 @@ builtin_cisco_cas(void **state)
 	assert_int_equal(ptrust_cluster_set_manufacturing_trusted(c, 0),
 	    PTRUST_OK);
 	l = lint(c, LAB_T0, 30);
-	expect_count(l, 4);
+	expect_count(l, 6);
 	assert_int_equal(count_code(l, PTRUST_LINT_MANUFACTURING_TRUSTED), 0);
 	ptrust_lint_free(l);
 	ptrust_cluster_free(c);
@@ -811,7 +829,7 @@ sha1_signed(void **state)
 	    "Old_Issuing_CA", W("CN=Old Issuing CA", "SHA-1",
 	    "CN=Lab Root CA M2", "error 68", "SHA-256"));
 	expect(l, 2, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, CAPF,
-	    "Old_Manufacturing_CA", W("LSCs", "ptrust_options_allow_sha1"));
+	    "Old_Manufacturing_CA", W("LSCs", "--allow-sha1"));
 	ptrust_lint_free(l);
 	ptrust_cluster_free(c);
 }
@@ -944,7 +962,7 @@ manufacturing_trusted(void **state)
 	expect(l, n - 1, PTRUST_LINT_MANUFACTURING_TRUSTED,
 	    PTRUST_SEVERITY_INFO, CM, NULL, W("Cisco recommends removing",
 	    "once every phone has an LSC",
-	    "ptrust_cluster_set_manufacturing_trusted"));
+	    "\"manufacturing-trusted = no\" in the cluster's cluster.conf"));
 	assert_null(strstr(ptrust_lint_finding_message(l, n - 1),
 	    "callmanager-trust itself"));
 	ptrust_lint_free(l);
@@ -967,7 +985,7 @@ manufacturing_trusted(void **state)
 	    "holds 1 manufacturing CA: Lab_Manufacturing_CA_SHA2",
 	    "remove the manufacturing CAs from callmanager-trust"));
 	assert_null(strstr(ptrust_lint_finding_message(l, n - 1),
-	    "ptrust_cluster_set_manufacturing_trusted"));
+	    "manufacturing-trusted = no"));
 	assert_int_equal(count_code(l, PTRUST_LINT_MANUFACTURING_TRUSTED), 1);
 	ptrust_lint_free(l);
 
@@ -983,7 +1001,7 @@ manufacturing_trusted(void **state)
 	    "certificates, counts as part of callmanager-trust; "
 	    "callmanager-trust itself holds 2 manufacturing CAs: "
 	    "Lab_Root_CA_M2, Lab_Manufacturing_CA_SHA2",
-	    "ptrust_cluster_set_manufacturing_trusted",
+	    "manufacturing-trusted = no",
 	    " and remove the manufacturing CAs"));
 	assert_int_equal(count_code(l, PTRUST_LINT_MANUFACTURING_TRUSTED), 1);
 	ptrust_lint_free(l);
@@ -1044,35 +1062,39 @@ order(void **state)
 	assert_string_equal(ptrust_cluster_store_name(c, 3), "radius-trust");
 
 	l = lint(c, LAB_T0, 30);
-	expect_count(l, 12);
+	expect_count(l, 14);
 	/* fake-m2 has the subject of Cisco Root CA M2, not its key */
 	expect(l, 0, PTRUST_LINT_CISCO_LOOKALIKE, PTRUST_SEVERITY_ERROR, CM,
 	    "fake-m2", W("not Cisco's key"));
 	expect(l, 1, PTRUST_LINT_NOT_A_CA, PTRUST_SEVERITY_WARNING, CAPF,
 	    "SEP00AABBCCDDEE", NULL);
-	expect(l, 2, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
-	    "ACT2_SUDI_CA", NULL);
+	expect(l, 2, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "ACT2_ECC_SUDI_CA", NULL);
 	expect(l, 3, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	    "ACT2_SUDI_CA", NULL);
+	expect(l, 4, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, MFG, "Cisco_ECC_Root_CA", NULL);
+	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "Cisco_Manufacturing_CA", NULL);
-	expect(l, 4, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 6, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_2048", NULL);
-	expect(l, 5, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
+	expect(l, 7, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO, MFG,
 	    "Cisco_Root_CA_M1", NULL);
 	/* the real Cisco Root CA M2 comes after fake-m2 in store order */
-	expect(l, 6, PTRUST_LINT_DUPLICATE_SUBJECT, PTRUST_SEVERITY_WARNING,
+	expect(l, 8, PTRUST_LINT_DUPLICATE_SUBJECT, PTRUST_SEVERITY_WARNING,
 	    MFG, "Cisco_Root_CA_M2", W("as callmanager-trust/fake-m2",
 	    "callmanager-tls trusts both"));
 	/* one anchor, four findings, in code order */
-	expect(l, 7, PTRUST_LINT_CAPF_PROFILE, PTRUST_SEVERITY_ERROR,
+	expect(l, 9, PTRUST_LINT_CAPF_PROFILE, PTRUST_SEVERITY_ERROR,
 	    "radius-trust", "CAPF-badbad01", W("pathlen:0 (it has no path "
 	    "length limit)"));
-	expect(l, 8, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING,
+	expect(l, 10, PTRUST_LINT_EXPIRING, PTRUST_SEVERITY_WARNING,
 	    "radius-trust", "CAPF-badbad01", W("in 5 days"));
-	expect(l, 9, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO,
+	expect(l, 11, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_INFO,
 	    "radius-trust", "CAPF-badbad01", NULL);
-	expect(l, 10, PTRUST_LINT_RSA_TOO_SMALL, PTRUST_SEVERITY_WARNING,
+	expect(l, 12, PTRUST_LINT_RSA_TOO_SMALL, PTRUST_SEVERITY_WARNING,
 	    "radius-trust", "CAPF-badbad01", NULL);
-	expect(l, 11, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
+	expect(l, 13, PTRUST_LINT_MANUFACTURING_TRUSTED, PTRUST_SEVERITY_INFO,
 	    CM, NULL, NULL);
 
 	/* twice the same */
@@ -1092,7 +1114,7 @@ order(void **state)
 	assert_int_equal(ptrust_builder_remove(ptrust_cluster_store(c, CM, 0),
 	    "fake-m2"), PTRUST_OK);
 	l = lint(c, LAB_T0, 30);
-	expect_count(l, 10);
+	expect_count(l, 12);
 	assert_int_equal(count_code(l, PTRUST_LINT_DUPLICATE_SUBJECT), 0);
 	ptrust_lint_free(l);
 	ptrust_cluster_free(c);
@@ -1138,6 +1160,81 @@ lint_cisco_lookalike_is_an_error(void **state)
 	ptrust_cluster_free(c);
 }
 
+static X509 *
+read_cisco(const char *file)
+{
+	char rel[128];
+	FILE *f;
+	X509 *x;
+
+	snprintf(rel, sizeof(rel), "data/cisco/%s", file);
+	assert_non_null(f = fopen(test_srcpath(rel), "r"));
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(x);
+	return x;
+}
+
+/*
+ * Issue 14: Cisco's ECC CAs never validate (notAfter with fractional
+ * seconds) and the lint said nothing.  The finding is on exactly the
+ * anchors the validation refuses for their time encoding, and nowhere
+ * else.
+ */
+static void
+invalid_time_encoding(void **state)
+{
+	ptrust_cluster *c = cluster_bare();
+	X509 *root = read_cisco("cisco-ecc-root-ca.pem");
+	X509 *sudi = read_cisco("act2-ecc-sudi-ca.pem");
+	X509 *m2 = read_cisco("cisco-root-ca-m2.pem");
+	ptrust_options *o = test_options();
+	ptrust_result *r;
+	ptrust_store *s;
+	ptrust_lint *l;
+
+	(void)state;
+	/* the validation: refused for the time encoding, at the root too */
+	s = test_store("ecc", PTRUST_ROLE_MANUFACTURING, &root, 1);
+	r = test_verify(s, &sudi, 1, o);
+	assert_false(ptrust_result_trusted(r));
+	assert_true(test_has_reason(r, PTRUST_REASON_INVALID_TIME_ENCODING,
+	    -2));
+	ptrust_result_free(r);
+	ptrust_store_unref(s);
+
+	/* the lint: one warning each, other anchors untouched */
+	put(c, CAPF, root, NULL, PTRUST_ROLE_AUTO);
+	put(c, CAPF, m2, NULL, PTRUST_ROLE_AUTO);
+	put(c, "radius-trust", sudi, "sudi", PTRUST_ROLE_EXTERNAL_CA);
+	l = lint(c, LAB_T0, 0);
+	expect_count(l, 2);
+	expect(l, 0, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, CAPF, "Cisco_ECC_Root_CA",
+	    W("CN=Cisco ECC Root CA,O=Cisco encodes its notAfter in a form "
+	    "RFC 5280 forbids, with fractional seconds "
+	    "(\"20530404081544.704Z\")", "OpenSSL refuses every chain",
+	    "(invalid-time-encoding)", "Cisco publishes this CA so"));
+	expect(l, 1, PTRUST_LINT_INVALID_TIME_ENCODING,
+	    PTRUST_SEVERITY_WARNING, "radius-trust", "sudi",
+	    W("ACT2 ECC SUDI CA", "20530404081543.704Z"));
+	assert_string_equal(ptrust_lint_code_name(
+	    PTRUST_LINT_INVALID_TIME_ENCODING), "invalid-time-encoding");
+	ptrust_lint_free(l);
+	/* read as 2053 all the same: not expired, expiring far ahead */
+	l = lint(c, LAB_T0, 36500);
+	assert_int_equal(count_code(l, PTRUST_LINT_EXPIRED), 0);
+	assert_int_equal(count_code(l, PTRUST_LINT_EXPIRING), 3);
+	assert_int_equal(count_code(l, PTRUST_LINT_INVALID_TIME_ENCODING), 2);
+	ptrust_lint_free(l);
+
+	X509_free(root);
+	X509_free(sudi);
+	X509_free(m2);
+	ptrust_options_free(o);
+	ptrust_cluster_free(c);
+}
+
 /* Findings outlive changes to the cluster and the cluster itself. */
 static void
 lint_outlives_cluster(void **state)
@@ -1149,7 +1246,7 @@ lint_outlives_cluster(void **state)
 	assert_non_null(c);
 	l = lint(c, LAB_T0, 30);
 	ptrust_cluster_free(c);
-	expect(l, 0, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
+	expect(l, 1, PTRUST_LINT_SHA1_SIGNED, PTRUST_SEVERITY_WARNING, MFG,
 	    "ACT2_SUDI_CA", W("SHA-1"));
 	ptrust_lint_free(l);
 }
@@ -1259,6 +1356,7 @@ main(void)
 		cmocka_unit_test(manufacturing_trusted),
 		cmocka_unit_test(order),
 		cmocka_unit_test(lint_cisco_lookalike_is_an_error),
+		cmocka_unit_test(invalid_time_encoding),
 		cmocka_unit_test(lint_outlives_cluster),
 		cmocka_unit_test(lint_under_oom),
 	};

@@ -17,8 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 
 #include "testutil.h"
 
@@ -450,23 +452,184 @@ add_mem_pem_several(void **state)
 		assert_non_null(find_fp(b, certs[i]));
 	assert_non_null(ptrust_builder_find(b, "Lab_Root_CA_M2"));
 
-	/* a PEM holding a key and a certificate: the key is skipped */
+	/* other blocks than keys are skipped */
 	{
-		BIO *bio = BIO_new(BIO_s_mem());
-		BUF_MEM *mem;
+		static const char param[] = "-----BEGIN EC PARAMETERS-----\n"
+		    "BggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+		    "a PRIVATE KEY is not in this text\n";
+		size_t plen;
+		char *pem = lab_pem(&l->capf_a, 1, &plen), *both;
 
-		assert_non_null(bio);
-		assert_int_equal(PEM_write_bio_PrivateKey(bio, l->lsc_b_key,
-		    NULL, NULL, 0, NULL, NULL), 1);
-		assert_int_equal(PEM_write_bio_X509(bio, l->lsc_b), 1);
-		BIO_get_mem_ptr(bio, &mem);
-		assert_int_equal(ptrust_builder_add_mem(b, mem->data,
-		    mem->length, NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
-		BIO_free(bio);
+		assert_non_null(both = malloc(sizeof(param) + plen));
+		memcpy(both, param, sizeof(param) - 1);
+		memcpy(both + sizeof(param) - 1, pem, plen + 1);
+		assert_int_equal(ptrust_builder_add_mem(b, both, strlen(both),
+		    NULL, PTRUST_ROLE_AUTO), PTRUST_OK);
+		free(both);
+		free(pem);
 	}
 	assert_int_equal(ptrust_builder_anchor_count(b), 4);
 	assert_int_equal(ptrust_builder_change_count(b), 1);
-	assert_change(b, 0, PTRUST_CHANGE_ADDED, "SEP00AABBCCDDEE", NULL);
+	assert_change(b, 0, PTRUST_CHANGE_ADDED, "CAPF-a6d4c572", NULL);
+	ptrust_builder_free(b);
+}
+
+/* A PEM text of a private key (PKCS#8, or traditional), then a cert. */
+static char *
+key_then_cert(EVP_PKEY *key, int traditional, X509 *x, size_t *len)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	BUF_MEM *mem;
+	char *out;
+
+	assert_non_null(bio);
+	if (traditional)
+		assert_int_equal(PEM_write_bio_PrivateKey_traditional(bio, key,
+		    NULL, NULL, 0, NULL, NULL), 1);
+	else
+		assert_int_equal(PEM_write_bio_PrivateKey(bio, key, NULL, NULL,
+		    0, NULL, NULL), 1);
+	assert_int_equal(PEM_write_bio_X509(bio, x), 1);
+	BIO_get_mem_ptr(bio, &mem);
+	assert_non_null(out = malloc(mem->length + 1));
+	memcpy(out, mem->data, mem->length);
+	out[mem->length] = '\0';
+	*len = mem->length;
+	BIO_free(bio);
+	return out;
+}
+
+/*
+ * Issue 14: a file holding a private key and a certificate went in as an
+ * anchor without a word.  It is refused, saying why, whatever the key's
+ * PEM label and wherever it stands; nothing is added.
+ */
+static void
+add_refuses_private_key(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("callmanager-trust");
+	char *dir = test_tmpdir(), *pem, *p, *cert;
+	size_t len, clen;
+	int traditional;
+
+	(void)state;
+	add_pem_ok(b, &l->capf_b, 1, NULL, PTRUST_ROLE_AUTO);
+	for (traditional = 0; traditional <= 1; traditional++) {
+		pem = key_then_cert(traditional ? l->capf_a_key : l->lsc_b_key,
+		    traditional, traditional ? l->capf_a : l->lsc_b, &len);
+		assert_non_null(strstr(pem, traditional ?
+		    "-----BEGIN EC PRIVATE KEY-----" :
+		    "-----BEGIN PRIVATE KEY-----"));
+		assert_int_equal(ptrust_builder_add_mem(b, pem, len, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+		assert_contains(ptrust_builder_error(b), "input holds a "
+		    "private key: refused, a private key must never be copied "
+		    "into a trust store");
+		assert_int_equal(ptrust_builder_anchor_count(b), 1);
+		assert_int_equal(ptrust_builder_change_count(b), 0);
+		free(pem);
+	}
+	/* the key after the certificate, in a file: named by its path */
+	cert = lab_pem(&l->lsc_a, 1, &clen);
+	pem = key_then_cert(l->lsc_a_key, 0, l->lsc_a, &len);
+	assert_non_null(pem = realloc(pem, clen + len + 1));
+	memmove(pem + clen, pem, len + 1);
+	memcpy(pem, cert, clen);
+	p = join(dir, "lsc-and-key.pem");
+	assert_int_equal(lab_write_file(p, pem, clen + len, 0600), 0);
+	assert_int_equal(ptrust_builder_add_file(b, p, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_contains(ptrust_builder_error(b), "lsc-and-key.pem holds a "
+	    "private key");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	/* and among the files of a directory */
+	assert_int_equal(ptrust_builder_add_dir(b, dir, PTRUST_ROLE_AUTO),
+	    PTRUST_ERR_ARG);
+	assert_contains(ptrust_builder_error(b), "lsc-and-key.pem holds a "
+	    "private key");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	/* a store directory holding one is not loaded either */
+	assert_int_not_equal(ptrust_builder_load_dir(b, dir), PTRUST_OK);
+	assert_contains(ptrust_builder_error(b), "lsc-and-key.pem holds a "
+	    "private key");
+	assert_int_equal(ptrust_builder_anchor_count(b), 1);
+	/* the certificate alone is taken */
+	assert_int_equal(ptrust_builder_add_mem(b, cert, clen, NULL,
+	    PTRUST_ROLE_AUTO), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(b), 2);
+	free(cert);
+	free(pem);
+	free(p);
+	test_rmtree(dir);
+	free(dir);
+	ptrust_builder_free(b);
+}
+
+/* DER PKCS#12 of x (and key, when not NULL), unencrypted MAC of 1 round. */
+static unsigned char *
+pkcs12_der(X509 *x, EVP_PKEY *key, size_t *len)
+{
+	PKCS12 *p12;
+	unsigned char *der = NULL, *out;
+	int n;
+
+	p12 = PKCS12_create("secret", "phone", key, x, NULL, 0, 0, 1, 1, 0);
+	assert_non_null(p12);
+	assert_true((n = i2d_PKCS12(p12, &der)) > 0);
+	assert_non_null(out = malloc((size_t)n));
+	memcpy(out, der, (size_t)n);
+	*len = (size_t)n;
+	OPENSSL_free(der);
+	PKCS12_free(p12);
+	return out;
+}
+
+/*
+ * Issue 14: a PKCS#12 file where a certificate is expected said "not a
+ * DER certificate (nested asn1 error)".  It is named, with the command
+ * that takes the certificates out; a look-alike of its first bytes is not.
+ */
+static void
+add_tells_pkcs12(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_builder *b = new_builder("capf-trust");
+	static const unsigned char not_p12[] = { 0x30, 0x06, 0x02, 0x01, 0x03,
+	    0x30, 0x01, 0x00 };
+	char *dir = test_tmpdir(), *p;
+	unsigned char *der;
+	size_t len;
+	int with_key;
+
+	(void)state;
+	for (with_key = 0; with_key <= 1; with_key++) {
+		der = pkcs12_der(l->capf_a, with_key ? l->capf_a_key : NULL,
+		    &len);
+		assert_int_equal(ptrust_builder_add_mem(b, der, len, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+		assert_contains(ptrust_builder_error(b), "input: a PKCS#12 "
+		    "file");
+		assert_contains(ptrust_builder_error(b), "openssl pkcs12 -in "
+		    "FILE -nokeys -out cert.pem");
+		assert_int_equal(ERR_peek_error(), 0);
+		p = join(dir, "capf.p12");
+		assert_int_equal(lab_write_file(p, der, len, 0600), 0);
+		assert_int_equal(ptrust_builder_add_file(b, p, NULL,
+		    PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+		assert_contains(ptrust_builder_error(b), "capf.p12: a PKCS#12 "
+		    "file");
+		free(p);
+		free(der);
+	}
+	assert_int_equal(ptrust_builder_anchor_count(b), 0);
+	/* SEQUENCE { INTEGER 3, ... } that is no PFX */
+	assert_int_equal(ptrust_builder_add_mem(b, not_p12, sizeof(not_p12),
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
+	assert_contains(ptrust_builder_error(b), "not a DER certificate");
+	assert_null(strstr(ptrust_builder_error(b), "PKCS#12"));
+	test_rmtree(dir);
+	free(dir);
 	ptrust_builder_free(b);
 }
 
@@ -598,8 +761,8 @@ add_mem_private_key_only(void **state)
 	    NULL, 0, NULL, NULL), 1);
 	BIO_get_mem_ptr(bio, &mem);
 	assert_int_equal(ptrust_builder_add_mem(b, mem->data, mem->length,
-	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_PARSE);
-	assert_contains(ptrust_builder_error(b), "input");
+	    NULL, PTRUST_ROLE_AUTO), PTRUST_ERR_ARG);
+	assert_contains(ptrust_builder_error(b), "input holds a private key");
 	assert_int_equal(ptrust_builder_anchor_count(b), 1);
 	BIO_free(bio);
 	ptrust_builder_free(b);
@@ -3615,6 +3778,8 @@ main(void)
 		cmocka_unit_test(add_mem_der),
 		cmocka_unit_test(add_mem_garbage),
 		cmocka_unit_test(add_mem_private_key_only),
+		cmocka_unit_test(add_refuses_private_key),
+		cmocka_unit_test(add_tells_pkcs12),
 		cmocka_unit_test(add_mem_bad_args),
 		cmocka_unit_test(role_comment_ignored_on_import),
 		cmocka_unit_test(role_comment_does_not_change_role_on_replace),
