@@ -220,6 +220,31 @@ diagnose_mic(ptrust_result *r, int capf, const char *store,
 	    "this cluster's CAPF.", store);
 }
 
+/*
+ * Reasons that decide the diagnosis whatever was presented, in order: the
+ * certificate is not a phone's to begin with.
+ */
+static const struct {
+	ptrust_reason_code	 code;
+	ptrust_diagnosis	 diagnosis;
+	const char		*fix;
+} by_reason[] = {
+	{ PTRUST_REASON_NO_CERTIFICATE, PTRUST_DIAG_NO_CERTIFICATE,
+	    "The phone has presented no certificate (it has neither an LSC "
+	    "nor a MIC, or sent none). Install an LSC with CAPF "
+	    "(authentication by authentication string or null string), or "
+	    "register it with a non-secure profile." },
+	{ PTRUST_REASON_WRONG_ORDER, PTRUST_DIAG_WRONG_ORDER,
+	    "The certificates are in the wrong order: the phone's own "
+	    "certificate must come first, followed by the CA certificates "
+	    "above it. Reorder the file (or the server's chain "
+	    "configuration) and try again." },
+	{ PTRUST_REASON_CA_AS_LEAF, PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE,
+	    "A CA certificate was presented where a phone's own LSC or MIC "
+	    "belongs. A CA certificate goes into a trust store (phonetrust "
+	    "store add); give the phone's certificate here." },
+};
+
 /* Sets r->diagnosis and r->fix from r's facts; 0 when memory ran out. */
 int
 pt_diagnose(ptrust_result *r)
@@ -232,6 +257,7 @@ pt_diagnose(ptrust_result *r)
 	const char *purpose = r->purpose >= 0 ? ptrust_cluster_purpose_name(
 	    (ptrust_cluster_purpose)r->purpose) : "this purpose";
 	int capf = r->purpose == (int)PTRUST_CLUSTER_CAPF;
+	size_t i;
 
 	if (r->trusted) {
 		r->diagnosis = PTRUST_DIAG_NONE;
@@ -243,24 +269,10 @@ pt_diagnose(ptrust_result *r)
 		    "ptrust_cluster_set_purpose_store), and load into it the "
 		    "CAPF certificate and the manufacturing CAs it must trust.",
 		    purpose, purpose);
-	if (has(r, PTRUST_REASON_NO_CERTIFICATE, -1))
-		return set_fix(r, PTRUST_DIAG_NO_CERTIFICATE, "The phone has "
-		    "presented no certificate (it has neither an LSC nor a MIC, "
-		    "or sent none). Install an LSC with CAPF (authentication "
-		    "by authentication string or null string), or register it "
-		    "with a non-secure profile.");
-	if (has(r, PTRUST_REASON_WRONG_ORDER, 0))
-		return set_fix(r, PTRUST_DIAG_WRONG_ORDER, "The certificates "
-		    "are in the wrong order: the phone's own certificate must "
-		    "come first, followed by the CA certificates above it. "
-		    "Reorder the file (or the server's chain configuration) "
-		    "and try again.");
-	if (has(r, PTRUST_REASON_CA_AS_LEAF, 0))
-		return set_fix(r, PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE, "A CA "
-		    "certificate was presented where a phone's own LSC or MIC "
-		    "belongs. A CA certificate goes into a trust store "
-		    "(phonetrust store add); give the phone's certificate "
-		    "here.");
+	for (i = 0; i < sizeof(by_reason) / sizeof(by_reason[0]); i++)
+		if (has(r, by_reason[i].code, -1))
+			return set_fix(r, by_reason[i].diagnosis, "%s",
+			    by_reason[i].fix);
 	if (r->purpose < 0) {
 		if (has(r, PTRUST_REASON_IDENTITY_MISMATCH, -1) &&
 		    r->n_reasons == 1)
