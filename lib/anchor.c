@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "internal.h"
+#include "cisco_names.h"
 
 /* Cisco's public manufacturing CAs (SHA-256 of the DER), see data/cisco/. */
 static const char *const cisco_manufacturing_sha256[] = {
@@ -26,27 +27,6 @@ static const char *const cisco_manufacturing_sha256[] = {
 	"cd85167b3935e27bcc3b0f5fa24c8457882d0bb994f88269a7f72829d957eae9",
 };
 
-
-int
-pt_is_capf_cn(const char *cn)
-{
-	size_t i;
-
-	/* CUCM names its CAPF certificate CAPF-<8 hex digits>. */
-	if (cn == NULL || strncmp(cn, "CAPF-", 5) != 0 || strlen(cn) != 13)
-		return 0;
-	for (i = 5; i < 13; i++)
-		if (!isxdigit((unsigned char)cn[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * A first guess at import, which the caller can override.  Names are only
- * used here, to label anchors; the kind of a phone certificate is always
- * decided by the anchor that verified its chain.
- */
-/* -1 when memory ran out. */
 /* One of Cisco's published manufacturing and root CAs, by fingerprint. */
 int
 pt_is_cisco_fingerprint(const char *sha256)
@@ -60,6 +40,11 @@ pt_is_cisco_fingerprint(const char *sha256)
 	return 0;
 }
 
+/*
+ * A first guess at import, which the caller can override.  Names are only
+ * used here, to label anchors; the kind of a phone certificate is always
+ * decided by the anchor that verified its chain.  -1: out of memory.
+ */
 static int
 infer_role(X509 *x509, const char *sha256)
 {

@@ -148,6 +148,12 @@ struct pt_subjects {
 };
 
 struct ptrust_result {
+	/*
+	 * References beyond the first: 0 while one owner holds it.  A
+	 * verdict the cache keeps is shared by reference and never changed
+	 * again (cache.c); ptrust_result_free drops one reference.
+	 */
+	atomic_int	 refs;
 	int		 trusted;
 	ptrust_store	*store;		/* keeps the anchor alive */
 	const ptrust_anchor *anchor;
@@ -162,8 +168,8 @@ struct ptrust_result {
 	ptrust_presented presented;
 	ptrust_evidence	 evidence;	/* how presented was known */
 	int		 purpose;	/* ptrust_cluster_purpose, -1: none */
-	char		*device;
 	ptrust_diagnosis diagnosis;
+	char		*device;
 	char		*fix;
 	char		*issuer;	/* the leaf's issuer, on a refusal */
 	const char	*store_label;	/* the store's words when none (console) */
@@ -174,8 +180,14 @@ struct ptrust_result {
 	 * earliest notAfter of the chain as built, and of the CRLs' update
 	 * times.  window_ok 0: unknown, never reused.
 	 */
-	int		 window_ok;
 	time_t		 valid_from, valid_until;
+	int		 window_ok;
+	/*
+	 * Why the call failed, "" when it did not.  Last, and only as long
+	 * as its text in a verdict that is kept (pt_result_keep): a result
+	 * being made has PT_ERRLEN bytes for pt_seterr, a kept one only
+	 * strlen(err) + 1, almost always 1.  Never written once kept.
+	 */
 	char		 err[PT_ERRLEN];
 };
 
@@ -269,9 +281,6 @@ void	 pt_x509_settle(X509 *x);
 ptrust_kind pt_role_kind(ptrust_role role);
 /* diagnose.c: what a result says the phone presented; guess for a refusal */
 ptrust_presented pt_presented_of(const ptrust_result *r, ptrust_kind guess);
-/* CUCM's name for its CAPF certificate, CAPF-<8 hex digits>: a label, never
- * a trust decision */
-int	 pt_is_capf_cn(const char *cn);
 /* verify.c: why an X509_STRICT error is waived, or NULL (fuzz harness too). */
 const char *pt_strict_waiver(X509_STORE_CTX *ctx);
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
@@ -333,13 +342,9 @@ struct pt_described {
 	const char	*basic_constraints, *subject, *issuer, *issuer_cn;
 };
 int	 pt_judge_described(ptrust_result *r, const struct pt_described *d);
-ptrust_kind pt_guess_kind_by_name(const char *issuer_cn,
-	    ptrust_evidence *evidence);
 /* judge.c: what the issuer's names and keys suggest the leaf is */
 ptrust_kind pt_guess_kind(const ptrust_store *store, X509 *leaf,
 	    STACK_OF(X509) *others, ptrust_evidence *evidence);
-/* judge.c: names Cisco gives its CAs (a guess for wording, never trust) */
-int	 pt_name_suggests_manufacturing(const char *cn);
 /* result.c: a note on a result; 0 when memory ran out */
 int	 pt_result_add_note(ptrust_result *r, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -365,5 +370,22 @@ ptrust_tls_alert pt_alert_for_reasons(const struct pt_reason *r, size_t n);
 /* reason.c: the one table of TLS alerts; NULL for another number */
 const char *pt_alert_name(int code);	/* "unknown_ca" */
 const char *pt_alert_words(int code);	/* "unknown CA" */
+
+/*
+ * result.c: one more reference to r (ptrust_result_free drops one); a
+ * verdict made ready to be shared, compact and never changed again (it
+ * may move: use the pointer returned, r whole when memory ran out).
+ */
+ptrust_result *pt_result_ref(ptrust_result *r);
+ptrust_result *pt_result_keep(ptrust_result *r);
+/*
+ * cache.c: pt_judge through the verdict cache c (NULL: no cache), for
+ * certificates already decoded (a TLS stack's).  *out is a reference of
+ * the caller's, possibly shared with the cache: never change it.
+ */
+ptrust_status pt_cache_judge(ptrust_cache *c, const struct pt_presentation *p,
+	    ptrust_result **out);
+/* current.c: p and q hold the same anchors, roles, names and origins */
+int	 pt_store_same(const ptrust_store *p, const ptrust_store *q);
 
 #endif /* PTRUST_INTERNAL_H */

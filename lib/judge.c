@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "internal.h"
+#include "cisco_names.h"
 
 const char *
 ptrust_evidence_name(ptrust_evidence e)
@@ -30,19 +31,6 @@ ptrust_evidence_name(ptrust_evidence e)
 	case PTRUST_EVIDENCE_DEFAULT:	return "default";
 	}
 	return NULL;
-}
-
-/*
- * The names Cisco gives the CAs that issue MICs: "Cisco Manufacturing CA
- * (SHA2)", "ACT2 (ECC) SUDI CA", "High Assurance SUDI CA", and the
- * CAP-RTP-00x CAs of older phones.  A guess that picks the wording of a
- * refusal, never a trust decision: anyone can put such a name in a CA.
- */
-int
-pt_name_suggests_manufacturing(const char *cn)
-{
-	return cn != NULL && (strstr(cn, "Manufacturing CA") != NULL ||
-	    strstr(cn, "SUDI CA") != NULL || strncmp(cn, "CAP-RTP-", 8) == 0);
 }
 
 /* The last CN of name as text, NULL when none, out of memory, or a NUL. */
@@ -123,19 +111,6 @@ pt_guess_kind(const ptrust_store *s, X509 *leaf, STACK_OF(X509) *others,
 	k = pt_guess_kind_by_name(cn, evidence);
 	OPENSSL_free(cn);
 	return k;
-}
-
-ptrust_kind
-pt_guess_kind_by_name(const char *issuer_cn, ptrust_evidence *evidence)
-{
-	*evidence = PTRUST_EVIDENCE_NAME;
-	if (pt_is_capf_cn(issuer_cn))
-		return PTRUST_KIND_LSC;
-	if (pt_name_suggests_manufacturing(issuer_cn))
-		return PTRUST_KIND_MIC;
-	/* an issuer no one here knows: most often another cluster's CAPF */
-	*evidence = PTRUST_EVIDENCE_DEFAULT;
-	return PTRUST_KIND_LSC;
 }
 
 static ptrust_result *

@@ -26,6 +26,7 @@
 #include "input.h"
 #include "json.h"
 #include "names.h"
+#include "../lib/cisco_names.h"
 
 struct found {
 	size_t		 line;
@@ -85,14 +86,13 @@ judge_by_names(struct found *f, const unsigned char *der, size_t len,
 		f->reason = "a CA certificate (an issuer), not a phone's";
 		goto done;
 	}
-	if (name_is_capf(icn)) {
+	if (pt_is_capf_cn(icn)) {
 		f->kind = "LSC";
 		f->reason = have_cluster ? "guess: issuer name looks like a "
 		    "CAPF; no anchor of the cluster verifies it" : "guess: "
 		    "issuer name looks like a CAPF; no cluster to check it "
 		    "against";
-	} else if ((name_is_cisco_org(io) && name_is_manufacturing_ca(icn)) ||
-	    (o != NULL && strncmp(o, "Cisco Systems", 13) == 0)) {
+	} else if (pt_name_suggests_manufacturing(icn)) {
 		f->kind = "MIC";
 		f->reason = have_cluster ? "guess: Cisco manufacturing names; "
 		    "no anchor of the cluster verifies it" : "guess: Cisco "

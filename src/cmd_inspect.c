@@ -36,6 +36,7 @@
 #include "input.h"
 #include "json.h"
 #include "names.h"
+#include "../lib/cisco_names.h"
 
 #define KIND_LSC	"LSC"
 #define KIND_MIC	"MIC"
@@ -660,23 +661,19 @@ by_names(struct cert *c, const struct judge *j)
 	why = j->dir != NULL ? "no anchor of the cluster verifies it" :
 	    "no cluster to check it against";
 	self = X509_NAME_cmp(subj, iss) == 0;
-	if (c->is_ca && name_is_capf(c->cn))
+	if (c->is_ca && pt_is_capf_cn(c->cn))
 		rc = set_kind(c, KIND_CAPF, 1, format("guess: %sCA named like "
 		    "a CAPF certificate; %s", self ? "a self-signed " : "a ",
 		    why));
-	else if (c->is_ca && name_is_cisco_org(o) && name_is_manufacturing_ca(c->cn))
+	else if (c->is_ca && pt_name_suggests_manufacturing(c->cn))
 		rc = set_kind(c, KIND_MFG, 1, format("guess: a Cisco CA named "
 		    "like a manufacturing CA (%s); %s", c->cn, why));
-	else if (!c->is_ca && name_is_capf(icn))
+	else if (!c->is_ca && pt_is_capf_cn(icn))
 		rc = set_kind(c, KIND_LSC, 1, format("guess: issuer name "
 		    "looks like a CAPF (%s); %s", icn, why));
-	else if (!c->is_ca && name_is_cisco_org(io) && name_is_manufacturing_ca(icn))
+	else if (!c->is_ca && pt_name_suggests_manufacturing(icn))
 		rc = set_kind(c, KIND_MIC, 1, format("guess: issuer name "
 		    "looks like a Cisco manufacturing CA (%s); %s", icn, why));
-	else if (!c->is_ca && o != NULL && strncmp(o, "Cisco Systems",
-	    13) == 0)
-		rc = set_kind(c, KIND_MIC, 1, format("guess: the subject's "
-		    "organization is %s, as in a MIC; %s", o, why));
 	else {
 		reason = format("%s; %s", c->is_ca ? (self ? "a self-signed "
 		    "CA" : "a CA") : "not a CA", j->dir != NULL ? "no anchor "

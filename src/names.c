@@ -73,31 +73,3 @@ name_entry(const X509_NAME *name, int nid, char **out)
 	OPENSSL_free(utf8);
 	return 0;
 }
-
-int
-name_is_capf(const char *cn)
-{
-	size_t i;
-
-	if (cn == NULL || strncmp(cn, "CAPF-", 5) != 0 || strlen(cn) != 13)
-		return 0;
-	for (i = 5; i < 13; i++)
-		if (!isxdigit((unsigned char)cn[i]))
-			return 0;
-	return 1;
-}
-
-int
-name_is_cisco_org(const char *o)
-{
-	return o != NULL && (strcmp(o, "Cisco") == 0 ||
-	    strncmp(o, "Cisco Systems", 13) == 0);
-}
-
-int
-name_is_manufacturing_ca(const char *cn)
-{
-	return cn != NULL && (strstr(cn, "Manufacturing") != NULL ||
-	    strncmp(cn, "CAP-RTP-", 8) == 0 || strstr(cn, "SUDI") != NULL ||
-	    strstr(cn, "Root CA") != NULL);
-}

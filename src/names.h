@@ -1,7 +1,6 @@
 /*
- * Reading names out of certificates, and the name patterns Cisco uses.
- * The patterns only ever produce guesses, labelled as such: what a
- * certificate is gets decided by the anchor that verifies it.
+ * Reading names out of certificates.  Cisco's name patterns are the
+ * library's one rule (lib/cisco_names.h).
  */
 #ifndef PHONETRUST_NAMES_H
 #define PHONETRUST_NAMES_H
@@ -20,12 +19,5 @@ int	name_entry(const X509_NAME *name, int nid, char **out);
  * malloc'ed, NULL when memory ran out.
  */
 char	*text_escape(const char *s);
-
-/* CUCM names its CAPF certificate CAPF-<8 hex digits>. */
-int	name_is_capf(const char *cn);
-/* O=Cisco or O=Cisco Systems...: Cisco's CAs and phones' MICs. */
-int	name_is_cisco_org(const char *o);
-/* Cisco Manufacturing CA (SHA2), CAP-RTP-00x, ACT2 SUDI CA, Root CA M2... */
-int	name_is_manufacturing_ca(const char *cn);
 
 #endif
