@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake libtool pkg-config openssl \
-libssl-dev libcmocka-dev mandoc valgrind jq \
+libssl-dev libcmocka-dev mandoc valgrind jq python3-jsonschema \
 tcpdump freeradius freeradius-utils eapoltest libfreeradius-dev \
 libtalloc-dev libpcre3-dev dpkg-dev"
 # the fuzz job's compiler and runtimes, on top

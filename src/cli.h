@@ -44,14 +44,8 @@ int	lab_world_write(const char *cmd, const char *dir);
  * files lsc and mic (NULL: none); errors told as "phonetrust CMD: ...";
  * CLI_OK or CLI_USAGE (then *out is NULL).
  */
-struct json;
 const char *phone_presented_name(ptrust_presented presented);
 int	phone_load(const char *cmd, const char *device, const char *lsc,
 	    const char *mic, ptrust_phone **out);
-/* The result's members, verify's and the phone's, into an open object. */
-void	phone_result_json(struct json *j, const ptrust_result *r,
-	    const char *purpose);
-/* The verdict as a line starting with prefix, then its reasons. */
-void	phone_result_lines(const ptrust_result *r, const char *prefix);
 
 #endif

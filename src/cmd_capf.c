@@ -21,6 +21,7 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
+#include "verdict.h"
 
 /* The configured string is 4..10 digits, as CUCM has it. */
 #define AUTH_MIN	4
@@ -219,13 +220,15 @@ print_human(const ptrust_capf_outcome *out, const struct capf_args *a)
 		    a->mode == PTRUST_AUTH_LSC_FIRST ? "lsc-first: the LSC "
 		    "when the phone has one, else the MIC" : "mic-first: the "
 		    "MIC when the phone has one, else the LSC");
-		phone_result_lines(r, "  ");
+		verdict_print(stdout, r, "  ", a->device);
 	} else
 		printf("  no certificate checked (%s)\n",
 		    a->mode == PTRUST_AUTH_STRING ? "by authentication string" :
 		    a->mode == PTRUST_AUTH_NULL_STRING ? "by null string" :
 		    "the phone has neither an LSC nor a MIC");
-	if (fix != NULL)
+	/* the validation's fix is CAPF's when a certificate failed */
+	if (fix != NULL && (r == NULL || ptrust_result_fix(r) == NULL ||
+	    ptrust_result_trusted(r) || strcmp(fix, ptrust_result_fix(r)) != 0))
 		printf("  fix: %s\n", fix);
 }
 
@@ -237,6 +240,7 @@ print_json(const ptrust_capf_outcome *out, const struct capf_args *a)
 
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "success");
 	json_bool(&j, ptrust_capf_outcome_success(out));
 	json_key(&j, "device");
@@ -249,12 +253,9 @@ print_json(const ptrust_capf_outcome *out, const struct capf_args *a)
 	json_string(&j, ptrust_capf_outcome_status(out));
 	json_key(&j, "fix");
 	json_string(&j, ptrust_capf_outcome_fix(out));
+	/* the verdict object of every command (src/verdict.c) */
 	json_key(&j, "result");
-	if (r == NULL)
-		json_null(&j);
-	else
-		phone_result_json(&j, r,
-		    ptrust_cluster_purpose_name(PTRUST_CLUSTER_CAPF));
+	verdict_json(&j, r, ptrust_cluster_purpose_name(PTRUST_CLUSTER_CAPF));
 	json_object_end(&j);
 	fputc('\n', stdout);
 }

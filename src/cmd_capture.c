@@ -22,35 +22,25 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
+#include "verdict.h"
 
 static void
 capture_usage(FILE *f)
 {
 	fprintf(f, "usage: phonetrust [--cluster DIR] capture [--purpose "
-	    "PURPOSE] [--json] FILE\n"
+	    "PURPOSE] [--device NAME] [--json] FILE\n"
 	    "  the TLS connections of a pcap or pcapng file: addresses, "
 	    "version, the\n  chains client and server presented, alerts; with "
 	    "a cluster, the verdict on\n  each client chain for PURPOSE "
 	    "(callmanager-tls, capf, 802.1x, vpn;\n  default callmanager-tls), "
-	    "else a guessed LSC/MIC kind from names\n");
+	    "else a guessed LSC/MIC kind from names; --device: the device the\n"
+	    "  phones claim to be, whose name their certificate must carry\n");
 }
 
 static int
 fail(const char *what, const char *msg)
 {
 	return cli_fail("capture", what, msg);
-}
-
-/* The alert a refusal calls for: the library's, else bad_certificate. */
-static const char *
-result_alert(const ptrust_result *r)
-{
-	ptrust_tls_alert a = ptrust_result_tls_alert(r);
-
-	if (ptrust_result_trusted(r))
-		return NULL;
-	return ptrust_tls_alert_name(a != PTRUST_ALERT_NONE ? a :
-	    PTRUST_ALERT_BAD_CERTIFICATE);
 }
 
 static const char *
@@ -68,9 +58,8 @@ static void
 print_json_conn(struct json *j, const ptrust_capture *cap, size_t i,
     int classified, const char *purpose)
 {
-	const ptrust_result *r = ptrust_capture_result(cap, i);
-	const ptrust_anchor *a;
 	ptrust_capture_side from;
+	const ptrust_result *r = ptrust_capture_result(cap, i);
 	ptrust_kind kind;
 	size_t k, n;
 	char buf[32];
@@ -106,8 +95,8 @@ print_json_conn(struct json *j, const ptrust_capture *cap, size_t i,
 		    (ptrust_capture_side)side, 0) : NULL);
 		json_object_end(j);
 	}
-	json_key(j, "version");
-	json_string(j, ptrust_capture_version(cap, i));
+	json_key(j, "tls_version");
+	json_string(j, verdict_tls_version(ptrust_capture_version(cap, i)));
 	json_key(j, "encrypted");
 	json_bool(j, ptrust_capture_encrypted(cap, i));
 	json_key(j, "certificate_requested");
@@ -119,43 +108,8 @@ print_json_conn(struct json *j, const ptrust_capture *cap, size_t i,
 	json_string(j, ptrust_kind_name(kind));
 	json_key(j, "guess");
 	json_bool(j, guess);
-	json_key(j, "verdict");
-	if (!classified || r == NULL)
-		json_null(j);
-	else {
-		json_object_begin(j);
-		json_key(j, "trusted");
-		json_bool(j, ptrust_result_trusted(r));
-		json_key(j, "purpose");
-		json_string(j, purpose);
-		a = ptrust_result_anchor(r);
-		json_key(j, "anchor");
-		json_string(j, a != NULL ? ptrust_anchor_alias(a) : NULL);
-		json_key(j, "store");
-		json_string(j, ptrust_result_store_name(r));
-		json_key(j, "reasons");
-		json_array_begin(j);
-		for (k = 0; k < ptrust_result_reason_count(r); k++) {
-			json_object_begin(j);
-			json_key(j, "code");
-			json_string(j, ptrust_reason_name(
-			    ptrust_result_reason_code(r, k)));
-			json_key(j, "depth");
-			json_number(j, ptrust_result_reason_depth(r, k));
-			json_key(j, "message");
-			json_string(j, ptrust_result_reason_message(r, k));
-			json_object_end(j);
-		}
-		json_array_end(j);
-		json_key(j, "diagnosis");
-		json_string(j, ptrust_diagnosis_name(
-		    ptrust_result_diagnosis(r)));
-		json_key(j, "tls_alert");
-		json_string(j, result_alert(r));
-		json_key(j, "fix");
-		json_string(j, ptrust_result_fix(r));
-		json_object_end(j);
-	}
+	json_key(j, "result");
+	verdict_json(j, classified ? r : NULL, purpose);
 	json_key(j, "alerts");
 	json_array_begin(j);
 	for (k = 0; k < ptrust_capture_alert_count(cap, i); k++) {
@@ -199,6 +153,7 @@ print_json(const ptrust_capture *cap, const char *file, const char *dir,
 
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "file");
 	json_string(&j, file);
 	json_key(&j, "format");
@@ -208,7 +163,7 @@ print_json(const ptrust_capture *cap, const char *file, const char *dir,
 	json_key(&j, "cluster");
 	json_string(&j, dir);
 	json_key(&j, "purpose");
-	json_string(&j, dir != NULL ? purpose : NULL);
+	json_string(&j, purpose);
 	json_key(&j, "warnings");
 	json_array_begin(&j);
 	for (i = 0; i < ptrust_capture_warning_count(cap); i++)
@@ -223,13 +178,20 @@ print_json(const ptrust_capture *cap, const char *file, const char *dir,
 	fputc('\n', stdout);
 }
 
+/* A TLS version in the one form of every command, as read when unknown. */
+static const char *
+version_words(const ptrust_capture *cap, size_t i)
+{
+	const char *v = verdict_tls_version(ptrust_capture_version(cap, i));
+
+	return v != NULL ? v : ptrust_capture_version(cap, i);
+}
+
 static void
-print_human_conn(const ptrust_capture *cap, size_t i, int classified,
-    const char *purpose)
+print_human_conn(const ptrust_capture *cap, size_t i, int classified)
 {
 	const ptrust_result *r = ptrust_capture_result(cap, i);
-	const ptrust_anchor *a;
-	const char *device = ptrust_capture_device(cap, i), *fix;
+	const char *device = ptrust_capture_device(cap, i);
 	ptrust_capture_side from;
 	ptrust_kind kind;
 	size_t k, n;
@@ -241,21 +203,13 @@ print_human_conn(const ptrust_capture *cap, size_t i, int classified,
 		device = "-";
 	if (ptrust_capture_encrypted(cap, i))
 		cli_verdict(stdout, "ENCRYPTED", 1, "%s: certificates not "
-		    "visible in a capture", ptrust_capture_version(cap, i));
+		    "visible in a capture", version_words(cap, i));
 	else if (ptrust_capture_chain_count(cap, i,
 	    PTRUST_CAPTURE_CLIENT) == 0)
 		cli_verdict(stdout, "NO-CERT", 1, "the client presented no "
-		    "certificate (%s)", ptrust_capture_version(cap, i));
-	else if (classified && r != NULL && ptrust_result_trusted(r)) {
-		a = ptrust_result_anchor(r);
-		cli_verdict(stdout, "TRUSTED", 1, "%s %s via %s/%s",
-		    ptrust_kind_name(kind), device,
-		    ptrust_result_store_name(r), a != NULL ?
-		    ptrust_anchor_alias(a) : "-");
-	} else if (classified && r != NULL)
-		cli_verdict(stdout, "REFUSED", 0, "%s%s %s for %s (TLS alert "
-		    "%s)", ptrust_kind_name(kind), guess ? " (guess)" : "",
-		    device, purpose, result_alert(r));
+		    "certificate (%s)", version_words(cap, i));
+	else if (classified && r != NULL)
+		verdict_print_head(stdout, r, "", device);
 	else
 		cli_verdict(stdout, "SEEN", 1, "%s%s %s (no cluster: not "
 		    "validated)", ptrust_kind_name(kind),
@@ -267,7 +221,7 @@ print_human_conn(const ptrust_capture *cap, size_t i, int classified,
 	printf("  server:     %s port %u\n", ptrust_capture_address(cap, i,
 	    PTRUST_CAPTURE_SERVER), ptrust_capture_port(cap, i,
 	    PTRUST_CAPTURE_SERVER));
-	printf("  version:    %s%s\n", ptrust_capture_version(cap, i),
+	printf("  version:    %s%s\n", version_words(cap, i),
 	    ptrust_capture_encrypted(cap, i) ? " (certificates encrypted)" :
 	    "");
 	printf("  kind:       %s%s\n", ptrust_kind_name(kind),
@@ -281,15 +235,8 @@ print_human_conn(const ptrust_capture *cap, size_t i, int classified,
 			    ptrust_capture_chain_subject(cap, i,
 			    (ptrust_capture_side)side, k));
 	}
-	if (classified && r != NULL) {
-		for (k = 0; k < ptrust_result_reason_count(r); k++)
-			printf("  - %s (depth %d): %s\n", ptrust_reason_name(
-			    ptrust_result_reason_code(r, k)),
-			    ptrust_result_reason_depth(r, k),
-			    ptrust_result_reason_message(r, k));
-		if ((fix = ptrust_result_fix(r)) != NULL)
-			printf("  fix: %s\n", fix);
-	}
+	if (classified && r != NULL)
+		verdict_print_details(stdout, r, "");
 	for (k = 0; k < ptrust_capture_alert_count(cap, i); k++) {
 		if (ptrust_capture_alert(cap, i, k, &from, &level, &desc) == 1)
 			printf("  alert:      %s %s from the %s\n", level == 2 ?
@@ -310,6 +257,7 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 {
 	static const struct option longopts[] = {
 		{ "purpose", required_argument, NULL, 'p' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -317,7 +265,9 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 	ptrust_cluster_purpose purpose = PTRUST_CLUSTER_CALLMANAGER_TLS;
 	ptrust_cluster *cl = NULL;
 	ptrust_capture *cap = NULL;
+	ptrust_options *o = NULL;
 	const char *path, *dir = NULL, *purpose_name = "callmanager-tls";
+	const char *device = NULL;
 	size_t i, n;
 	int c, json = 0, rc = CLI_USAGE;
 
@@ -331,6 +281,9 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 				return fail("--purpose", "must be "
 				    "callmanager-tls, capf, 802.1x or vpn");
 			purpose_name = ptrust_cluster_purpose_name(purpose);
+			break;
+		case 'd':
+			device = optarg;
 			break;
 		case 'j':
 			json = 1;
@@ -349,15 +302,25 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 		return CLI_USAGE;
 	}
 	path = argv[optind];
+	/* the library checks each certificate names the device */
+	if (device != NULL && ((o = ptrust_options_new()) == NULL ||
+	    ptrust_options_set_device(o, device) != PTRUST_OK)) {
+		rc = fail("--device", o != NULL ? ptrust_options_error(o) :
+		    "out of memory");
+		ptrust_options_free(o);
+		return rc;
+	}
 	if (cli_cluster_dir(cluster_dir) != NULL &&
-	    cli_open_cluster("capture", cluster_dir, &cl, &dir) != CLI_OK)
+	    cli_open_cluster("capture", cluster_dir, &cl, &dir) != CLI_OK) {
+		ptrust_options_free(o);
 		return CLI_USAGE;
+	}
 	if (ptrust_capture_read_file(path, &cap) != PTRUST_OK) {
 		fail(path, cap != NULL ? ptrust_capture_error(cap) :
 		    "out of memory");
 		goto done;
 	}
-	if (cl != NULL && ptrust_capture_classify(cap, cl, purpose, NULL) !=
+	if (cl != NULL && ptrust_capture_classify(cap, cl, purpose, o) !=
 	    PTRUST_OK) {
 		fail(dir, ptrust_capture_error(cap));
 		goto done;
@@ -372,7 +335,7 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				putchar('\n');
-			print_human_conn(cap, i, cl != NULL, purpose_name);
+			print_human_conn(cap, i, cl != NULL);
 		}
 	}
 	if (!json)
@@ -388,5 +351,6 @@ cmd_capture(int argc, char **argv, const char *cluster_dir)
 done:
 	ptrust_capture_free(cap);
 	ptrust_cluster_free(cl);
+	ptrust_options_free(o);
 	return rc;
 }

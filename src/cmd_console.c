@@ -24,6 +24,7 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
+#include "verdict.h"
 
 /* Events the human output lists, the most recent ones. */
 #define CONSOLE_SHOW	50
@@ -257,10 +258,14 @@ print_human(const ptrust_console *log, const char *file)
 		printf("fix: %s\n", fix);
 }
 
+/* "purpose" as in a verdict object: there only when the log tells it. */
 static void
 json_opt_purpose(struct json *j, int known, ptrust_cluster_purpose p)
 {
-	json_string(j, known ? ptrust_cluster_purpose_name(p) : NULL);
+	if (!known)
+		return;
+	json_key(j, "purpose");
+	json_string(j, ptrust_cluster_purpose_name(p));
 }
 
 static void
@@ -284,6 +289,7 @@ print_json(const ptrust_console *log, const char *file)
 
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "file");
 	json_string(&j, file);
 	json_key(&j, "verdict");
@@ -292,13 +298,18 @@ print_json(const ptrust_console *log, const char *file)
 	json_bool(&j, v == PTRUST_CONSOLE_REFUSED);
 	json_key(&j, "certificate");
 	json_string(&j, cert_name(ptrust_console_certificate(log)));
+	json_key(&j, "presented");
+	json_string(&j, verdict_presented_name(
+	    ptrust_console_certificate(log)));
 	json_key(&j, "protocol");
 	json_string(&j, ptrust_console_protocol(log));
-	json_key(&j, "purpose");
 	known = ptrust_console_purpose(log, &p);
 	json_opt_purpose(&j, known, p);
 	json_key(&j, "tls_version");
-	json_string(&j, ptrust_console_tls_version(log));
+	json_string(&j, verdict_tls_version(ptrust_console_tls_version(log)));
+	json_key(&j, "tls_alert");
+	json_string(&j, has_alert ? ptrust_console_alert_name(
+	    ptrust_console_alert(log)) : NULL);
 	json_key(&j, "peer");
 	json_string(&j, ptrust_console_peer(log));
 	json_key(&j, "attempt");
@@ -323,8 +334,8 @@ print_json(const ptrust_console *log, const char *file)
 		json_object_end(&j);
 	}
 	json_key(&j, "diagnosis");
-	json_string(&j, v == PTRUST_CONSOLE_REFUSED ?
-	    ptrust_diagnosis_name(ptrust_console_diagnosis(log)) : NULL);
+	json_string(&j, ptrust_diagnosis_name(v == PTRUST_CONSOLE_REFUSED ?
+	    ptrust_console_diagnosis(log) : PTRUST_DIAG_NONE));
 	json_key(&j, "fix");
 	json_string(&j, ptrust_console_fix(log));
 	json_key(&j, "refusals");
@@ -348,13 +359,16 @@ print_json(const ptrust_console *log, const char *file)
 		json_key(&j, "certificate");
 		json_string(&j, cert_name(ptrust_console_event_certificate(log,
 		    i)));
+		json_key(&j, "presented");
+		json_string(&j, verdict_presented_name(
+		    ptrust_console_event_certificate(log, i)));
 		json_key(&j, "protocol");
 		json_string(&j, ptrust_console_event_protocol(log, i));
-		json_key(&j, "purpose");
 		known = ptrust_console_event_purpose(log, i, &p);
 		json_opt_purpose(&j, known, p);
 		json_key(&j, "tls_version");
-		json_string(&j, ptrust_console_event_tls_version(log, i));
+		json_string(&j, verdict_tls_version(
+		    ptrust_console_event_tls_version(log, i)));
 		json_key(&j, "cipher");
 		json_string(&j, ptrust_console_event_cipher(log, i));
 		json_key(&j, "peer");

@@ -37,6 +37,7 @@
 #include "json.h"
 #include "names.h"
 #include "../lib/cisco_names.h"
+#include "verdict.h"
 
 #define KIND_LSC	"LSC"
 #define KIND_MIC	"MIC"
@@ -937,6 +938,43 @@ print_human(const struct cert *certs, size_t n)
 	}
 }
 
+/*
+ * In JSON, kind is what it is in a verdict object (LSC, MIC or unknown)
+ * and a CA certificate's kind is its role, as an anchor's: one format
+ * for a member of one name in every output.
+ */
+static const char *
+json_kind(const struct cert *c)
+{
+	if (strcmp(c->kind, KIND_LSC) == 0)
+		return "LSC";
+	if (strcmp(c->kind, KIND_MIC) == 0)
+		return "MIC";
+	return "unknown";
+}
+
+static const char *
+json_role(const struct cert *c)
+{
+	if (!c->is_ca)
+		return NULL;
+	if (strcmp(c->kind, KIND_CAPF) == 0)
+		return ptrust_role_name(PTRUST_ROLE_CAPF);
+	if (strcmp(c->kind, KIND_MFG) == 0)
+		return ptrust_role_name(PTRUST_ROLE_MANUFACTURING);
+	return ptrust_role_name(PTRUST_ROLE_OTHER);
+}
+
+/* A time as read, null when it could not be. */
+static void
+json_cert_time(struct json *j, const char *t)
+{
+	if (strcmp(t, "unreadable") == 0)
+		json_null(j);
+	else
+		json_string(j, t);
+}
+
 static void
 print_json(const struct cert *certs, size_t n, const char *dir)
 {
@@ -946,6 +984,7 @@ print_json(const struct cert *certs, size_t n, const char *dir)
 
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "cluster");
 	json_string(&j, dir);
 	json_key(&j, "certificates");
@@ -964,9 +1003,9 @@ print_json(const struct cert *certs, size_t n, const char *dir)
 		json_key(&j, "serial");
 		json_string(&j, c->serial);
 		json_key(&j, "not_before");
-		json_string(&j, c->not_before);
+		json_cert_time(&j, c->not_before);
 		json_key(&j, "not_after");
-		json_string(&j, c->not_after);
+		json_cert_time(&j, c->not_after);
 		json_key(&j, "expired");
 		json_bool(&j, c->expired);
 		json_key(&j, "invalid_time_encoding");
@@ -986,7 +1025,9 @@ print_json(const struct cert *certs, size_t n, const char *dir)
 		json_key(&j, "is_ca");
 		json_bool(&j, c->is_ca);
 		json_key(&j, "kind");
-		json_string(&j, c->kind);
+		json_string(&j, json_kind(c));
+		json_key(&j, "role");
+		json_string(&j, json_role(c));
 		json_key(&j, "kind_reason");
 		json_string(&j, c->reason);
 		json_key(&j, "guess");

@@ -22,6 +22,7 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
+#include "verdict.h"
 
 /* How far ahead "expiring" looks, as the library's own example does. */
 #define LINT_DAYS	90
@@ -143,6 +144,7 @@ print_json(const ptrust_lint *l, const char *dir, size_t count[3])
 
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "cluster");
 	json_string(&j, dir);
 	json_key(&j, "days");

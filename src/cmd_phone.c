@@ -5,7 +5,8 @@
  * device.  Exit 0 trusted, 1 refused, 2 the input or command line is
  * unusable.
  *
- * The result printers here are shared with cmd_capf.c.
+ * phone_load and phone_presented_name are shared with cmd_capf.c; the
+ * verdict is printed by src/verdict.c, as every command prints it.
  */
 #include "config.h"
 
@@ -23,7 +24,7 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
-
+#include "verdict.h"
 
 enum {
 	OPT_DEVICE = 256, OPT_LSC, OPT_MIC, OPT_PURPOSE, OPT_WITHOUT_LSC,
@@ -200,109 +201,6 @@ fail:
 	return CLI_USAGE;
 }
 
-/*
- * The members of phonetrust verify --json, then device, presented and
- * diagnosis; purpose names where the chain was checked.
- */
-void
-phone_result_json(struct json *j, const ptrust_result *r,
-    const char *purpose)
-{
-	const ptrust_anchor *a = ptrust_result_anchor(r);
-	ptrust_diagnosis d = ptrust_result_diagnosis(r);
-	int trusted = ptrust_result_trusted(r);
-	size_t i;
-
-	json_object_begin(j);
-	json_key(j, "trusted");
-	json_bool(j, trusted);
-	json_key(j, "purpose");
-	json_string(j, purpose);
-	json_key(j, "kind");
-	json_string(j, ptrust_kind_name(ptrust_result_kind(r)));
-	json_key(j, "anchor");
-	if (a == NULL)
-		json_null(j);
-	else {
-		json_object_begin(j);
-		json_key(j, "store");
-		json_string(j, ptrust_result_store_name(r));
-		json_key(j, "alias");
-		json_string(j, ptrust_anchor_alias(a));
-		json_key(j, "sha256");
-		json_string(j, ptrust_anchor_sha256(a));
-		json_key(j, "role");
-		json_string(j, ptrust_role_name(ptrust_anchor_role(a)));
-		json_object_end(j);
-	}
-	json_key(j, "reasons");
-	json_array_begin(j);
-	for (i = 0; i < ptrust_result_reason_count(r); i++) {
-		json_object_begin(j);
-		json_key(j, "code");
-		json_string(j, ptrust_reason_name(
-		    ptrust_result_reason_code(r, i)));
-		json_key(j, "depth");
-		json_number(j, ptrust_result_reason_depth(r, i));
-		json_key(j, "subject");
-		json_string(j, ptrust_result_reason_subject(r, i));
-		json_key(j, "message");
-		json_string(j, ptrust_result_reason_message(r, i));
-		json_object_end(j);
-	}
-	json_array_end(j);
-	json_key(j, "tls_alert");
-	json_string(j, trusted ? NULL :
-	    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
-	json_key(j, "fix");
-	json_string(j, trusted ? NULL : ptrust_result_fix(r));
-	json_key(j, "chain");
-	json_array_begin(j);
-	for (i = 0; i < ptrust_result_chain_length(r); i++)
-		json_string(j, ptrust_result_chain_subject(r, i));
-	json_array_end(j);
-	json_key(j, "device");
-	json_string(j, ptrust_result_device(r));
-	json_key(j, "presented");
-	json_string(j, phone_presented_name(ptrust_result_presented(r)));
-	json_key(j, "diagnosis");
-	json_string(j, d == PTRUST_DIAG_NONE ? NULL : ptrust_diagnosis_name(d));
-	json_object_end(j);
-}
-
-/*
- * The verdict on one presented certificate, as a line starting with
- * prefix, then its reasons, indented under it.  The fix is the caller's:
- * CAPF words its own.
- */
-void
-phone_result_lines(const ptrust_result *r, const char *prefix)
-{
-	const ptrust_anchor *a = ptrust_result_anchor(r);
-	const char *store = ptrust_result_store_name(r);
-	const char *device = ptrust_result_device(r);
-	size_t i;
-
-	if (device == NULL)
-		device = "-";
-	if (store == NULL)
-		store = "-";
-	if (ptrust_result_trusted(r))
-		printf("%sTRUSTED %s %s via %s/%s\n", prefix,
-		    ptrust_kind_name(ptrust_result_kind(r)), device, store,
-		    a != NULL ? ptrust_anchor_alias(a) : "-");
-	else
-		printf("%sREFUSED %s %s by %s: %s (TLS alert %s)\n", prefix,
-		    phone_presented_name(ptrust_result_presented(r)), device,
-		    store, ptrust_diagnosis_name(ptrust_result_diagnosis(r)),
-		    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
-	for (i = 0; i < ptrust_result_reason_count(r); i++)
-		printf("%s  - %s (depth %d): %s\n", prefix,
-		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
-		    ptrust_result_reason_depth(r, i),
-		    ptrust_result_reason_message(r, i));
-}
-
 /* ------------------------------------------------------------------ */
 
 /* Why the phone presented what it did: the selection rule, in words. */
@@ -331,33 +229,14 @@ static void
 print_human(const ptrust_phone *ph, const ptrust_result *r,
     const struct phone_args *a)
 {
-	const ptrust_anchor *an = ptrust_result_anchor(r);
-	const char *store = ptrust_result_store_name(r), *fix;
 	ptrust_presented p = ptrust_result_presented(r);
-	size_t i;
 
-	if (store == NULL)
-		store = "-";
-	/* the verdict line: what verify prints, plus the diagnosis */
-	if (ptrust_result_trusted(r))
-		cli_verdict(stdout, "TRUSTED", 1, "%s %s via %s/%s",
-		    ptrust_kind_name(ptrust_result_kind(r)), a->device, store,
-		    an != NULL ? ptrust_anchor_alias(an) : "-");
-	else
-		cli_verdict(stdout, "REFUSED", 0, "%s %s by %s: %s (TLS alert "
-		    "%s)", phone_presented_name(p), a->device, store,
-		    ptrust_diagnosis_name(ptrust_result_diagnosis(r)),
-		    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
+	/* the verdict of every command, with what the phone chose */
+	verdict_print_head(stdout, r, "", a->device);
 	printf("  presented: %s: %s\n", phone_presented_name(p),
 	    selection_why(ph, p, a->without_lsc));
 	printf("  purpose: %s\n", ptrust_cluster_purpose_name(a->purpose));
-	for (i = 0; i < ptrust_result_reason_count(r); i++)
-		printf("  - %s (depth %d): %s\n",
-		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
-		    ptrust_result_reason_depth(r, i),
-		    ptrust_result_reason_message(r, i));
-	if (!ptrust_result_trusted(r) && (fix = ptrust_result_fix(r)) != NULL)
-		printf("  fix: %s\n", fix);
+	verdict_print_details(stdout, r, "");
 }
 
 static void
@@ -366,7 +245,7 @@ print_json(const ptrust_result *r, const struct phone_args *a)
 	struct json j;
 
 	json_init(&j, stdout);
-	phone_result_json(&j, r, ptrust_cluster_purpose_name(a->purpose));
+	verdict_json(&j, r, ptrust_cluster_purpose_name(a->purpose));
 	fputc('\n', stdout);
 }
 

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,16 +24,21 @@
 
 #include "cli.h"
 #include "input.h"
+#include "json.h"
+#include "verdict.h"
 
 #define CMD	"radius-explain"
 
-enum { OPT_PURPOSE = 256, OPT_STORE, OPT_AT, OPT_DEVICE, OPT_HELP };
+enum {
+	OPT_PURPOSE = 256, OPT_STORE, OPT_AT, OPT_DEVICE, OPT_JSON, OPT_HELP
+};
 
 static const struct option longopts[] = {
 	{ "purpose",	required_argument, NULL, OPT_PURPOSE },
 	{ "store",	required_argument, NULL, OPT_STORE },
 	{ "at",		required_argument, NULL, OPT_AT },
 	{ "device",	required_argument, NULL, OPT_DEVICE },
+	{ "json",	no_argument,	   NULL, OPT_JSON },
 	{ "help",	no_argument,	   NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -42,6 +48,7 @@ struct explain_args {
 	const char	*store;
 	const char	*device;
 	time_t		 at;
+	int		 json;
 };
 
 static void
@@ -49,7 +56,7 @@ explain_usage(FILE *f)
 {
 	fprintf(f, "usage: phonetrust [--cluster DIR] radius-explain "
 	    "[--purpose PURPOSE | --store NAME]\n"
-	    "    [--device NAME] [--at TIME]\n"
+	    "    [--device NAME] [--at TIME] [--json]\n"
 	    "  explain a phone a RADIUS server's TLS layer refused, from "
 	    "the attributes in\n  the environment: TLS_CLIENT_CERT_ISSUER, "
 	    "TLS_CLIENT_CERT_SUBJECT,\n  TLS_CLIENT_CERT_COMMON_NAME, "
@@ -85,6 +92,9 @@ parse_args(int argc, char **argv, struct explain_args *a)
 		case OPT_AT:
 			if (cli_opt_time(CMD, "--at", &a->at) != CLI_OK)
 				return CLI_USAGE;
+			break;
+		case OPT_JSON:
+			a->json = 1;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -160,6 +170,34 @@ snapshot(ptrust_cluster *c, const char *dir, const struct explain_args *a,
 	return CLI_OK;
 }
 
+/*
+ * What was found: the line for the server's log, or with --json one
+ * object, {"schema", "explained", "message", "result"}: the verdict
+ * object of every command when there was a certificate to explain.
+ */
+static void
+print_outcome(const struct explain_args *a, const char *message,
+    const ptrust_result *r, const char *purpose)
+{
+	struct json j;
+
+	if (!a->json) {
+		printf("phonetrust: %s\n", message);
+		return;
+	}
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	verdict_json_schema(&j);
+	json_key(&j, "explained");
+	json_bool(&j, r != NULL);
+	json_key(&j, "message");
+	json_string(&j, message);
+	json_key(&j, "result");
+	verdict_json(&j, r, purpose);
+	json_object_end(&j);
+	fputc('\n', stdout);
+}
+
 int
 cmd_radius_explain(int argc, char **argv, const char *cluster_dir)
 {
@@ -185,14 +223,16 @@ cmd_radius_explain(int argc, char **argv, const char *cluster_dir)
 	if (getenv("TLS_CLIENT_CERT_FILENAME") != NULL) {
 		/* FreeRADIUS names the file only when its TLS layer accepted
 		 * the chain and ran the verify hook: the hook said why */
-		printf("phonetrust: the TLS layer accepted the certificate; "
-		    "the verify hook's line says why the phone was refused\n");
+		print_outcome(&a, "the TLS layer accepted the certificate; "
+		    "the verify hook's line says why the phone was refused",
+		    NULL, NULL);
 		rc = CLI_OK;
 		goto done;
 	}
 	if (issuer == NULL && subject == NULL) {
 		/* rejected before any certificate: nothing of ours to say */
-		printf("phonetrust: no client certificate in the request\n");
+		print_outcome(&a, "no client certificate in the request", NULL,
+		    NULL);
 		rc = CLI_OK;
 		goto done;
 	}
@@ -208,6 +248,8 @@ cmd_radius_explain(int argc, char **argv, const char *cluster_dir)
 	else if (user != NULL && ptrust_radius_identity_device(user, device,
 	    sizeof(device)) == PTRUST_OK)
 		dev = device;
+	/* what the server did not give stays NULL (basic constraints...) */
+	memset(&cert, 0, sizeof(cert));
 	cert.subject = subject;
 	cert.issuer = issuer;
 	cert.common_name = cn;
@@ -221,7 +263,7 @@ cmd_radius_explain(int argc, char **argv, const char *cluster_dir)
 		goto done;
 	}
 	ptrust_radius_log_line(r, line, sizeof(line));
-	printf("phonetrust: %s\n", line);
+	print_outcome(&a, line, r, ptrust_cluster_purpose_name(purpose));
 	rc = CLI_REFUSED;
 done:
 	ptrust_result_free(r);
@@ -232,5 +274,10 @@ done:
 	free(cn);
 	free(expiration);
 	free(user);
+	if (rc != CLI_USAGE && fflush(stdout) == EOF) {
+		fprintf(stderr, "phonetrust %s: standard output: %s\n", CMD,
+		    strerror(errno));
+		rc = CLI_USAGE;
+	}
 	return rc;
 }

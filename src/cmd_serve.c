@@ -1,7 +1,9 @@
 /*
  * phonetrust serve: a TLS listener that asks each phone for its certificate
  * and tells what the cluster decides, one line per connection (a JSON
- * object per line with --json), then closes the connection.  Without
+ * object per line with --json, and nothing else on standard output: the
+ * "listening on" notice goes to standard error then), then closes the
+ * connection.  Without
  * --cert it makes a throwaway self-signed EC P-256 certificate in memory.
  * SIGINT and SIGTERM stop it (exit 0).  Exit 2 when it cannot start.
  */
@@ -34,6 +36,7 @@
 #include "input.h"
 #include "json.h"
 #include "output.h"
+#include "verdict.h"
 
 enum {
 	OPT_LISTEN = 256, OPT_CERT, OPT_KEY, OPT_PURPOSE, OPT_DEVICE,
@@ -222,70 +225,84 @@ or_dash(const char *s)
 	return s != NULL ? s : "-";
 }
 
+/* The alert the server sent, NULL when none. */
+static const char *
+alert_sent(SSL *ssl)
+{
+	const char *alert = NULL;
+
+	return ptrust_ssl_get_alert(ssl, &alert) != 0 ? alert : NULL;
+}
+
+/*
+ * One JSON object per connection: the connection's members, then the
+ * verdict object of every command (null when the handshake failed before
+ * any certificate was judged).
+ */
 static void
 print_json(const char *peer, SSL *ssl, const ptrust_result *r, int completed,
     const char *purpose, const char *error)
 {
-	const char *alert;
 	struct json j;
 
-	ptrust_ssl_get_alert(ssl, &alert);
 	json_init(&j, stdout);
 	json_object_begin(&j);
+	verdict_json_schema(&j);
 	json_key(&j, "peer");
 	json_string(&j, peer);
 	json_key(&j, "tls_version");
-	json_string(&j, SSL_get_version(ssl));
+	json_string(&j, verdict_tls_version(SSL_get_version(ssl)));
 	json_key(&j, "handshake");
 	json_string(&j, completed ? "completed" : "failed");
 	json_key(&j, "error");
 	json_string(&j, error);
-	json_key(&j, "alert_sent");
-	json_string(&j, alert);
+	json_key(&j, "tls_alert");
+	json_string(&j, alert_sent(ssl));
 	json_key(&j, "result");
-	if (r == NULL)
-		json_null(&j);
-	else
-		phone_result_json(&j, r, purpose);
+	verdict_json(&j, r, purpose);
 	json_object_end(&j);
 	fputc('\n', stdout);
 }
 
+/*
+ * One line per connection, for a log: the verdict line of every command,
+ * then the connection and, on a refusal, the reasons and the fix.
+ */
 static void
 print_human(const char *peer, SSL *ssl, const ptrust_result *r,
     const char *error)
 {
-	const char *alert, *fix;
+	const char *version = or_dash(verdict_tls_version(
+	    SSL_get_version(ssl)));
+	const char *alert = or_dash(alert_sent(ssl)), *fix;
+	char summary[2048];
 	size_t i;
 
-	ptrust_ssl_get_alert(ssl, &alert);
 	if (r == NULL) {
 		cli_verdict(stdout, "ERROR", 0, "%s %s handshake failed before "
-		    "any certificate was judged: %s", peer,
-		    SSL_get_version(ssl), or_dash(error));
+		    "any certificate was judged: %s", peer, version,
+		    or_dash(error));
 		return;
 	}
+	verdict_summary(r, NULL, summary, sizeof(summary));
 	if (ptrust_result_trusted(r)) {
-		cli_verdict(stdout, "TRUSTED", 1, "%s %s %s %s via %s/%s "
-		    "alert=none", peer, SSL_get_version(ssl),
-		    or_dash(ptrust_result_device(r)),
-		    ptrust_kind_name(ptrust_result_kind(r)),
-		    or_dash(ptrust_result_store_name(r)),
-		    ptrust_result_anchor(r) != NULL ? ptrust_anchor_alias(
-		    ptrust_result_anchor(r)) : "-");
+		cli_verdict(stdout, verdict_word(r), 1, "%s peer=%s version=%s "
+		    "alert=none", summary, peer, version);
 		return;
 	}
-	printf("%s %s %s %s %s reasons=", cli_colour(stdout) ?
-	    "\033[31mREFUSED\033[0m" : "REFUSED", peer, SSL_get_version(ssl),
-	    or_dash(ptrust_result_device(r)),
-	    ptrust_kind_name(ptrust_result_kind(r)));
+	if (cli_colour(stdout))
+		printf("\033[1;31m%s\033[0m", verdict_word(r));
+	else
+		fputs(verdict_word(r), stdout);
+	printf(" %s peer=%s version=%s alert=%s reasons=", summary, peer,
+	    version, alert);
 	for (i = 0; i < ptrust_result_reason_count(r); i++)
 		printf("%s%s", i > 0 ? "," : "", ptrust_reason_name(
 		    ptrust_result_reason_code(r, i)));
+	if (ptrust_result_reason_count(r) == 0)
+		putchar('-');
 	fix = ptrust_result_fix(r);
-	printf(" diagnosis=%s alert=%s fix: %s\n",
-	    ptrust_diagnosis_name(ptrust_result_diagnosis(r)), alert,
-	    or_dash(fix));
+	printf(" fix: %s\n", or_dash(fix));
 }
 
 static void
@@ -380,8 +397,9 @@ cmd_serve(int argc, char **argv, const char *cluster_dir)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	signal(SIGPIPE, SIG_IGN);
-	printf("listening on %s\n", bound);
-	fflush(stdout);
+	/* with --json, standard output holds JSON lines only */
+	fprintf(a.json ? stderr : stdout, "listening on %s\n", bound);
+	fflush(a.json ? stderr : stdout);
 	while (!serve_stop && (a.max == 0 || served < a.max)) {
 		struct pollfd pfd = { lfd, POLLIN, 0 };
 		struct sockaddr_in peer;

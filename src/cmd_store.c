@@ -26,6 +26,8 @@
 
 #include "cli.h"
 #include "input.h"
+#include "json.h"
+#include "verdict.h"
 
 int
 cmd_init(int argc, char **argv, const char *cluster_dir)
@@ -94,14 +96,100 @@ print_anchor(const char *store, const ptrust_anchor *a, int details)
 	    ptrust_anchor_key_bits(a), ptrust_anchor_sha256(a));
 }
 
+/*
+ * An anchor as store list --json and store show --json give it: the
+ * members of a verdict's anchor (alias, store, sha256, subject, role),
+ * then issuer, validity and key.
+ */
+static void
+json_anchor(struct json *j, const char *store, const ptrust_anchor *a)
+{
+	json_object_begin(j);
+	json_key(j, "store");
+	json_string(j, store);
+	json_key(j, "alias");
+	json_string(j, ptrust_anchor_alias(a));
+	json_key(j, "role");
+	json_string(j, ptrust_role_name(ptrust_anchor_role(a)));
+	json_key(j, "subject");
+	json_string(j, ptrust_anchor_subject(a));
+	json_key(j, "issuer");
+	json_string(j, ptrust_anchor_issuer(a));
+	json_key(j, "sha256");
+	json_string(j, ptrust_anchor_sha256(a));
+	json_key(j, "not_before");
+	json_time(j, ptrust_anchor_not_before(a));
+	json_key(j, "not_after");
+	json_time(j, ptrust_anchor_not_after(a));
+	json_key(j, "key_type");
+	json_string(j, ptrust_anchor_key_type(a));
+	json_key(j, "key_bits");
+	json_number(j, ptrust_anchor_key_bits(a));
+	json_object_end(j);
+}
+
+/* store list --json: {"schema", "cluster", "stores": [{"name", "anchors"}]} */
+static void
+json_list(ptrust_cluster *c, const char *dir, const char *only)
+{
+	const ptrust_builder *b;
+	struct json j;
+	size_t i, k;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	verdict_json_schema(&j);
+	json_key(&j, "cluster");
+	json_string(&j, dir);
+	json_key(&j, "stores");
+	json_array_begin(&j);
+	for (i = 0; i < ptrust_cluster_store_count(c); i++) {
+		const char *name = ptrust_cluster_store_name(c, i);
+
+		if (only != NULL && strcmp(only, name) != 0)
+			continue;
+		b = ptrust_cluster_store(c, name, 0);
+		json_object_begin(&j);
+		json_key(&j, "name");
+		json_string(&j, name);
+		json_key(&j, "anchors");
+		json_array_begin(&j);
+		for (k = 0; b != NULL && k < ptrust_builder_anchor_count(b); k++)
+			json_anchor(&j, name, ptrust_builder_anchor(b, k));
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	fputc('\n', stdout);
+}
+
+/* store show --json: {"schema", "cluster", "anchor"} */
+static void
+json_show(const char *dir, const char *store, const ptrust_anchor *a)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	verdict_json_schema(&j);
+	json_key(&j, "cluster");
+	json_string(&j, dir);
+	json_key(&j, "anchor");
+	json_anchor(&j, store, a);
+	json_object_end(&j);
+	fputc('\n', stdout);
+}
+
 static int
 store_usage(FILE *f)
 {
 	if (f != stdout)
 		return cli_fail("store", NULL, "usage: phonetrust store list|"
 		    "show|add|remove ... (try --help)");
-	printf("usage: phonetrust [--cluster DIR] store list [STORE]\n"
-	    "       phonetrust [--cluster DIR] store show STORE ALIAS|SHA256\n"
+	printf("usage: phonetrust [--cluster DIR] store list [--json] [STORE]\n"
+	    "       phonetrust [--cluster DIR] store show [--json] STORE "
+	    "ALIAS|SHA256\n"
 	    "       phonetrust [--cluster DIR] store add STORE FILE... "
 	    "[--alias NAME]\n"
 	    "              [--role capf|manufacturing|external-ca|other] "
@@ -282,7 +370,7 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 	ptrust_cluster *c = NULL;
 	const ptrust_anchor *a;
 	ptrust_builder *b;
-	int rc = CLI_USAGE, changed = 0;
+	int rc = CLI_USAGE, changed = 0, json = 0;
 	char *text = NULL;
 	size_t i, j, textlen = 0;
 	FILE *report;
@@ -293,12 +381,32 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 	for (i = 1; i < (size_t)argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return store_usage(stdout);
+	/* list and show take --json anywhere among their arguments */
+	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0) {
+		for (i = j = 2; i < (size_t)argc; i++)
+			if (strcmp(argv[i], "--json") == 0)
+				json = 1;
+			else
+				argv[j++] = argv[i];
+		argc = (int)j;
+	}
 	if ((report = open_memstream(&text, &textlen)) == NULL)
 		return cli_fail("store", NULL, strerror(errno));
 	if (cli_open_cluster("store", cluster_dir, &c, &cluster_dir) !=
 	    CLI_OK)
 		goto done;
 	if (strcmp(argv[1], "list") == 0 && argc <= 3) {
+		/* an unknown store: nothing printed */
+		if (argc == 3 && ptrust_cluster_store(c, argv[2], 0) == NULL) {
+			fprintf(stderr, "phonetrust store list: no store "
+			    "\"%s\"\n", argv[2]);
+			goto done;
+		}
+		if (json) {
+			json_list(c, cluster_dir, argc == 3 ? argv[2] : NULL);
+			rc = CLI_OK;
+			goto done;
+		}
 		for (i = 0; i < ptrust_cluster_store_count(c); i++) {
 			const char *name = ptrust_cluster_store_name(c, i);
 
@@ -328,7 +436,10 @@ cmd_store(int argc, char **argv, const char *cluster_dir)
 			goto done;
 		}
 		if (argv[1][0] == 's') {
-			print_anchor(argv[2], a, 1);
+			if (json)
+				json_show(cluster_dir, argv[2], a);
+			else
+				print_anchor(argv[2], a, 1);
 			rc = CLI_OK;
 		} else if (lock_and_reload(c, cluster_dir) != CLI_OK)
 			goto done;

@@ -30,6 +30,7 @@
 #include "json.h"
 #include "names.h"
 #include "output.h"
+#include "verdict.h"
 
 #define MAX_FILES	64
 
@@ -316,111 +317,20 @@ leaf_cn(const unsigned char *data, size_t len)
 	return cn;
 }
 
-/* Every refusal carries the library's fix (one fix table, diagnose.c). */
-static const char *
-verdict_fix(const struct verdict *v)
-{
-	return ptrust_result_fix(v->r);
-}
-
-static int
-verdict_trusted(const struct verdict *v)
-{
-	return ptrust_result_trusted(v->r);
-}
-
-static const char *
-verdict_alert(const struct verdict *v)
-{
-	return verdict_trusted(v) ? NULL :
-	    ptrust_tls_alert_name(ptrust_result_tls_alert(v->r));
-}
-
 static void
 print_json(const struct verdict *v)
 {
-	const ptrust_result *r = v->r;
-	const ptrust_anchor *a = ptrust_result_anchor(r);
 	struct json j;
-	size_t i;
 
 	json_init(&j, stdout);
-	json_object_begin(&j);
-	json_key(&j, "trusted");
-	json_bool(&j, verdict_trusted(v));
-	json_key(&j, "purpose");
-	json_string(&j, v->purpose);
-	json_key(&j, "kind");
-	json_string(&j, ptrust_kind_name(ptrust_result_kind(r)));
-	json_key(&j, "anchor");
-	if (a == NULL)
-		json_null(&j);
-	else {
-		json_object_begin(&j);
-		json_key(&j, "store");
-		json_string(&j, ptrust_result_store_name(r));
-		json_key(&j, "alias");
-		json_string(&j, ptrust_anchor_alias(a));
-		json_key(&j, "sha256");
-		json_string(&j, ptrust_anchor_sha256(a));
-		json_key(&j, "role");
-		json_string(&j, ptrust_role_name(ptrust_anchor_role(a)));
-		json_object_end(&j);
-	}
-	json_key(&j, "reasons");
-	json_array_begin(&j);
-	for (i = 0; i < ptrust_result_reason_count(r); i++) {
-		json_object_begin(&j);
-		json_key(&j, "code");
-		json_string(&j, ptrust_reason_name(
-		    ptrust_result_reason_code(r, i)));
-		json_key(&j, "depth");
-		json_number(&j, ptrust_result_reason_depth(r, i));
-		json_key(&j, "subject");
-		json_string(&j, ptrust_result_reason_subject(r, i));
-		json_key(&j, "message");
-		json_string(&j, ptrust_result_reason_message(r, i));
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_key(&j, "tls_alert");
-	json_string(&j, verdict_alert(v));
-	json_key(&j, "fix");
-	json_string(&j, verdict_fix(v));
-	json_key(&j, "chain");
-	json_array_begin(&j);
-	for (i = 0; i < ptrust_result_chain_length(r); i++)
-		json_string(&j, ptrust_result_chain_subject(r, i));
-	json_array_end(&j);
-	json_object_end(&j);
+	verdict_json(&j, v->r, v->purpose);
 	fputc('\n', stdout);
 }
 
 static void
 print_human(const struct verdict *v)
 {
-	const ptrust_result *r = v->r;
-	const ptrust_anchor *a = ptrust_result_anchor(r);
-	const char *store = ptrust_result_store_name(r), *fix;
-	const char *kind = ptrust_kind_name(ptrust_result_kind(r));
-	const char *device = v->device != NULL ? v->device : "-";
-	size_t i;
-
-	if (verdict_trusted(v))
-		cli_verdict(stdout, "TRUSTED", 1, "%s %s via %s/%s", kind,
-		    device, store != NULL ? store : "-",
-		    a != NULL ? ptrust_anchor_alias(a) : "-");
-	else
-		cli_verdict(stdout, "REFUSED", 0, "%s %s by %s (TLS alert %s)",
-		    kind, device, store != NULL ? store : "-",
-		    verdict_alert(v));
-	for (i = 0; i < ptrust_result_reason_count(r); i++)
-		printf("  - %s (depth %d): %s\n",
-		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
-		    ptrust_result_reason_depth(r, i),
-		    ptrust_result_reason_message(r, i));
-	if ((fix = verdict_fix(v)) != NULL)
-		printf("  fix: %s\n", fix);
+	verdict_print(stdout, v->r, "", v->device);
 }
 
 /*
@@ -613,7 +523,7 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		print_json(&v);
 	else if (!a.quiet)
 		print_human(&v);
-	rc = verdict_trusted(&v) ? CLI_OK : CLI_REFUSED;
+	rc = ptrust_result_trusted(r) ? CLI_OK : CLI_REFUSED;
 done:
 	free(cn);
 	free(data);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "input.h"
 #include "lab.h"
+#include "verdict.h"
 
 /* A fixed moment, so the demonstration reads the same every time. */
 #define DEMO_NOW	(LAB_T0 + 30 * LAB_DAY)
@@ -54,33 +55,11 @@ lab_phone(const char *dir, const char *device, const char *lsc,
 	return ph;
 }
 
+/* The verdict as every command prints it (src/verdict.c). */
 static void
 print_result(const ptrust_result *r)
 {
-	const ptrust_anchor *a = ptrust_result_anchor(r);
-	size_t i;
-
-	if (ptrust_result_trusted(r))
-		printf("  TRUSTED %s %s via %s/%s\n",
-		    ptrust_kind_name(ptrust_result_kind(r)),
-		    ptrust_result_device(r), ptrust_result_store_name(r),
-		    ptrust_anchor_alias(a));
-	else
-		printf("  REFUSED %s %s by %s: %s (TLS alert %s)\n",
-		    ptrust_result_presented(r) == PTRUST_PRESENTED_LSC ? "LSC" :
-		    ptrust_result_presented(r) == PTRUST_PRESENTED_MIC ? "MIC" :
-		    "no certificate", ptrust_result_device(r),
-		    ptrust_result_store_name(r) != NULL ?
-		    ptrust_result_store_name(r) : "-",
-		    ptrust_diagnosis_name(ptrust_result_diagnosis(r)),
-		    ptrust_tls_alert_name(ptrust_result_tls_alert(r)));
-	for (i = 0; i < ptrust_result_reason_count(r); i++)
-		printf("    - %s (depth %d): %s\n",
-		    ptrust_reason_name(ptrust_result_reason_code(r, i)),
-		    ptrust_result_reason_depth(r, i),
-		    ptrust_result_reason_message(r, i));
-	if (ptrust_result_fix(r) != NULL)
-		printf("    fix: %s\n", ptrust_result_fix(r));
+	verdict_print(stdout, r, "  ", NULL);
 }
 
 /* One phone at CallManager; 1 when the verdict is the expected one. */

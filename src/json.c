@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 #include "names.h"
@@ -136,4 +137,18 @@ json_null(struct json *j)
 {
 	json_sep(j);
 	fputs("null", j->f);
+}
+
+void
+json_time(struct json *j, time_t t)
+{
+	char buf[32];
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		json_null(j);
+		return;
+	}
+	json_string(j, buf);
 }

@@ -3,6 +3,7 @@
 #define PHONETRUST_JSON_H
 
 #include <stdio.h>
+#include <time.h>
 
 #define JSON_MAX_DEPTH	16
 
@@ -23,5 +24,7 @@ void	json_string(struct json *, const char *);	/* NULL: null */
 void	json_number(struct json *, long long);
 void	json_bool(struct json *, int);
 void	json_null(struct json *);
+/* t as an ISO 8601 UTC string, "2026-01-31T00:00:00Z". */
+void	json_time(struct json *, time_t);
 
 #endif

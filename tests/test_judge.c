@@ -128,7 +128,7 @@ expired_leaf_alone_is_expired(void **state)
 	assert_true(found);
 	ptrust_result_free(r);
 	X509_free(mic);
-	lab_key_unget(k);
+	EVP_PKEY_free(k);
 	ptrust_store_unref(s);
 }
 
@@ -243,8 +243,8 @@ unknown_issuer_is_not_called_another_cluster(void **state)
 	ptrust_result_free(r);
 	X509_free(cert);
 	X509_free(issuer);
-	lab_key_unget(ck);
-	lab_key_unget(lk);
+	EVP_PKEY_free(ck);
+	EVP_PKEY_free(lk);
 	ptrust_store_unref(s);
 }
 
