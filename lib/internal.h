@@ -279,8 +279,6 @@ void	 pt_x509_settle(X509 *x);
 
 /* anchor.c; pt_role_kind: what an anchor of this role issues */
 ptrust_kind pt_role_kind(ptrust_role role);
-/* diagnose.c: what a result says the phone presented; guess for a refusal */
-ptrust_presented pt_presented_of(const ptrust_result *r, ptrust_kind guess);
 /* verify.c: why an X509_STRICT error is waived, or NULL (fuzz harness too). */
 const char *pt_strict_waiver(X509_STORE_CTX *ctx);
 ptrust_anchor *pt_anchor_new(X509 *x509, const char *alias, ptrust_role role);
