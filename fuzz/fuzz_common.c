@@ -113,8 +113,9 @@ check_result(const ptrust_store *store, ptrust_status st,
 	if (trusted && (a == NULL || n != 0 || alert != PTRUST_ALERT_NONE ||
 	    (no_chain ? len != 0 : len < 1)))
 		goto bad;
-	/* fail closed, and say why */
-	if (!trusted && (n == 0 || alert == PTRUST_ALERT_NONE))
+	/* fail closed, and say why; a refused certificate is of no kind */
+	if (!trusted && (n == 0 || alert == PTRUST_ALERT_NONE ||
+	    kind != PTRUST_KIND_UNKNOWN))
 		goto bad;
 	/* LSC or MIC only from the role of an anchor that verified */
 	if (kind != PTRUST_KIND_UNKNOWN && (a == NULL ||
@@ -506,7 +507,7 @@ fuzz_init(void)
 	expect("lsc.pem", 1, PTRUST_KIND_LSC);
 	expect("mic.pem", 1, PTRUST_KIND_MIC);
 	expect("migrated-lsc.pem", 0, PTRUST_KIND_UNKNOWN);
-	expect("expired-mic.pem", 0, PTRUST_KIND_MIC);
+	expect("expired-mic.pem", 0, PTRUST_KIND_UNKNOWN);
 }
 
 /*
