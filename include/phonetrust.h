@@ -93,8 +93,8 @@ typedef enum ptrust_reason_code {
 
 const char *ptrust_reason_name(ptrust_reason_code code);
 const char *ptrust_reason_message(ptrust_reason_code code);
-/* Reverse of ptrust_reason_name; 0 when the name is unknown. */
-ptrust_reason_code ptrust_reason_from_name(const char *name);
+/* Reverse of ptrust_reason_name, as every *_from_name: 0, or -1 when unknown. */
+int ptrust_reason_from_name(const char *name, ptrust_reason_code *code);
 
 /* TLS alerts (RFC 8446 numbering) a server should send on refusal. */
 typedef enum ptrust_tls_alert {

@@ -125,17 +125,20 @@ ptrust_reason_message(ptrust_reason_code code)
 	return NULL;
 }
 
-ptrust_reason_code
-ptrust_reason_from_name(const char *name)
+int
+ptrust_reason_from_name(const char *name, ptrust_reason_code *code)
 {
 	int c;
 
-	if (name == NULL)
-		return 0;
+	if (name == NULL || code == NULL)
+		return -1;
 	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_LAST; c++)
-		if (strcmp(ptrust_reason_name((ptrust_reason_code)c), name) == 0)
-			return (ptrust_reason_code)c;
-	return 0;
+		if (strcmp(ptrust_reason_name((ptrust_reason_code)c), name) ==
+		    0) {
+			*code = (ptrust_reason_code)c;
+			return 0;
+		}
+	return -1;
 }
 
 ptrust_reason_code

@@ -66,35 +66,42 @@ reason_names(void **state)
 		"crl-missing", "crl-expired", "unhandled-critical-extension",
 		"self-signed-leaf", "invalid-time-encoding", "malformed",
 		"chain-too-long", "name-mismatch", "identity-mismatch",
-		"no-certificate",
+		"no-certificate", "ca-as-leaf", "wrong-order", "unknown-kind",
 	};
+	ptrust_reason_code code;
 	size_t i;
 	int c, d;
 
 	(void)state;
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		c = ptrust_reason_from_name(required[i]);
-		assert_int_not_equal(c, 0);
-		assert_string_equal(ptrust_reason_name(c), required[i]);
+		assert_int_equal(ptrust_reason_from_name(required[i], &code),
+		    0);
+		assert_string_equal(ptrust_reason_name(code), required[i]);
 	}
 	/* the first codes keep their numbers: append-only */
 	assert_int_equal(PTRUST_REASON_UNKNOWN_CA, 1);
 	assert_int_equal(PTRUST_REASON_NAME_MISMATCH, 18);
-	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_NO_CERTIFICATE;
-	    c++) {
+	for (c = PTRUST_REASON_UNKNOWN_CA; c <= PTRUST_REASON_LAST; c++) {
 		assert_non_null(ptrust_reason_name(c));
 		assert_non_null(ptrust_reason_message(c));
 		assert_true(strlen(ptrust_reason_message(c)) > 10);
-		assert_int_equal(ptrust_reason_from_name(ptrust_reason_name(c)),
-		    c);
+		assert_int_equal(ptrust_reason_from_name(ptrust_reason_name(c),
+		    &code), 0);
+		assert_int_equal(code, c);
 		for (d = PTRUST_REASON_UNKNOWN_CA; d < c; d++)
 			assert_string_not_equal(ptrust_reason_name(c),
 			    ptrust_reason_name(d));
 	}
 	assert_null(ptrust_reason_name(0));
 	assert_null(ptrust_reason_message(999));
-	assert_int_equal(ptrust_reason_from_name("no-such-reason"), 0);
-	assert_int_equal(ptrust_reason_from_name(NULL), 0);
+	code = PTRUST_REASON_EXPIRED;
+	assert_int_equal(ptrust_reason_from_name("no-such-reason", &code),
+	    -1);
+	assert_int_equal(code, PTRUST_REASON_EXPIRED);	/* untouched */
+	assert_int_equal(ptrust_reason_from_name(NULL, &code), -1);
+	assert_int_equal(ptrust_reason_from_name("expired", NULL), -1);
+	/* the last code is the last one named */
+	assert_null(ptrust_reason_name(PTRUST_REASON_LAST + 1));
 }
 
 static void
