@@ -382,6 +382,58 @@ size_t ptrust_result_chain_length(const ptrust_result *result);
 const char *ptrust_result_chain_subject(const ptrust_result *result,
     size_t index);
 
+/*
+ * What a phone presented, how that is known, and the administrator's
+ * reading of the verdict: the same through every door of the library.
+ */
+/* Which certificate the phone presented. */
+typedef enum ptrust_presented {
+	PTRUST_PRESENTED_NONE = 0,
+	PTRUST_PRESENTED_LSC,
+	PTRUST_PRESENTED_MIC
+} ptrust_presented;
+
+ptrust_presented ptrust_result_presented(const ptrust_result *result);
+/* How the library knows what was presented. */
+typedef enum ptrust_evidence {
+	PTRUST_EVIDENCE_NONE = 0,	/* "none": nothing was presented */
+	PTRUST_EVIDENCE_ANCHOR,		/* "anchor": the anchor that verified the chain */
+	PTRUST_EVIDENCE_CALLER,		/* "caller": the caller named the phone's LSC or MIC */
+	PTRUST_EVIDENCE_KEY,		/* "key": the issuer is known by its key to an anchor */
+	PTRUST_EVIDENCE_NAME,		/* "name": the issuer carries a Cisco CA's name (a guess) */
+	PTRUST_EVIDENCE_DEFAULT		/* "default": no sign either way: an unknown issuer taken for a CAPF */
+} ptrust_evidence;
+
+const char *ptrust_evidence_name(ptrust_evidence evidence);
+ptrust_evidence ptrust_result_evidence(const ptrust_result *result);
+
+const char *ptrust_result_device(const ptrust_result *result);
+
+/* ---------------------------------------------------------------------
+ * Diagnosis: the administrator's view of a refusal.  Append-only.
+ */
+typedef enum ptrust_diagnosis {
+	PTRUST_DIAG_NONE = 0,			/* "none": trusted */
+	PTRUST_DIAG_LSC_FROM_OTHER_CLUSTER,	/* "lsc-from-other-cluster" */
+	PTRUST_DIAG_INVALID_LSC,		/* "invalid-lsc" */
+	PTRUST_DIAG_INVALID_MIC,		/* "invalid-mic" */
+	PTRUST_DIAG_MIC_EXPIRED,		/* "mic-expired" */
+	PTRUST_DIAG_LSC_EXPIRED,		/* "lsc-expired" */
+	PTRUST_DIAG_SHA1_MANUFACTURING_CHAIN,	/* "sha1-manufacturing-chain" */
+	PTRUST_DIAG_IDENTITY_MISMATCH,		/* "identity-mismatch" */
+	PTRUST_DIAG_NO_CERTIFICATE,		/* "no-certificate" */
+	PTRUST_DIAG_NO_STORE_FOR_PURPOSE,	/* "no-store-for-purpose" */
+	PTRUST_DIAG_UNTRUSTED_CERTIFICATE,	/* "untrusted-certificate": another LSC failure, or a plain ptrust_verify refusal */
+	PTRUST_DIAG_MISSING_INTERMEDIATE,	/* "missing-intermediate": a MIC sent without its manufacturing CA */
+	PTRUST_DIAG_NOT_A_PHONE_CERTIFICATE,	/* "not-a-phone-certificate": a CA's, or from an anchor issuing neither LSC nor MIC */
+	PTRUST_DIAG_WRONG_ORDER			/* "wrong-order": the phone's certificate is not first */
+} ptrust_diagnosis;
+
+const char *ptrust_diagnosis_name(ptrust_diagnosis diagnosis);
+ptrust_diagnosis ptrust_result_diagnosis(const ptrust_result *result);
+/* What the administrator should do, in words; NULL when trusted. */
+const char *ptrust_result_fix(const ptrust_result *result);
+
 /* ---------------------------------------------------------------------
  * The current snapshot, replaced while threads validate.  Each validation
  * takes the snapshot current at its start and keeps it to the end: it
