@@ -25,6 +25,8 @@
 #include "phonetrust-radius.h"
 #pragma GCC visibility pop
 
+#include "civil_time.h"
+
 #define PT_ERRLEN	512
 /* Largest file the library reads: a trust store or chain is far smaller. */
 #define PT_MAX_FILE	(16u * 1024 * 1024)
@@ -155,33 +157,33 @@ struct ptrust_result {
 	 */
 	atomic_int	 refs;
 	int		 trusted;
-	ptrust_store	*store;		/* keeps the anchor alive */
-	const ptrust_anchor *anchor;
 	ptrust_kind	 kind;
 	ptrust_tls_alert alert;
-	struct pt_reason *reasons;
-	size_t		 n_reasons;
-	/* the chain as built: its subjects (result.c), chain_len of them */
-	struct pt_subjects *subjects;
-	size_t		 chain_len;
 	/* set by the one judging path (judge.c) and diagnose.c */
 	ptrust_presented presented;
 	ptrust_evidence	 evidence;	/* how presented was known */
 	int		 purpose;	/* ptrust_cluster_purpose, -1: none */
 	ptrust_diagnosis diagnosis;
-	char		*device;
-	char		*fix;
-	char		*issuer;	/* the leaf's issuer, on a refusal */
-	const char	*store_label;	/* the store's words when none (console) */
-	char		**notes;	/* what was given and not used */
-	size_t		 n_notes;
 	/*
 	 * When this verdict holds (cache.c): the latest notBefore and the
 	 * earliest notAfter of the chain as built, and of the CRLs' update
 	 * times.  window_ok 0: unknown, never reused.
 	 */
-	time_t		 valid_from, valid_until;
 	int		 window_ok;
+	uint32_t	 n_reasons;
+	uint32_t	 n_notes;
+	/* the chain as built: its subjects (result.c), chain_len of them */
+	uint32_t	 chain_len;
+	ptrust_store	*store;		/* keeps the anchor alive */
+	const ptrust_anchor *anchor;
+	struct pt_reason *reasons;
+	struct pt_subjects *subjects;
+	char		*device;
+	char		*fix;
+	char		*issuer;	/* the leaf's issuer, on a refusal */
+	const char	*store_label;	/* the store's words when none (console) */
+	char		**notes;	/* what was given and not used */
+	time_t		 valid_from, valid_until;
 	/*
 	 * Why the call failed, "" when it did not.  Last, and only as long
 	 * as its text in a verdict that is kept (pt_result_keep): a result
@@ -251,7 +253,6 @@ int	 pt_name_cn_len(const X509_NAME *name, char **cn, size_t *len);
 /* names.c: controls, bidi marks and non-UTF-8 as \XX; s consumed */
 char	*pt_text_escape(char *s);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
-int64_t	 pt_days_from_civil(int64_t year, int month, int day);
 void	 pt_format_time(time_t t, char *buf, size_t len);
 int	 pt_is_pem(const unsigned char *data, size_t len);
 int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
@@ -385,5 +386,18 @@ ptrust_status pt_cache_judge(ptrust_cache *c, const struct pt_presentation *p,
 	    ptrust_result **out);
 /* current.c: p and q hold the same anchors, roles, names and origins */
 int	 pt_store_same(const ptrust_store *p, const ptrust_store *q);
+
+/*
+ * store_dir.c: a store directory read (its manifest, its files' bytes,
+ * their framing checked: a file that might not decode is decoded at
+ * once, and refused with its message), and later decoded into a builder,
+ * its whole content replaced as ptrust_builder_load_dir does.
+ */
+struct pt_store_files;
+ptrust_status pt_store_files_read(const char *dir, struct pt_store_files **out,
+	    char *err);
+ptrust_status pt_builder_load_files(ptrust_builder *b, const char *path,
+	    const struct pt_store_files *f);
+void	 pt_store_files_free(struct pt_store_files *f);
 
 #endif /* PTRUST_INTERNAL_H */

@@ -250,11 +250,9 @@ pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out)
 		ERR_clear_error();
 		return 0;
 	}
-	/* a checked, normalised UTC time; no timegm on the validation path */
-	*out = (time_t)(pt_days_from_civil((int64_t)tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday) * 86400 + tm.tm_hour * 3600 +
-	    tm.tm_min * 60 + tm.tm_sec);
-	return 1;
+	/* a checked, normalised UTC time; the one conversion (civil_time.c) */
+	return pt_time_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, out);
 }
 
 void
@@ -824,16 +822,3 @@ pt_thread_libctx(void)
 	return t->libctx;
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (as timegm). */
-int64_t
-pt_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}

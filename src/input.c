@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "input.h"
+#include "../lib/civil_time.h"
 
 int
 cli_fail(const char *cmd, const char *what, const char *msg)
@@ -66,35 +67,16 @@ digits(const char *s, int n, int *out)
 }
 
 /*
- * Calendar time in UTC to seconds: the one conversion of src/ (inspect's
- * certificate times too).  -1 when the fields make no date or the time
- * does not fit in time_t.
+ * Calendar time in UTC to seconds, by the library's one conversion
+ * (lib/civil_time.c; inspect's certificate times too).  -1 when the
+ * fields make no date or the time does not fit in time_t.
  */
 int
 cli_time_from_tm(const struct tm *in, time_t *out)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	struct tm tm = *in;
-	long long y = (long long)in->tm_year + 1900;
-	time_t t;
-
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > mdays[tm.tm_mon] || tm.tm_hour < 0 ||
-	    tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
-	    tm.tm_sec < 0 || tm.tm_sec > 60)
-		return -1;
-	if (tm.tm_mon == 1 && tm.tm_mday == 29 && !(y % 4 == 0 &&
-	    (y % 100 != 0 || y % 400 == 0)))
-		return -1;
-	if (tm.tm_sec == 60)
-		tm.tm_sec = 59;		/* a leap second: time_t has none */
-	tm.tm_isdst = 0;
-	/* -1 is also 1969-12-31T23:59:59Z */
-	if ((t = timegm(&tm)) == (time_t)-1 && y != 1969)
-		return -1;
-	*out = t;
-	return 0;
+	return pt_time_from_civil((int64_t)in->tm_year + 1900,
+	    in->tm_mon + 1, in->tm_mday, in->tm_hour, in->tm_min, in->tm_sec,
+	    out) ? 0 : -1;
 }
 
 /*
