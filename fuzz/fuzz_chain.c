@@ -36,9 +36,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	opt_sha1 = ptrust_options_new();
 	if (cache == NULL || opt_any == NULL || opt_sha1 == NULL ||
 	    ptrust_options_set_time(opt_any, FUZZ_TIME) != PTRUST_OK ||
-	    ptrust_options_set_purpose(opt_any, PTRUST_PURPOSE_ANY) !=
+	    ptrust_options_set_eku(opt_any, PTRUST_EKU_ANY) !=
 	    PTRUST_OK || ptrust_options_set_time(opt_sha1, FUZZ_TIME) !=
-	    PTRUST_OK || ptrust_options_allow_sha1(opt_sha1, 1) != PTRUST_OK)
+	    PTRUST_OK || ptrust_options_insecure_allow_sha1(opt_sha1, 1) != PTRUST_OK)
 		fuzz_fail("set-up of fuzz_chain");
 	return 0;
 }

@@ -273,17 +273,19 @@ ptrust_status ptrust_chain_add_file(ptrust_chain *chain, const char *path);
 size_t ptrust_chain_count(const ptrust_chain *chain);
 
 /* ---------------------------------------------------------------------
- * Validation options.  Defaults: the current time, purpose TLS client,
+ * Validation options.  Defaults: the current time, extended key usage TLS
+ * client (ptrust_eku; not the cluster purposes of <phonetrust-cluster.h>),
  * depth 10, no CRLs, no peer name, security level 2 (RSA >= 2048 bits,
  * no SHA-1).  Not to be changed while a validation uses them.
  */
 typedef struct ptrust_options ptrust_options;
 
-typedef enum ptrust_purpose {
-	PTRUST_PURPOSE_TLS_CLIENT = 0,
-	PTRUST_PURPOSE_TLS_SERVER,
-	PTRUST_PURPOSE_ANY
-} ptrust_purpose;
+/* The extended key usage the leaf must allow. */
+typedef enum ptrust_eku {
+	PTRUST_EKU_TLS_CLIENT = 0,
+	PTRUST_EKU_TLS_SERVER,
+	PTRUST_EKU_ANY
+} ptrust_eku;
 
 typedef enum ptrust_crl_check {
 	PTRUST_CRL_CHECK_NONE = 0,
@@ -296,8 +298,8 @@ ptrust_options *ptrust_options_new(void);
 void ptrust_options_free(ptrust_options *options);
 const char *ptrust_options_error(const ptrust_options *options);
 ptrust_status ptrust_options_set_time(ptrust_options *options, time_t at);
-ptrust_status ptrust_options_set_purpose(ptrust_options *options,
-    ptrust_purpose purpose);
+ptrust_status ptrust_options_set_eku(ptrust_options *options,
+    ptrust_eku eku);
 /* Intermediate CAs allowed between leaf and anchor, 0..64 (default 10). */
 ptrust_status ptrust_options_set_max_depth(ptrust_options *options,
     int depth);
@@ -330,7 +332,7 @@ ptrust_status ptrust_options_set_security_level(ptrust_options *options,
 ptrust_status ptrust_options_insecure_set_security_level(
     ptrust_options *options, int level);
 /* Accept SHA-1 signatures (old MIC chains); key sizes still per level. */
-ptrust_status ptrust_options_allow_sha1(ptrust_options *options, int allow);
+ptrust_status ptrust_options_insecure_allow_sha1(ptrust_options *options, int allow);
 
 /* ---------------------------------------------------------------------
  * Validation and its result.

@@ -199,7 +199,7 @@ diagnose_mic(ptrust_result *r, int capf, const char *store,
 		    "Cisco Manufacturing CA), which the security policy "
 		    "refuses. Install an LSC (recommended), or accept SHA-1 "
 		    "explicitly (phonetrust --allow-sha1, or "
-		    "ptrust_options_allow_sha1 in a program).");
+		    "ptrust_options_insecure_allow_sha1 in a program).");
 	if (capf)
 		return set_fix(r, PTRUST_DIAG_INVALID_MIC, "CAPF cannot "
 		    "authenticate the phone with its MIC (Invalid MIC)%s. Add "

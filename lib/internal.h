@@ -118,7 +118,7 @@ struct ptrust_options {
 	char		*device;	/* the device the phone claims, NULL: none */
 	time_t		 at;
 	int		 has_time;
-	ptrust_purpose	 purpose;
+	ptrust_eku	 purpose;
 	int		 max_depth;
 	char		*peer_name;
 	STACK_OF(X509_CRL) *crls;

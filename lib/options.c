@@ -12,7 +12,7 @@
 
 /* The documented defaults; ptrust_verify reads them for NULL options. */
 const ptrust_options pt_options_defaults = {
-	.purpose = PTRUST_PURPOSE_TLS_CLIENT,
+	.purpose = PTRUST_EKU_TLS_CLIENT,
 	.max_depth = PT_DEFAULT_DEPTH,
 	.crl_check = -1,
 	.security_level = PT_DEFAULT_LEVEL,
@@ -107,12 +107,12 @@ ptrust_options_set_time(ptrust_options *o, time_t at)
 }
 
 ptrust_status
-ptrust_options_set_purpose(ptrust_options *o, ptrust_purpose purpose)
+ptrust_options_set_eku(ptrust_options *o, ptrust_eku purpose)
 {
 	if (o == NULL)
 		return PTRUST_ERR_ARG;
-	if (purpose < PTRUST_PURPOSE_TLS_CLIENT ||
-	    purpose > PTRUST_PURPOSE_ANY) {
+	if (purpose < PTRUST_EKU_TLS_CLIENT ||
+	    purpose > PTRUST_EKU_ANY) {
 		pt_seterr(o->err, "unknown purpose %d", (int)purpose);
 		return PTRUST_ERR_ARG;
 	}
@@ -336,7 +336,7 @@ ptrust_options_insecure_set_security_level(ptrust_options *o, int level)
 }
 
 ptrust_status
-ptrust_options_allow_sha1(ptrust_options *o, int allow)
+ptrust_options_insecure_allow_sha1(ptrust_options *o, int allow)
 {
 	if (o == NULL)
 		return PTRUST_ERR_ARG;

@@ -512,15 +512,15 @@ setup_params(X509_STORE_CTX *ctx, const ptrust_options *o,
 	X509_VERIFY_PARAM_set_depth(p, o->max_depth);
 	X509_VERIFY_PARAM_set_auth_level(p, o->security_level);
 	switch (o->purpose) {
-	case PTRUST_PURPOSE_TLS_CLIENT:
+	case PTRUST_EKU_TLS_CLIENT:
 		if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT))
 			return 0;
 		break;
-	case PTRUST_PURPOSE_TLS_SERVER:
+	case PTRUST_EKU_TLS_SERVER:
 		if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER))
 			return 0;
 		break;
-	case PTRUST_PURPOSE_ANY:
+	case PTRUST_EKU_ANY:
 		break;
 	}
 	if (o->peer_name != NULL) {

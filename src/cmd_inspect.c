@@ -726,10 +726,10 @@ judge_init(struct judge *j, const char *global)
 	 * What signed a certificate, not whether it is fit today: any
 	 * purpose, any algorithm and key size.  An expired MIC is a MIC.
 	 */
-	if (ptrust_options_set_purpose(j->o, PTRUST_PURPOSE_ANY) !=
+	if (ptrust_options_set_eku(j->o, PTRUST_EKU_ANY) !=
 	    PTRUST_OK ||
 	    ptrust_options_insecure_set_security_level(j->o, 0) !=
-	    PTRUST_OK || ptrust_options_allow_sha1(j->o, 1) != PTRUST_OK) {
+	    PTRUST_OK || ptrust_options_insecure_allow_sha1(j->o, 1) != PTRUST_OK) {
 		fail(NULL, ptrust_options_error(j->o));
 		return CLI_USAGE;
 	}

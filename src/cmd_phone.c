@@ -275,7 +275,7 @@ cmd_phone(int argc, char **argv, const char *cluster_dir)
 	if (a.has_at)
 		st = ptrust_options_set_time(o, a.at);
 	if (st == PTRUST_OK && a.allow_sha1)
-		st = ptrust_options_allow_sha1(o, 1);
+		st = ptrust_options_insecure_allow_sha1(o, 1);
 	if (st != PTRUST_OK) {
 		fail(NULL, ptrust_options_error(o));
 		goto done;

@@ -73,9 +73,9 @@ static const struct {
 	{ "capf",	     1, PTRUST_CLUSTER_CAPF },
 	{ "802.1x",	     1, PTRUST_CLUSTER_8021X },
 	{ "vpn",	     1, PTRUST_CLUSTER_VPN },
-	{ "tls-client",	     0, PTRUST_PURPOSE_TLS_CLIENT },
-	{ "tls-server",	     0, PTRUST_PURPOSE_TLS_SERVER },
-	{ "any",	     0, PTRUST_PURPOSE_ANY }
+	{ "tls-client",	     0, PTRUST_EKU_TLS_CLIENT },
+	{ "tls-server",	     0, PTRUST_EKU_TLS_SERVER },
+	{ "any",	     0, PTRUST_EKU_ANY }
 };
 #define NPURPOSES	(sizeof(purposes) / sizeof(purposes[0]))
 
@@ -364,7 +364,7 @@ make_options(const struct verify_args *a, int tls_purpose,
 	if (a->has_at)
 		st = ptrust_options_set_time(o, a->at);
 	if (st == PTRUST_OK && tls_purpose >= 0)
-		st = ptrust_options_set_purpose(o, (ptrust_purpose)tls_purpose);
+		st = ptrust_options_set_eku(o, (ptrust_eku)tls_purpose);
 	if (st == PTRUST_OK && a->max_depth >= 0)
 		st = ptrust_options_set_max_depth(o, a->max_depth);
 	if (st == PTRUST_OK && a->peer_name != NULL)
@@ -375,7 +375,7 @@ make_options(const struct verify_args *a, int tls_purpose,
 		st = ptrust_options_insecure_set_security_level(o,
 		    a->security_level);
 	if (st == PTRUST_OK && a->allow_sha1)
-		st = ptrust_options_allow_sha1(o, 1);
+		st = ptrust_options_insecure_allow_sha1(o, 1);
 	/* the library checks the certificate names the device */
 	if (st == PTRUST_OK && a->device != NULL &&
 	    ptrust_options_set_device(o, a->device) != PTRUST_OK)

@@ -183,7 +183,7 @@ cmd_demo(int argc, char **argv, const char *cluster_dir)
 	}
 	ptrust_options_set_time(o, DEMO_NOW);
 	ptrust_options_set_time(sha1, DEMO_NOW);
-	ptrust_options_allow_sha1(sha1, 1);
+	ptrust_options_insecure_allow_sha1(sha1, 1);
 	mic_phone = lab_phone(dir, "SEP001122334455", NULL, "mic");
 	lsc_phone = lab_phone(dir, "SEP001122334455", "lsc", "mic");
 	migrated = lab_phone(dir, "SEP00AABBCCDDEE", "migrated-lsc",

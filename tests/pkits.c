@@ -385,8 +385,8 @@ build_options(const char *dir, const struct strv *crls,
 	if ((st = ptrust_options_set_time(o, PKITS_TIME)) != PTRUST_OK)
 		goto fail;
 	/* PKITS certificates carry no EKU worth testing. */
-	what = "ptrust_options_set_purpose";
-	if ((st = ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY)) !=
+	what = "ptrust_options_set_eku";
+	if ((st = ptrust_options_set_eku(o, PTRUST_EKU_ANY)) !=
 	    PTRUST_OK)
 		goto fail;
 	/*
@@ -397,8 +397,8 @@ build_options(const char *dir, const struct strv *crls,
 	if ((st = ptrust_options_insecure_set_security_level(o, 0)) !=
 	    PTRUST_OK)
 		goto fail;
-	what = "ptrust_options_allow_sha1";
-	if ((st = ptrust_options_allow_sha1(o, 1)) != PTRUST_OK)
+	what = "ptrust_options_insecure_allow_sha1";
+	if ((st = ptrust_options_insecure_allow_sha1(o, 1)) != PTRUST_OK)
 		goto fail;
 	for (i = 0; i < crls->n; i++) {
 		if (data_path(path, sizeof(path), dir, "crls", crls->v[i],

@@ -154,12 +154,12 @@ key_covers_bytes_snapshot_and_options(void **state)
 	assert_false(ptrust_result_trusted(r));	/* the MIC names no host */
 	ptrust_result_free(r);
 	assert_int_equal(ptrust_options_set_peer_name(o2, NULL), PTRUST_OK);
-	assert_int_equal(ptrust_options_set_purpose(o2,
-	    PTRUST_PURPOSE_TLS_SERVER), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_eku(o2,
+	    PTRUST_EKU_TLS_SERVER), PTRUST_OK);
 	ptrust_result_free(cached(c, s, &chain, o2));
-	assert_int_equal(ptrust_options_set_purpose(o2,
-	    PTRUST_PURPOSE_TLS_CLIENT), PTRUST_OK);
-	assert_int_equal(ptrust_options_allow_sha1(o2, 1), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_eku(o2,
+	    PTRUST_EKU_TLS_CLIENT), PTRUST_OK);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(o2, 1), PTRUST_OK);
 	ptrust_result_free(cached(c, s, &chain, o2));
 	assert_int_equal(ptrust_options_set_max_depth(o2, 0), PTRUST_OK);
 	r = cached(c, s, &chain, o2);

@@ -289,7 +289,7 @@ options_setters(void **state)
 	(void)state;
 	assert_string_equal(ptrust_options_error(o), "");
 	assert_int_equal(ptrust_options_set_time(o, 0), PTRUST_OK);
-	assert_int_equal(ptrust_options_set_purpose(o, 7), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_eku(o, 7), PTRUST_ERR_ARG);
 	assert_non_null(strstr(ptrust_options_error(o), "purpose"));
 	assert_int_equal(ptrust_options_set_max_depth(o, -1), PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_set_max_depth(o, 65), PTRUST_ERR_ARG);
@@ -309,10 +309,10 @@ options_setters(void **state)
 	assert_int_equal(ptrust_options_insecure_set_security_level(o, 0),
 	    PTRUST_OK);
 	assert_int_equal(ptrust_options_set_security_level(o, 5), PTRUST_OK);
-	assert_int_equal(ptrust_options_allow_sha1(o, 1), PTRUST_OK);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(o, 1), PTRUST_OK);
 	/* every setter refuses a NULL object */
 	assert_int_equal(ptrust_options_set_time(NULL, 0), PTRUST_ERR_ARG);
-	assert_int_equal(ptrust_options_set_purpose(NULL, 0), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_set_eku(NULL, 0), PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_set_max_depth(NULL, 1), PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_set_peer_name(NULL, "a"),
 	    PTRUST_ERR_ARG);
@@ -321,7 +321,7 @@ options_setters(void **state)
 	    PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_insecure_set_security_level(NULL, 0),
 	    PTRUST_ERR_ARG);
-	assert_int_equal(ptrust_options_allow_sha1(NULL, 1), PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(NULL, 1), PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_add_crl_mem(NULL, "x", 1),
 	    PTRUST_ERR_ARG);
 	assert_int_equal(ptrust_options_add_crl_file(NULL, "x"),

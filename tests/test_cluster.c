@@ -19,7 +19,7 @@ opts_any(void)
 {
 	ptrust_options *o = test_options();
 
-	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	assert_int_equal(ptrust_options_set_eku(o, PTRUST_EKU_ANY),
 	    PTRUST_OK);
 	return o;
 }

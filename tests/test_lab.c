@@ -536,7 +536,7 @@ sha1_is_weak_by_default(void **state)
 	    PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM, 0));
 	ptrust_result_free(r);
 	/* allowed explicitly, the same MIC passes, and is still a MIC */
-	assert_int_equal(ptrust_options_allow_sha1(o, 1), PTRUST_OK);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(o, 1), PTRUST_OK);
 	r = verify_cert(s, mic, o);
 	assert_true(ptrust_result_trusted(r));
 	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);

@@ -397,7 +397,7 @@ reason_weak_signature_and_allow_sha1(void **state)
 	    0));
 	expect_refused(r, PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM, 1,
 	    PTRUST_ALERT_BAD_CERTIFICATE);
-	assert_int_equal(ptrust_options_allow_sha1(o, 1), PTRUST_OK);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(o, 1), PTRUST_OK);
 	r = test_verify(st, chain, 2, o);
 	assert_true(ptrust_result_trusted(r));
 	assert_int_equal(ptrust_result_kind(r), PTRUST_KIND_MIC);
@@ -537,12 +537,12 @@ reason_wrong_purpose(void **state)
 	expect_refused(run(&l->capf_a, 1, &leaf, 1, NULL),
 	    PTRUST_REASON_WRONG_PURPOSE, 0,
 	    PTRUST_ALERT_UNSUPPORTED_CERTIFICATE);
-	assert_int_equal(ptrust_options_set_purpose(o,
-	    PTRUST_PURPOSE_TLS_SERVER), PTRUST_OK);
+	assert_int_equal(ptrust_options_set_eku(o,
+	    PTRUST_EKU_TLS_SERVER), PTRUST_OK);
 	r = run(&l->capf_a, 1, &leaf, 1, o);
 	assert_true(ptrust_result_trusted(r));
 	ptrust_result_free(r);
-	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	assert_int_equal(ptrust_options_set_eku(o, PTRUST_EKU_ANY),
 	    PTRUST_OK);
 	r = run(&l->capf_a, 1, &leaf, 1, o);
 	assert_true(ptrust_result_trusted(r));
@@ -778,7 +778,7 @@ reason_invalid_time_encoding(void **state)
 	ptrust_options *o = test_options();
 
 	(void)state;
-	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	assert_int_equal(ptrust_options_set_eku(o, PTRUST_EKU_ANY),
 	    PTRUST_OK);
 	expect_refused(run(&root, 1, &sudi, 1, o),
 	    PTRUST_REASON_INVALID_TIME_ENCODING, -2,
@@ -1010,7 +1010,7 @@ cisco_vectors(void **state)
 	ptrust_result *r;
 
 	(void)state;
-	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	assert_int_equal(ptrust_options_set_eku(o, PTRUST_EKU_ANY),
 	    PTRUST_OK);
 	/* cisco-2: the SHA-2 manufacturing CA under Root CA M2 */
 	r = run(&m2, 1, &mca2, 1, o);
@@ -1023,7 +1023,7 @@ cisco_vectors(void **state)
 	/* cisco-1: SHA-1 signed, refused by default, accepted with allow_sha1 */
 	expect_refused(run(&r2048, 1, &mca, 1, o),
 	    PTRUST_REASON_WEAK_SIGNATURE_ALGORITHM, 0, PTRUST_ALERT_NONE);
-	assert_int_equal(ptrust_options_allow_sha1(o, 1), PTRUST_OK);
+	assert_int_equal(ptrust_options_insecure_allow_sha1(o, 1), PTRUST_OK);
 	r = run(&r2048, 1, &mca, 1, o);
 	assert_true(ptrust_result_trusted(r));
 	ptrust_result_free(r);
@@ -1236,7 +1236,7 @@ ca_false_anchor_cannot_issue(void **state)
 	cs.key_usage = "critical,digitalSignature,keyCertSign";
 	anchor = issue(&cs, k, NULL, NULL);	/* self-signed, CA:FALSE */
 	leaf = issue(&ls, l->lsc_a_key, anchor, k);
-	assert_int_equal(ptrust_options_set_purpose(o, PTRUST_PURPOSE_ANY),
+	assert_int_equal(ptrust_options_set_eku(o, PTRUST_EKU_ANY),
 	    PTRUST_OK);
 	expect_refused(run(&anchor, 1, &leaf, 1, o), PTRUST_REASON_NOT_A_CA,
 	    1, PTRUST_ALERT_NONE);
