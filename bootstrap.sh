@@ -8,22 +8,43 @@
 #   sh bootstrap.sh tsan       ... the threaded tests under ThreadSanitizer
 #   sh bootstrap.sh fuzz       ... clang + libFuzzer, every fuzz harness briefly
 #                              (fuzz/run.sh --smoke, see fuzz/README)
+#   sh bootstrap.sh prepare    every job's packages, FreeRADIUS's headers and
+#                              configure, nothing built: what .ci/run does
+#                              before it runs the jobs side by side
 #
-# Builds happen out of tree, in _build/ (plain), _build-san/ (ASan+UBSan),
-# _build-tsan/ (ThreadSanitizer) and _build-fuzz/ (libFuzzer).
+# Builds happen out of tree, in _build/ (plain), _build-valgrind/ (plain,
+# for valgrind), _build-san/ (ASan+UBSan), _build-tsan/ (ThreadSanitizer)
+# and _build-fuzz/ (libFuzzer).  The suites
+# use the checked-in test keys of lab/keys (make check points the lab at
+# them), so they make certificates, not keys.
 set -eu
 
 job=${1:-demo}
 top=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-packages="build-essential autoconf automake libtool pkg-config openssl \
-libssl-dev libcmocka-dev mandoc valgrind jq python3-jsonschema \
-tcpdump freeradius freeradius-utils eapoltest libfreeradius-dev \
+# Each job installs the Debian packages it needs and no more: the demo a
+# compiler and OpenSSL's headers; FreeRADIUS (whose package starts its
+# daemon on a real host), eapol_test, valgrind and tcpdump only the jobs
+# whose tests run them.
+build_packages="build-essential autoconf automake libtool pkg-config \
+libssl-dev"
+# what the test suite runs (make check)
+suite_packages="openssl libcmocka-dev mandoc jq python3-jsonschema tcpdump"
+# rlm_phonetrust and the RADIUS end-to-end tests (--with-freeradius)
+radius_packages="freeradius freeradius-utils eapoltest libfreeradius-dev \
 libtalloc-dev libpcre3-dev dpkg-dev"
-# the fuzz job's compiler and runtimes, on top
+# the fuzz job's compiler and runtimes
 fuzz_packages="clang-14 libfuzzer-14-dev libclang-rt-14-dev"
-[ "$job" = fuzz ] && packages="$packages $fuzz_packages"
+case ${job#deps-} in
+demo)	packages=$build_packages ;;
+check)	packages="$build_packages $suite_packages valgrind $radius_packages" ;;
+valgrind) packages="$build_packages openssl libcmocka-dev valgrind" ;;
+sanitize) packages="$build_packages $suite_packages" ;;
+tsan)	packages="$build_packages libcmocka-dev" ;;
+fuzz)	packages="build-essential pkg-config libssl-dev $fuzz_packages" ;;
+*)	packages="" ;;
+esac
 
 install_missing() {
 	missing=""
@@ -65,9 +86,12 @@ build() {
 	make -s -j"$jobs"
 }
 
-# run the suite; on failure show the logs of the tests that failed
+# check [TARGET [make arguments...]]: run the suite (make check, or TARGET)
+# in parallel; on failure show the logs of the tests that failed
 check() {
-	if ! make -s -j"$jobs" check; then
+	target=${1:-check}
+	[ $# -gt 0 ] && shift
+	if ! make -s -j"$jobs" "$target" "$@"; then
 		for log in tests/*.log; do
 			grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null &&
 			    { echo "==== $log"; tail -n 60 "$log"; }
@@ -78,6 +102,17 @@ check() {
 
 install_missing
 case $job in
+prepare)
+	# for .ci/run, which then runs the jobs side by side: every job's
+	# packages installed, FreeRADIUS's headers fetched, configure made
+	for j in check valgrind sanitize tsan fuzz; do
+		sh "$top/bootstrap.sh" deps-$j
+	done
+	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
+	(cd "$top" && mkdir -p m4 && autoreconf -fi)
+	;;
+deps-*)
+	;;
 demo)
 	build _build
 	./phonetrust demo
@@ -88,7 +123,9 @@ check)
 	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
 	build _build --with-freeradius="$top/_freeradius"
 	check
-	make -s distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
+	# the tarball, built and tested again out of tree, installed and
+	# uninstalled: in parallel like the rest
+	make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
 	    --with-freeradius=$top/_freeradius"
 	echo "bootstrap: make check and make distcheck passed"
 	;;
@@ -100,17 +137,18 @@ sanitize)
 	echo "bootstrap: the suite passed under ASan + UBSan"
 	;;
 valgrind)
-	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
-	build _build --with-freeradius="$top/_freeradius"
-	make -s check-valgrind
+	# a build of its own, so that .ci/run runs it beside the check job
+	build _build-valgrind
+	# through the test harness, -j$jobs programs at a time
+	check check-valgrind
+	echo "bootstrap: the test programs passed under valgrind"
 	;;
 tsan)
 	build _build-tsan --with-sanitizer=thread
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-	make -s -j"$jobs" check \
-	    TESTS="tests/test_reload tests/test_threads tests/test_cache" ||
-	    { tail -n 60 tests/test_reload.log tests/test_threads.log \
-	    tests/test_cache.log; exit 1; }
+	# these three programs only, built and run
+	tsan_tests="tests/test_reload tests/test_threads tests/test_cache"
+	check check TESTS="$tsan_tests" check_PROGRAMS="$tsan_tests"
 	echo "bootstrap: the threaded tests passed under ThreadSanitizer"
 	;;
 fuzz)
@@ -119,7 +157,7 @@ fuzz)
 	echo "bootstrap: every fuzz harness ran without a finding"
 	;;
 *)
-	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind|tsan|fuzz" >&2
+	echo "usage: sh bootstrap.sh demo|check|sanitize|valgrind|tsan|fuzz|prepare" >&2
 	exit 2
 	;;
 esac

@@ -87,7 +87,7 @@ compile() {	# SOURCE OBJECT
 	fi
 }
 libobjs=""
-for f in "$src"/lib/*.c "$src"/lab/lab.c; do
+for f in "$src"/lib/*.c "$src"/lab/*.c; do
 	o=$B/obj/$(basename "$(dirname "$f")")_$(basename "$f" .c).o
 	compile "$f" "$o"
 	libobjs="$libobjs $o"

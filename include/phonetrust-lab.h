@@ -1,7 +1,13 @@
 /*
- * libphonetrust test lab: throwaway Cisco-style PKIs for unit tests, like
- * Python's trustme.  Keys live in memory, serials are random, nothing is
- * secure: never use these certificates outside tests.
+ * libphonetrust-lab, the test lab: throwaway Cisco-style PKIs for unit
+ * tests, like Python's trustme.  Keys live in memory, serials are random,
+ * nothing is secure: never use these certificates outside tests.
+ *
+ * A library of its own, on top of libphonetrust, so that a server linking
+ * libphonetrust never loads code that mints certificates: link tests with
+ * `pkg-config --cflags --libs libphonetrust-lab`.  With PHONETRUST_LAB_KEYS
+ * naming a directory of PEM keys laid out as the project's lab/keys (its
+ * own test suites set it), keys are read from there instead of generated.
  */
 #ifndef PHONETRUST_LAB_H
 #define PHONETRUST_LAB_H

@@ -2,19 +2,21 @@
 
 /*
  * The lab PKI: see lab.h.  Every function reports failure (NULL or -1) and
- * frees what it made: the library's public test lab (lib/testlab.c) is
- * built on it, and a library must not abort its caller.
+ * frees what it made: the public test lab, libphonetrust-lab
+ * (lab/testlab.c), is built on it, and a library must not abort its caller.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -22,12 +24,153 @@
 
 #include "lab.h"
 
+/*
+ * Keys: the checked-in ones (lab/keys/README) when PHONETRUST_LAB_KEYS
+ * names their directory, else fresh ones.
+ *
+ * lab_key_rsa and lab_key_ec hand out the first half of a file's keys in
+ * order, lab_key_public (the public lab, lab/testlab.c) the second half: a
+ * test program that uses both has two copies of this file, its own and
+ * libphonetrust-lab's, and still never gets one key twice.  Past the end
+ * of its half a caller gets fresh keys.
+ */
+static const struct key_file {
+	const char	*name;
+	const char	*curve;		/* NULL: RSA */
+	int		 bits;
+	int		 count;		/* keys in the file */
+} key_files[] = {
+	{ "rsa-1024.pem", NULL, 1024, 64 },
+	{ "rsa-2048.pem", NULL, 2048, 64 },
+	{ "ec-p256.pem", "P-256", 256, 128 },
+	{ "ec-p384.pem", "P-384", 384, 32 },
+	{ "ec-p521.pem", "P-521", 521, 32 },
+};
+#define NKEY_FILES	(sizeof(key_files) / sizeof(key_files[0]))
+
+/* Keys handed out so far, per file and half. */
+static int keys_drawn[NKEY_FILES][2];
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The PEM text of key n of the file, malloc'ed; NULL when it has fewer. */
+static char *
+key_text(const char *path, int n)
+{
+	static const char begin[] = "-----BEGIN PRIVATE KEY-----";
+	static const char end[] = "-----END PRIVATE KEY-----";
+	char line[128], *text = NULL, *t;
+	size_t len = 0, add;
+	int seen = 0, in = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (!in && strncmp(line, begin, sizeof(begin) - 1) == 0 &&
+		    seen++ == n)
+			in = 1;
+		if (!in)
+			continue;
+		add = strlen(line);
+		if ((t = realloc(text, len + add + 1)) == NULL)
+			break;
+		text = t;
+		memcpy(text + len, line, add + 1);
+		len += add;
+		if (strncmp(line, end, sizeof(end) - 1) == 0) {
+			fclose(f);
+			return text;
+		}
+	}
+	fclose(f);
+	free(text);
+	return NULL;
+}
+
+/* Whether k is a key of the file's kind. */
+static int
+key_fits(EVP_PKEY *k, const struct key_file *kf)
+{
+	char group[64];
+
+	if (EVP_PKEY_get_bits(k) != kf->bits || EVP_PKEY_get_size(k) <= 0)
+		return 0;
+	if (kf->curve == NULL)
+		return EVP_PKEY_is_a(k, "RSA");
+	return EVP_PKEY_is_a(k, "EC") &&
+	    EVP_PKEY_get_group_name(k, group, sizeof(group), NULL) &&
+	    OBJ_txt2nid(group) == EC_curve_nist2nid(kf->curve);
+}
+
+/*
+ * Key n of the file: 1 with *key set; 0 when there is none to read (no
+ * directory named, no file, too few keys); -1 when it does not load (out
+ * of memory, or a damaged file: then the caller fails, no fresh key hides
+ * it).
+ */
+static int
+key_read(const struct key_file *kf, int n, EVP_PKEY **key)
+{
+	const char *dir = getenv("PHONETRUST_LAB_KEYS");
+	char path[PATH_MAX], *text;
+	BIO *bio;
+	int rc = -1;
+
+	*key = NULL;
+	if (dir == NULL || *dir == '\0' ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, kf->name) >=
+	    (int)sizeof(path) || (text = key_text(path, n)) == NULL)
+		return 0;
+	if ((bio = BIO_new_mem_buf(text, -1)) != NULL &&
+	    (*key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) != NULL) {
+		if (key_fits(*key, kf))
+			rc = 1;
+		else {
+			EVP_PKEY_free(*key);
+			*key = NULL;
+		}
+	}
+	BIO_free(bio);
+	free(text);
+	return rc;
+}
+
+/* A key of the curve, or RSA of bits, from the given half of the set. */
+static EVP_PKEY *
+key_new(const char *curve, int bits, int half)
+{
+	EVP_PKEY *key = NULL;
+	size_t i;
+	int rc = 0, *drawn;
+
+	for (i = 0; i < NKEY_FILES; i++)
+		if (curve != NULL ? key_files[i].curve != NULL &&
+		    strcmp(curve, key_files[i].curve) == 0 :
+		    key_files[i].curve == NULL && bits == key_files[i].bits)
+			break;
+	if (i < NKEY_FILES) {
+		drawn = &keys_drawn[i][half];
+		pthread_mutex_lock(&keys_lock);
+		/* a key that failed to load (memory) is tried again next time */
+		if (*drawn < key_files[i].count / 2 &&
+		    (rc = key_read(&key_files[i], half * key_files[i].count / 2 +
+		    *drawn, &key)) == 1)
+			(*drawn)++;
+		pthread_mutex_unlock(&keys_lock);
+		if (rc != 0)
+			return key;
+	}
+	if (curve != NULL)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+}
+
 EVP_PKEY *
 lab_key_rsa(int bits)
 {
 	if (bits <= 0)
 		return NULL;
-	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	return key_new(NULL, bits, 0);
 }
 
 EVP_PKEY *
@@ -35,7 +178,15 @@ lab_key_ec(const char *curve)
 {
 	if (curve == NULL)
 		return NULL;
-	return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	return key_new(curve, 0, 0);
+}
+
+EVP_PKEY *
+lab_key_public(const char *curve, int bits)
+{
+	if (curve == NULL && bits <= 0)
+		return NULL;
+	return key_new(curve, bits, 1);
 }
 
 /* An extension from its configuration text.  1 on success. */

@@ -4,9 +4,9 @@
  * needs.  Keys live in memory only; nothing here is secure.
  *
  * Every function returns NULL or -1 on failure, having freed what it made.
- * The tests, the demonstration and the library's public test lab
- * (lib/testlab.c, <phonetrust-lab.h>) are built on it; inside the library
- * these names stay hidden.
+ * The tests, the demonstration and the public test lab, libphonetrust-lab
+ * (lab/testlab.c, <phonetrust-lab.h>), are built on it; inside that
+ * library these names stay hidden.
  */
 #ifndef PTRUST_LAB_H
 #define PTRUST_LAB_H
@@ -46,8 +46,19 @@ struct lab_spec {
 	int		 bc_not_critical; /* basicConstraints not marked critical */
 };
 
+/*
+ * Keys.  With PHONETRUST_LAB_KEYS naming a directory of checked-in test
+ * keys (lab/keys: make check sets it), the n-th RSA 1024 or 2048 or EC
+ * P-256, P-384 or P-521 key a program asks for is the n-th of that kind
+ * there: the same keys every run, no time spent making them.  Past the
+ * end of the set, for other sizes, or without the variable: a fresh key.
+ * Certificates are always made when asked, with the times given.
+ */
 EVP_PKEY	*lab_key_rsa(int bits);
 EVP_PKEY	*lab_key_ec(const char *curve);	/* "P-256", "P-384", "P-521" */
+/* The same for the public lab (lab/testlab.c), from a part of the set of
+ * its own; curve NULL: RSA of bits. */
+EVP_PKEY	*lab_key_public(const char *curve, int bits);
 /* issuer NULL: self-signed with key; issuer and issuer_key go together. */
 X509		*lab_issue(const struct lab_spec *spec, EVP_PKEY *key,
 		    X509 *issuer, EVP_PKEY *issuer_key);

@@ -4,6 +4,10 @@
  * the library.  The certificates are made by the project's own lab
  * (lab/lab.c), so what the library's tests exercise is what users get.
  * Nothing here is secure.
+ *
+ * A library of its own, libphonetrust-lab, on top of libphonetrust's
+ * public API: a server that loads libphonetrust loads no code that mints
+ * certificates.
  */
 #include "config.h"
 
@@ -16,7 +20,14 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "internal.h"
+#include <phonetrust.h>
+#include <phonetrust-openssl.h>
+/* The public declarations get default visibility; everything else, the
+ * lab underneath included, is hidden. */
+#pragma GCC visibility push(default)
+#include <phonetrust-lab.h>
+#pragma GCC visibility pop
+
 #include "lab.h"
 
 /* X.520 ub-common-name: OpenSSL refuses a longer CN. */
@@ -55,6 +66,36 @@ struct plan {
  * an OpenSSL error mark, so a failure in the lab leaves nothing on the
  * caller's error queue to be mistaken for a TLS error later.
  */
+/* Zeroed memory from OpenSSL's allocator, as the rest of the lab's. */
+static void *
+zalloc(size_t size)
+{
+	return OPENSSL_zalloc(size);
+}
+
+/*
+ * A CAPF name becomes the anchor's alias in a store: libphonetrust's rule
+ * for aliases, ASCII letters and digits first, then those and ".", "_",
+ * "-", never "..".
+ */
+static int
+alias_valid(const char *name)
+{
+	size_t i, n;
+
+	if (name == NULL || (n = strlen(name)) == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return 0;
+	}
+	return strstr(name, "..") == NULL;
+}
+
 static void *
 fail(int error)
 {
@@ -208,7 +249,7 @@ plan_spec(const ptrust_lab_spec *spec, time_t now, struct plan *p)
 static EVP_PKEY *
 plan_new_key(const struct plan *p)
 {
-	return p->curve != NULL ? lab_key_ec(p->curve) : lab_key_rsa(p->bits);
+	return lab_key_public(p->curve, p->bits);
 }
 
 static void
@@ -239,7 +280,7 @@ manufacturing_new(const char *name, time_t now, const ptrust_lab_spec *spec)
 		return fail(EINVAL);
 	if (p.curve == NULL && !rsa_can_sign((p.bits + 7) / 8, p.md))
 		return fail(EINVAL);
-	if ((ca = pt_calloc(1, sizeof(*ca))) == NULL)
+	if ((ca = zalloc(sizeof(*ca))) == NULL)
 		goto err;
 	n = strlen(name);
 	if ((root_cn = OPENSSL_malloc(n + sizeof(suffix))) == NULL)
@@ -291,12 +332,12 @@ capf_new(const char *name, time_t now, const ptrust_lab_spec *spec)
 	struct plan p;
 
 	/* Any alias-like name: real clusters say CAPF-xxxxxxxx, tests may not. */
-	if (!pt_alias_valid(name) || strlen(name) > LAB_MAX_CN ||
+	if (!alias_valid(name) || strlen(name) > LAB_MAX_CN ||
 	    !plan_spec(spec, now, &p))
 		return fail(EINVAL);
 	if (p.curve == NULL && !rsa_can_sign((p.bits + 7) / 8, p.md))
 		return fail(EINVAL);
-	if ((ca = pt_calloc(1, sizeof(*ca))) == NULL)
+	if ((ca = zalloc(sizeof(*ca))) == NULL)
 		goto err;
 	ca->capf = 1;
 	if ((ca->issuer_key = plan_new_key(&p)) == NULL)
@@ -449,7 +490,7 @@ cert_new(ptrust_lab_ca *ca, const char *device, time_t now,
 	if (EVP_PKEY_is_a(ca->issuer_key, "RSA") &&
 	    !rsa_can_sign(EVP_PKEY_get_size(ca->issuer_key), p.md))
 		return fail(EINVAL);
-	if ((cert = pt_calloc(1, sizeof(*cert))) == NULL ||
+	if ((cert = zalloc(sizeof(*cert))) == NULL ||
 	    (cert->key = plan_new_key(&p)) == NULL)
 		goto err;
 	lab_spec_init(&s, &p, device);
