@@ -2,42 +2,59 @@
  * Registration-storm benchmark: raw OpenSSL (d2i + X509_verify_cert with
  * the flags libphonetrust uses) against libphonetrust (the verdict cache
  * path a server takes: ptrust_cache_verify), on the same chains, in one
- * run.  A program that prints figures, not a test.
+ * run; TLS 1.3 handshakes of a server attached with ptrust_ssl_ctx_attach
+ * against a plain OpenSSL server; the memory a cached verdict takes; and
+ * `phonetrust verify' against `openssl verify'.  A program that prints
+ * figures, not a test.
  *
  * This VM's speed moves by tens of percent from one tenth of a second to
  * the next, so no figure is a lone run: one-thread comparisons time A and
- * B chain by chain, interleaved; two-thread figures come from pairs of
- * short runs, one right after the other; each ratio is a median of 15.
+ * B chain by chain (handshake by handshake, process by process),
+ * interleaved; two-thread figures come from pairs of short runs, one
+ * right after the other; each ratio is a median of 15 (31 processes).
  *
  *	bench [--phones N] [--storm N] [--only SCENARIO] [--verbose]
+ *	    [--phonetrust PATH]
  *
  * Last lines, one per scenario: "ratio NAME VALUE" (libphonetrust / raw
- * OpenSSL, higher is better) or "scaling NAME VALUE".
+ * OpenSSL, higher is better), "scaling NAME VALUE", "bytes NAME VALUE"
+ * (per cached verdict) or "time NAME VALUE" (libphonetrust's wall time /
+ * OpenSSL's, lower is better).
  */
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include <phonetrust.h>
+#include <phonetrust-cluster.h>
 #include <phonetrust-openssl.h>
 
 #include "lab.h"
 
 #define NOW	(LAB_T0 + 30 * LAB_DAY)
+
+extern char **environ;
 
 struct der {
 	unsigned char	*p[2];
@@ -70,6 +87,86 @@ die(const char *what)
 {
 	fprintf(stderr, "bench: %s\n", what);
 	exit(1);
+}
+
+/*
+ * Every allocation OpenSSL makes, and so every one libphonetrust makes
+ * (lib/util.c: all its memory goes through OpenSSL's allocator), with its
+ * size in a header of its own: while counting is on, live_bytes is what
+ * was asked for and not given back, live_chunks what glibc's malloc holds
+ * for it (each chunk 8 bytes more, rounded up to 16, at least 32).
+ */
+#define HDR	16
+static atomic_int counting;
+static atomic_llong live_bytes, live_chunks;
+
+static long long
+chunk_of(size_t n)
+{
+	size_t c = (n + 8 + 15) & ~(size_t)15;
+
+	return (long long)(c < 32 ? 32 : c);
+}
+
+static void
+count(size_t n, int sign)
+{
+	if (!atomic_load_explicit(&counting, memory_order_relaxed))
+		return;
+	atomic_fetch_add_explicit(&live_bytes, sign * (long long)n,
+	    memory_order_relaxed);
+	atomic_fetch_add_explicit(&live_chunks, sign * chunk_of(n),
+	    memory_order_relaxed);
+}
+
+static void *
+hook_malloc(size_t n, const char *file, int line)
+{
+	unsigned char *p;
+
+	(void)file; (void)line;
+	if ((p = malloc(n + HDR)) == NULL)
+		return NULL;
+	memcpy(p, &n, sizeof(n));
+	count(n, 1);
+	return p + HDR;
+}
+
+static void
+hook_free(void *q, const char *file, int line)
+{
+	unsigned char *p = q;
+	size_t n;
+
+	(void)file; (void)line;
+	if (p == NULL)
+		return;
+	p -= HDR;
+	memcpy(&n, p, sizeof(n));
+	count(n, -1);
+	free(p);
+}
+
+static void *
+hook_realloc(void *q, size_t n, const char *file, int line)
+{
+	unsigned char *p = q, *np;
+	size_t old;
+
+	if (p == NULL)
+		return hook_malloc(n, file, line);
+	if (n == 0) {
+		hook_free(q, file, line);
+		return NULL;
+	}
+	p -= HDR;
+	memcpy(&old, p, sizeof(old));
+	if ((np = realloc(p, n + HDR)) == NULL)
+		return NULL;
+	memcpy(np, &n, sizeof(n));
+	count(old, -1);
+	count(n, 1);
+	return np + HDR;
 }
 
 static void
@@ -586,6 +683,369 @@ big_store(const struct world *w, int n, double *load_s, long *rss_kb)
 	return st;
 }
 
+/*
+ * Bytes per verdict the cache keeps: n distinct phones (half LSC, half
+ * MIC), each validated once into a fresh cache, counted through the
+ * allocator hook from before the cache is made to after the last verdict
+ * (its table and its decoded intermediate included), over n.
+ */
+static double
+cache_bytes(const struct world *w, int n, double *chunks)
+{
+	ptrust_cache *c;
+	int i;
+
+	if (n < 2 || n / 2 >= w->nphones)
+		die("bad number of verdicts");
+	/* what a first validation sets up once per thread, made before */
+	c = fresh_cache(4);
+	if (!lib_verify(c, w->store, w->opts, &w->lsc[w->nphones - 1]) ||
+	    !lib_verify(c, w->store, w->opts, &w->mic[w->nphones - 1]))
+		die("a chain that must be trusted was refused");
+	ptrust_cache_free(c);
+	atomic_store(&live_bytes, 0);
+	atomic_store(&live_chunks, 0);
+	atomic_store(&counting, 1);
+	c = fresh_cache(n);
+	for (i = 0; i < n; i++)
+		if (!lib_verify(c, w->store, w->opts,
+		    i % 2 ? &w->mic[i / 2] : &w->lsc[i / 2]))
+			die("a chain that must be trusted was refused");
+	atomic_store(&counting, 0);
+	if (ptrust_cache_count(c) != (size_t)n)
+		die("the cache did not keep every verdict");
+	ptrust_cache_free(c);
+	*chunks = (double)atomic_load(&live_chunks) / n;
+	return (double)atomic_load(&live_bytes) / n;
+}
+
+/*
+ * TLS 1.3 handshakes over memory BIOs: a phone (the bench's LSC and MIC
+ * chains, RSA-2048 keys) against a server with an RSA-2048 or an ECDSA
+ * P-256 certificate.  Two servers on the same anchors: one attached with
+ * ptrust_ssl_ctx_attach, one plain OpenSSL (SSL_VERIFY_PEER, a CA file of
+ * the anchors of the attached snapshot); session resumption off on both.
+ */
+struct tls_bench {
+	SSL_CTX		*attached, *plain, *client;
+	ptrust_cluster	*cluster;
+	EVP_PKEY	*key;
+	X509		*cert;
+	char		 dir[64], cafile[96];
+};
+
+static SSL_CTX *
+server_ctx(const struct tls_bench *t)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx,
+	    TLS1_3_VERSION) || SSL_CTX_use_certificate(ctx, t->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, t->key) != 1)
+		die("cannot make a server context");
+	return ctx;
+}
+
+static void
+tls_setup(const struct world *w, struct tls_bench *t, int ecdsa)
+{
+	struct lab_spec s;
+	ptrust_store *snap = NULL;
+	X509 **anchors;
+	size_t i, n;
+	int fd;
+
+	memset(t, 0, sizeof(*t));
+	memset(&s, 0, sizeof(s));
+	s.cn = "cucm.bench";
+	s.pathlen = -1;
+	s.eku = "serverAuth";
+	s.san = "DNS:cucm.bench";
+	if ((t->key = ecdsa ? lab_key_ec("P-256") : lab_key_rsa(2048)) ==
+	    NULL || (t->cert = lab_issue(&s, t->key, NULL, NULL)) == NULL)
+		die("cannot make the server's certificate");
+	/* the cluster: its CAPF, and the bench's root among Cisco's CAs */
+	if ((t->cluster = ptrust_cluster_new()) == NULL ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(t->cluster,
+	    "callmanager-trust", 0), w->capf, NULL, PTRUST_ROLE_CAPF) !=
+	    PTRUST_OK || ptrust_builder_add_x509(ptrust_cluster_store(
+	    t->cluster, "manufacturing-ca", 0), w->root, NULL,
+	    PTRUST_ROLE_MANUFACTURING) != PTRUST_OK)
+		die("cannot make the cluster");
+	t->attached = server_ctx(t);
+	if (ptrust_ssl_ctx_attach(t->attached, t->cluster,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, w->opts, 0) != PTRUST_OK)
+		die("ptrust_ssl_ctx_attach");
+	/* the plain server's CA file: the very anchors of that snapshot */
+	if ((snap = ptrust_ssl_ctx_get1_store(t->attached)) == NULL ||
+	    (n = ptrust_store_anchor_count(snap)) == 0 ||
+	    (anchors = calloc(n, sizeof(*anchors))) == NULL)
+		die("no snapshot");
+	for (i = 0; i < n; i++)
+		anchors[i] = ptrust_anchor_get0_x509(ptrust_store_anchor(snap,
+		    i));
+	snprintf(t->dir, sizeof(t->dir), "/tmp/ptrust-bench-XXXXXX");
+	if (mkdtemp(t->dir) == NULL)
+		die("mkdtemp");
+	snprintf(t->cafile, sizeof(t->cafile), "%s/ca.pem", t->dir);
+	if ((fd = open(t->cafile, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1)
+		die("cannot write the CA file");
+	close(fd);
+	if (lab_write_pem(t->cafile, anchors, (int)n) != 0)
+		die("cannot write the CA file");
+	free(anchors);
+	ptrust_store_unref(snap);
+	t->plain = server_ctx(t);
+	SSL_CTX_set_verify(t->plain, SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	if (SSL_CTX_load_verify_file(t->plain, t->cafile) != 1)
+		die("SSL_CTX_load_verify_file");
+	X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(t->plain), NOW);
+	SSL_CTX_set_session_cache_mode(t->plain, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(t->plain, SSL_OP_NO_TICKET);
+	(void)SSL_CTX_set_num_tickets(t->plain, 0);
+	if ((t->client = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    !SSL_CTX_set_min_proto_version(t->client, TLS1_3_VERSION))
+		die("cannot make the client context");
+	SSL_CTX_set_verify(t->client, SSL_VERIFY_NONE, NULL);
+}
+
+static void
+tls_free(struct tls_bench *t)
+{
+	SSL_CTX_free(t->attached);
+	SSL_CTX_free(t->plain);
+	SSL_CTX_free(t->client);
+	ptrust_cluster_free(t->cluster);
+	X509_free(t->cert);
+	EVP_PKEY_free(t->key);
+	unlink(t->cafile);
+	rmdir(t->dir);
+}
+
+/*
+ * One handshake of phone d with server context sctx; the seconds the
+ * server spent (SSL_new, its handshake steps, SSL_free), the phone's
+ * steps not counted.  Dies unless the phone was let in, and judged.
+ */
+static double
+handshake(const struct world *w, const struct tls_bench *t, SSL_CTX *sctx,
+    const struct der *d)
+{
+	SSL *cli, *srv;
+	BIO *sb = NULL, *cb = NULL;
+	double t0, spent = 0;
+	int i, rc, s_done = 0, c_done = 0, ok;
+
+	if ((cli = SSL_new(t->client)) == NULL ||
+	    SSL_use_certificate_ASN1(cli, d->p[0], (int)d->len[0]) != 1 ||
+	    SSL_use_PrivateKey(cli, w->leaf_key) != 1 ||
+	    (d->n > 1 && SSL_add1_chain_cert(cli, w->mfg_ca) != 1) ||
+	    BIO_new_bio_pair(&sb, 0, &cb, 0) != 1)
+		die("cannot make the phone's connection");
+	SSL_set_bio(cli, cb, cb);
+	SSL_set_connect_state(cli);
+	t0 = now_s();
+	if ((srv = SSL_new(sctx)) == NULL)
+		die("SSL_new");
+	SSL_set_bio(srv, sb, sb);
+	SSL_set_accept_state(srv);
+	spent += now_s() - t0;
+	for (i = 0; i < 16 && !s_done; i++) {
+		if (!c_done) {
+			rc = SSL_do_handshake(cli);
+			if (rc == 1)
+				c_done = 1;
+			else if (SSL_get_error(cli, rc) != SSL_ERROR_WANT_READ)
+				die("the phone's handshake failed");
+		}
+		t0 = now_s();
+		rc = SSL_do_handshake(srv);
+		spent += now_s() - t0;
+		if (rc == 1)
+			s_done = 1;
+		else if (SSL_get_error(srv, rc) != SSL_ERROR_WANT_READ)
+			die("the server refused a phone it must accept");
+	}
+	ok = s_done && (sctx == t->plain ? SSL_get_verify_result(srv) ==
+	    X509_V_OK : ptrust_result_trusted(ptrust_ssl_get_result(srv)));
+	t0 = now_s();
+	SSL_free(srv);
+	spent += now_s() - t0;
+	SSL_free(cli);
+	if (!ok)
+		die("a phone that must be let in was not");
+	return spent;
+}
+
+/*
+ * hs phones (half LSC, half MIC), each coming back rounds times (after
+ * failovers and reboots), on both servers, handshake by handshake, the
+ * order alternating; on 15 slices of the phones, each slice's phones
+ * round after round.  The ratio is the median of the slices' (plain
+ * OpenSSL's server time / the attached server's).
+ */
+static double
+handshakes(const struct world *w, int ecdsa, int hs, int rounds,
+    struct pair *out)
+{
+	struct tls_bench t;
+	double ra[PAIRS], rb[PAIRS], ratio[PAIRS];
+	int i, r, k, first, last;
+	long count;
+
+	if (hs < PAIRS || hs > w->nphones)
+		die("bad number of phones for the handshakes");
+	tls_setup(w, &t, ecdsa);
+	for (i = 0; i < PAIRS; i++) {
+		double ta = 0, tb = 0;
+
+		first = i * hs / PAIRS;
+		last = (i + 1) * hs / PAIRS;
+		count = 0;
+		for (r = 0; r < rounds; r++)
+			for (k = first; k < last; k++) {
+				const struct der *d = k % 2 ? &w->mic[k] :
+				    &w->lsc[k];
+
+				if (count++ % 2 == 0) {
+					ta += handshake(w, &t, t.plain, d);
+					tb += handshake(w, &t, t.attached, d);
+				} else {
+					tb += handshake(w, &t, t.attached, d);
+					ta += handshake(w, &t, t.plain, d);
+				}
+			}
+		ra[i] = (double)count / ta;
+		rb[i] = (double)count / tb;
+		ratio[i] = rb[i] / ra[i];
+		if (verbose)
+			printf("  slice %2d: %9.0f %9.0f handshakes/s  x%.2f\n",
+			    i, ra[i], rb[i], ratio[i]);
+	}
+	{
+		uint64_t h = 0, m = 0;
+
+		ptrust_ssl_ctx_cache_stats(t.attached, &h, &m);
+		if (m != (uint64_t)hs || h != (uint64_t)hs * (rounds - 1))
+			die("the attached server's cache did not serve the "
+			    "phones coming back");
+	}
+	tls_free(&t);
+	out->a = median(ra, PAIRS);
+	out->b = median(rb, PAIRS);
+	out->cpu_a = out->cpu_b = 0;
+	return median(ratio, PAIRS);
+}
+
+/*
+ * One process of each, on the same chain: `phonetrust verify --purpose
+ * 802.1x' against a lab cluster with an 802.1x store (as tests/radius.sh
+ * makes it), `openssl verify -CAfile' with that store's anchors.  Wall
+ * time from spawn to exit, the order alternating; the ratio is the median
+ * of the pairs' (phonetrust's time / openssl's).
+ */
+#define CLI_PAIRS	31
+
+static int
+run_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+	    0) != 0 || posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+	    O_WRONLY, 0) != 0)
+		die("posix_spawn_file_actions");
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+		die("cannot run a command");
+	posix_spawn_file_actions_destroy(&fa);
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static double
+timed(char *const argv[])
+{
+	double t0 = now_s();
+
+	if (run_quiet(argv) != 0)
+		die("a verification that must succeed failed");
+	return now_s() - t0;
+}
+
+static void
+sh(const char *cmd)
+{
+	if (system(cmd) != 0) {
+		fprintf(stderr, "bench: %s\n", cmd);
+		die("a set-up command failed");
+	}
+}
+
+static double
+cli_verify(const char *pt, double *ms_pt, double *ms_ossl)
+{
+	char dir[] = "/tmp/ptrust-bench-cli-XXXXXX", cmd[2048];
+	char cluster[128], chain[128], cafile[128], lib[4096];
+	const char *ossl = getenv("OPENSSL") != NULL ? getenv("OPENSSL") :
+	    "openssl", *ld;
+	double a[CLI_PAIRS], b[CLI_PAIRS], ratio[CLI_PAIRS];
+	int i;
+	char *pt_argv[] = { (char *)pt, "--cluster", cluster, "verify",
+	    "--purpose", "802.1x", chain, NULL };
+	char *ossl_argv[] = { (char *)ossl, "verify", "-CAfile", cafile,
+	    chain, NULL };
+
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp");
+	/* the build tree's library, as an installed phonetrust finds it */
+	if (strstr(pt, "/.libs/") != NULL) {
+		ld = getenv("LD_LIBRARY_PATH");
+		snprintf(lib, sizeof(lib), "%.*s%s%s", (int)(strstr(pt,
+		    "/.libs/") - pt + 6), pt, ld != NULL ? ":" : "",
+		    ld != NULL ? ld : "");
+		setenv("LD_LIBRARY_PATH", lib, 1);
+	}
+	snprintf(cluster, sizeof(cluster), "%s/lab/cluster", dir);
+	snprintf(chain, sizeof(chain), "%s/lab/phones/mic.pem", dir);
+	snprintf(cafile, sizeof(cafile), "%s/radius-ca.pem", dir);
+	snprintf(cmd, sizeof(cmd), "'%s' lab '%s/lab' >/dev/null && "
+	    "'%s' --cluster '%s' store add radius-trust "
+	    "'%s/lab/ca/CAPF-a6d4c572.pem' >/dev/null && "
+	    "'%s' --cluster '%s' store add radius-trust --role manufacturing "
+	    "'%s/lab/ca/lab-root-ca.pem' "
+	    "'%s/lab/ca/lab-manufacturing-ca-sha2.pem' >/dev/null && "
+	    "echo '802.1x = radius-trust' >>'%s/cluster.conf' && "
+	    "cat '%s'/radius-trust/*.pem >'%s'", pt, dir, pt, cluster, dir,
+	    pt, cluster, dir, dir, cluster, cluster, cafile);
+	sh(cmd);
+	/* both once, untimed: files and libraries in the page cache */
+	(void)timed(pt_argv);
+	(void)timed(ossl_argv);
+	for (i = 0; i < CLI_PAIRS; i++) {
+		if (i % 2 == 0) {
+			a[i] = timed(pt_argv);
+			b[i] = timed(ossl_argv);
+		} else {
+			b[i] = timed(ossl_argv);
+			a[i] = timed(pt_argv);
+		}
+		ratio[i] = a[i] / b[i];
+		if (verbose)
+			printf("  pair %2d: %6.2f ms %6.2f ms  x%.2f\n", i,
+			    a[i] * 1e3, b[i] * 1e3, ratio[i]);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	sh(cmd);
+	*ms_pt = median(a, CLI_PAIRS) * 1e3;
+	*ms_ossl = median(b, CLI_PAIRS) * 1e3;
+	return median(ratio, CLI_PAIRS);
+}
+
 static int
 want(const char *only, const char *name)
 {
@@ -600,23 +1060,36 @@ main(int argc, char **argv)
 	struct pair p;
 	double load_s;
 	double r_cold_lsc = 0, r_cold_mic = 0, r_warm = 0, r_storm = 0;
-	double s_threads = 0, s_store = 0;
+	double s_threads = 0, s_store = 0, r_hs_rsa = 0, r_hs_ecdsa = 0;
+	double b_cache = 0, t_cli = 0;
 	long rss_kb;
-	int slice = 500, storm = 40000, i;
-	const char *only = NULL;
+	int slice = 500, storm = 40000, hs = 2000, i;
+	const char *only = NULL, *pt = NULL;
+	struct stat st_pt;
+
+	/* before OpenSSL allocates anything: every allocation counted */
+	if (!CRYPTO_set_mem_functions(hook_malloc, hook_realloc, hook_free))
+		die("cannot hook OpenSSL's allocator");
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: bench [--phones N] [--storm N] "
 			    "[--only SCENARIO] [--verbose]\n"
+			    "             [--phonetrust PATH]\n"
 			    "  --phones N   phones per slice or timed run "
 			    "(default 500; 2N for two threads)\n"
 			    "  --storm N    phones in the storm, and all the "
 			    "phones made (default 40000, >= 2N)\n"
 			    "  --only S     run one scenario: cold-lsc, "
-			    "cold-mic, warm, storm, threads, store-size\n"
+			    "cold-mic, warm, storm, threads, store-size,\n"
+			    "               handshake-rsa, handshake-ecdsa, "
+			    "cache-bytes, cli-verify\n"
 			    "               (for profilers; prints only its "
 			    "lines)\n"
+			    "  --phonetrust PATH  the program cli-verify runs "
+			    "(default ./.libs/phonetrust,\n"
+			    "               else ./phonetrust; OPENSSL names "
+			    "openssl)\n"
 			    "  --verbose    print every slice and pair\n");
 			return 0;
 		}
@@ -633,11 +1106,18 @@ main(int argc, char **argv)
 			storm = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--phonetrust") == 0)
+			pt = argv[++i];
 		else
 			die("unknown option (--help)");
 	}
 	if (slice < 10 || storm < 2 * slice)
 		die("usage: bench [--phones N >= 10] [--storm N >= 2N]");
+	if (hs > storm)
+		hs = storm;
+	if (pt == NULL)
+		pt = stat("./.libs/phonetrust", &st_pt) == 0 ?
+		    "./.libs/phonetrust" : "./phonetrust";
 	printf("libphonetrust %s, OpenSSL %s; RSA-2048 chains; building %d "
 	    "phones...\n", ptrust_version(), OpenSSL_version(OPENSSL_VERSION),
 	    storm);
@@ -686,20 +1166,24 @@ main(int argc, char **argv)
 	if (want(only, "storm")) {
 		struct job raw_storm = { 0, { w.lsc, w.mic }, 0, storm / 2, 2, 2,
 		    NULL, NULL }, lib_storm = raw_storm;
-		struct mallinfo2 m0, m1;
 
 		lib_storm.lib = 1;
 		lib_storm.store = w.store;
 		r_storm = paired(&w, raw_storm, lib_storm, 3, storm / 2, 0, &p);
 		line("storm", &p, r_storm);
-		lib_storm.cache = fresh_cache(storm + 16);
 		lib_storm.rounds = 1;
-		m0 = mallinfo2();
+		atomic_store(&live_bytes, 0);
+		atomic_store(&live_chunks, 0);
+		atomic_store(&counting, 1);
+		lib_storm.cache = fresh_cache(storm + 16);
 		(void)run_job(&w, &lib_storm, NULL);
-		m1 = mallinfo2();
-		printf("%-10s %d verdicts cached, %.0f bytes each\n", "memory",
+		atomic_store(&counting, 0);
+		printf("%-10s %d verdicts cached, %.0f bytes each (%.0f in "
+		    "malloc's chunks)\n", "memory",
 		    (int)ptrust_cache_count(lib_storm.cache),
-		    (double)(m1.uordblks - m0.uordblks) /
+		    (double)atomic_load(&live_bytes) /
+		    (double)ptrust_cache_count(lib_storm.cache),
+		    (double)atomic_load(&live_chunks) /
 		    (double)ptrust_cache_count(lib_storm.cache));
 		ptrust_cache_free(lib_storm.cache);
 	}
@@ -745,6 +1229,42 @@ main(int argc, char **argv)
 		ptrust_store_unref(st);
 	}
 
+	/* 7, 8. handshakes: phones coming back, attached against plain */
+	if (want(only, "handshake-rsa")) {
+		r_hs_rsa = handshakes(&w, 0, hs, 4, &p);
+		printf("%-10s plain OpenSSL %6.0f handshakes/s   attached "
+		    "%6.0f handshakes/s   x%.2f (RSA-2048 server, %d phones x "
+		    "4, server time)\n", "tls-rsa", p.a, p.b, r_hs_rsa, hs);
+	}
+	if (want(only, "handshake-ecdsa")) {
+		r_hs_ecdsa = handshakes(&w, 1, hs, 4, &p);
+		printf("%-10s plain OpenSSL %6.0f handshakes/s   attached "
+		    "%6.0f handshakes/s   x%.2f (ECDSA P-256 server, %d phones "
+		    "x 4, server time)\n", "tls-ecdsa", p.a, p.b, r_hs_ecdsa,
+		    hs);
+	}
+
+	/* 9. cache-bytes: what one kept verdict costs */
+	if (want(only, "cache-bytes")) {
+		double chunks, n = storm < 40000 ? storm : 40000;
+
+		b_cache = cache_bytes(&w, (int)n, &chunks);
+		printf("%-10s %.0f verdicts kept (half LSC, half MIC): %.0f "
+		    "bytes each asked of the allocator, %.0f in malloc's "
+		    "chunks; %.1f MiB in all\n", "cache", n, b_cache, chunks,
+		    chunks * n / (1024 * 1024));
+	}
+
+	/* 10. cli-verify: one process each, phonetrust against openssl */
+	if (want(only, "cli-verify")) {
+		double ms_pt, ms_ossl;
+
+		t_cli = cli_verify(pt, &ms_pt, &ms_ossl);
+		printf("%-10s phonetrust verify --purpose 802.1x %.2f ms, "
+		    "openssl verify -CAfile %.2f ms (medians of %d pairs), "
+		    "x%.2f\n", "cli", ms_pt, ms_ossl, CLI_PAIRS, t_cli);
+	}
+
 	if (want(only, "cold-lsc"))
 		printf("ratio cold-lsc %.2f\n", r_cold_lsc);
 	if (want(only, "cold-mic"))
@@ -757,5 +1277,13 @@ main(int argc, char **argv)
 		printf("scaling threads %.2f\n", s_threads);
 	if (want(only, "store-size"))
 		printf("scaling store-size %.2f\n", s_store);
+	if (want(only, "handshake-rsa"))
+		printf("ratio handshake-rsa %.2f\n", r_hs_rsa);
+	if (want(only, "handshake-ecdsa"))
+		printf("ratio handshake-ecdsa %.2f\n", r_hs_ecdsa);
+	if (want(only, "cache-bytes"))
+		printf("bytes cache-bytes %.0f\n", b_cache);
+	if (want(only, "cli-verify"))
+		printf("time cli-verify %.2f\n", t_cli);
 	return 0;
 }

@@ -71,12 +71,24 @@ ptrust_status ptrust_ssl_ctx_attach_store(SSL_CTX *ctx, ptrust_store *store,
  * Reload, from any thread while handshakes run: new handshakes use the
  * new snapshot, handshakes under way keep theirs.  reload takes the
  * cluster's snapshot for the attached purpose (the cluster itself must not
- * change meanwhile).
+ * change meanwhile), and keeps the one in use when it holds the same
+ * anchors.  A new snapshot drops the verdicts kept for the old one.
  */
 ptrust_status ptrust_ssl_ctx_set_store(SSL_CTX *ctx, ptrust_store *store);
 ptrust_status ptrust_ssl_ctx_reload(SSL_CTX *ctx, ptrust_cluster *cluster);
 /* A new reference to the snapshot in use; NULL when not attached. */
 ptrust_store *ptrust_ssl_ctx_get1_store(SSL_CTX *ctx);
+/*
+ * The attachment's verdict cache (65536 verdicts by default, see
+ * ptrust_cache_new): a phone presenting the same certificates to the same
+ * snapshot, bound to the same device, is served the verdict judged
+ * before.  set_cache_size: at most max_entries (0: no cache), before ctx
+ * is shared, dropping the verdicts kept; stats: verdicts served and
+ * chains judged since (0 and 0 when not attached).
+ */
+ptrust_status ptrust_ssl_ctx_set_cache_size(SSL_CTX *ctx, size_t max_entries);
+void ptrust_ssl_ctx_cache_stats(SSL_CTX *ctx, uint64_t *hits,
+    uint64_t *misses);
 
 /*
  * Bind this connection to a device before its handshake: the certificate

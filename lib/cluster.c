@@ -8,6 +8,13 @@
  * directory per store, DIR/<store>/ALIAS.pem.  Writers exclude each other
  * with an flock on DIR/cluster.lock held from before the load to after the
  * save; readers take no lock, every file being replaced by a rename.
+ *
+ * A store's certificates are decoded when it is first used, not before
+ * (decoding is what a load costs: OpenSSL sets up a public-key decoder
+ * for each certificate): the built-in Cisco CAs of a new cluster, which a
+ * load from disk discards unread, and the files a load read, checked and
+ * keeps until a snapshot, a save or the store's builder needs them.  So a
+ * tool that validates for one purpose decodes that purpose's stores only.
  */
 #include "config.h"
 
@@ -31,7 +38,11 @@
 
 struct pt_cstore {
 	char		*name;
-	ptrust_builder	*builder;
+	ptrust_builder	*builder;	/* what is decoded so far */
+	/* to decode before use: the files a load read, or Cisco's CAs */
+	struct pt_store_files *pending;
+	char		*pending_path;
+	int		 builtin;
 };
 
 struct ptrust_cluster {
@@ -79,6 +90,8 @@ free_stores(struct pt_cstore *s, size_t n)
 	for (i = 0; i < n; i++) {
 		OPENSSL_free(s[i].name);
 		ptrust_builder_free(s[i].builder);
+		pt_store_files_free(s[i].pending);
+		OPENSSL_free(s[i].pending_path);
 	}
 	OPENSSL_free(s);
 }
@@ -105,6 +118,7 @@ append_store(ptrust_cluster *c, const char *name)
 		return NULL;
 	c->stores = tmp;
 	s = &c->stores[c->n_stores];
+	memset(s, 0, sizeof(*s));
 	if ((s->name = OPENSSL_strdup(name)) == NULL)
 		return NULL;
 	if ((s->builder = ptrust_builder_new(name)) == NULL) {
@@ -129,6 +143,56 @@ add_builtin_cas(ptrust_builder *b)
 	return st;
 }
 
+/*
+ * Decode what s still holds undecoded, into a builder of its own that
+ * replaces s's empty one only when all of it went in: a failure (out of
+ * memory, a certificate that does not decode) leaves s as it was, to be
+ * told again by the next use.  c->err says why.
+ */
+static ptrust_status
+store_ready(ptrust_cluster *c, struct pt_cstore *s)
+{
+	ptrust_builder *b;
+	ptrust_status st;
+
+	if (s->pending == NULL && !s->builtin)
+		return PTRUST_OK;
+	if ((b = ptrust_builder_new(s->name)) == NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	st = s->builtin ? add_builtin_cas(b) : pt_builder_load_files(b,
+	    s->pending_path, s->pending);
+	if (st != PTRUST_OK) {
+		pt_seterr(c->err, "%s", st == PTRUST_ERR_NOMEM &&
+		    *ptrust_builder_error(b) == '\0' ? "out of memory" :
+		    ptrust_builder_error(b));
+		ptrust_builder_free(b);
+		return st;
+	}
+	ptrust_builder_free(s->builder);
+	s->builder = b;
+	pt_store_files_free(s->pending);
+	s->pending = NULL;
+	OPENSSL_free(s->pending_path);
+	s->pending_path = NULL;
+	s->builtin = 0;
+	return PTRUST_OK;
+}
+
+/* Every store decoded (a save, a copy of the whole). */
+static ptrust_status
+stores_ready(ptrust_cluster *c)
+{
+	ptrust_status st;
+	size_t i;
+
+	for (i = 0; i < c->n_stores; i++)
+		if ((st = store_ready(c, &c->stores[i])) != PTRUST_OK)
+			return st;
+	return PTRUST_OK;
+}
+
 static ptrust_cluster *
 cluster_empty(void)
 {
@@ -151,11 +215,11 @@ ptrust_cluster_new(void)
 		return NULL;
 	if (append_store(c, CM_TRUST) == NULL ||
 	    append_store(c, CAPF_TRUST) == NULL ||
-	    (mfg = append_store(c, MFG_CA)) == NULL ||
-	    add_builtin_cas(mfg->builder) != PTRUST_OK) {
+	    (mfg = append_store(c, MFG_CA)) == NULL) {
 		ptrust_cluster_free(c);
 		return NULL;
 	}
+	mfg->builtin = 1;	/* decoded when used: a load discards them */
 	return c;
 }
 
@@ -199,7 +263,10 @@ ptrust_cluster_store(ptrust_cluster *c, const char *name, int create)
 		return NULL;
 	if ((s = find_store(c, name)) == NULL && create)
 		s = append_store(c, name);
-	return s != NULL ? s->builder : NULL;
+	/* decoded now, or NULL with ptrust_cluster_error saying why */
+	if (s == NULL || store_ready(c, s) != PTRUST_OK)
+		return NULL;
+	return s->builder;
 }
 
 static int
@@ -230,6 +297,8 @@ ptrust_cluster_remove_store(ptrust_cluster *c, const char *name)
 	i = (size_t)(s - c->stores);
 	OPENSSL_free(s->name);
 	ptrust_builder_free(s->builder);
+	pt_store_files_free(s->pending);
+	OPENSSL_free(s->pending_path);
 	memmove(s, s + 1, (c->n_stores - i - 1) * sizeof(*s));
 	c->n_stores--;
 	return PTRUST_OK;
@@ -337,6 +406,9 @@ ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
 	if (c->manufacturing_trusted && (p == PTRUST_CLUSTER_CALLMANAGER_TLS ||
 	    p == PTRUST_CLUSTER_CAPF))
 		mfg = find_store(c, MFG_CA);
+	if ((st = store_ready(c, s)) != PTRUST_OK ||
+	    (mfg != NULL && (st = store_ready(c, mfg)) != PTRUST_OK))
+		return st;
 	/* The store's own anchors, then the manufacturing CAs it lacks. */
 	if ((all = pt_calloc(s->builder->n_anchors +
 	    (mfg != NULL ? mfg->builder->n_anchors : 0),
@@ -537,10 +609,13 @@ ptrust_cluster_load_dir(ptrust_cluster *c, const char *dir)
 		}
 		if (access(path, F_OK) != 0 && errno == ENOENT)
 			continue;	/* listed but never saved: empty */
-		if ((st = ptrust_builder_load_dir(n->stores[i].builder, path)) !=
-		    PTRUST_OK)
-			pt_seterr(c->err, "%s",
-			    ptrust_builder_error(n->stores[i].builder));
+		/* read and checked now, decoded when used (store_ready) */
+		if ((st = pt_store_files_read(path, &n->stores[i].pending,
+		    c->err)) == PTRUST_OK && (n->stores[i].pending_path =
+		    OPENSSL_strdup(path)) == NULL) {
+			pt_seterr(c->err, "out of memory");
+			st = PTRUST_ERR_NOMEM;
+		}
 	}
 	if (st != PTRUST_OK) {
 		ptrust_cluster_free(n);
@@ -614,6 +689,9 @@ ptrust_cluster_save_dir(ptrust_cluster *c, const char *dir)
 		pt_seterr(c->err, "no directory");
 		return PTRUST_ERR_ARG;
 	}
+	/* nothing is written before every store could be decoded */
+	if ((st = stores_ready(c)) != PTRUST_OK)
+		return st;
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		pt_seterr(c->err, "%s: %s", dir, strerror(errno));
 		return PTRUST_ERR_IO;

@@ -85,14 +85,22 @@ ptrust_current_publications(ptrust_current *c)
 	return n;
 }
 
-/* The same anchors, by fingerprint and role, in the same order. */
-static int
-same_anchors(const ptrust_store *a, const ptrust_store *b)
+/*
+ * The same anchors, by fingerprint, role and alias, in the same order,
+ * under the same names (the store's and, for a purpose's merged
+ * snapshot, the store its manufacturing CAs come from): every verdict
+ * against one is the verdict against the other.
+ */
+int
+pt_store_same(const ptrust_store *a, const ptrust_store *b)
 {
 	size_t i, n = ptrust_store_anchor_count(a);
 
 	if (n != ptrust_store_anchor_count(b) ||
-	    strcmp(ptrust_store_name(a), ptrust_store_name(b)) != 0)
+	    strcmp(ptrust_store_name(a), ptrust_store_name(b)) != 0 ||
+	    a->n_own != b->n_own || (a->extra_name == NULL) !=
+	    (b->extra_name == NULL) || (a->extra_name != NULL &&
+	    strcmp(a->extra_name, b->extra_name) != 0))
 		return 0;
 	for (i = 0; i < n; i++) {
 		const ptrust_anchor *x = ptrust_store_anchor(a, i);
@@ -124,7 +132,7 @@ ptrust_current_reload(ptrust_current *c, ptrust_cluster *cluster,
 	    PTRUST_OK)
 		return st;
 	now = ptrust_current_get(c);
-	differs = !same_anchors(now, next);
+	differs = !pt_store_same(now, next);
 	ptrust_store_unref(now);
 	if (differs && (st = ptrust_current_publish(c, next)) == PTRUST_OK &&
 	    changed != NULL)

@@ -3,12 +3,17 @@
  * during the handshake.
  *
  * The attachment (what is trusted, the options, the flags) hangs off the
- * SSL_CTX as ex_data; the snapshot in use sits behind a lock so that a
- * reload swaps it for new handshakes while others still hold the old one
- * by reference.  Each SSL carries its own state (bound device, result,
- * alert sent) as ex_data, freed with the SSL.  Validation runs in the
- * certificate verification callback, which sees the whole chain and whose
- * X509 error code decides the alert OpenSSL sends.
+ * SSL_CTX as ex_data.  The snapshot in use is the library's one holder,
+ * a ptrust_current: a reload publishes a new one for new handshakes while
+ * others still hold the old one by reference.  Verdicts go through a
+ * verdict cache of the attachment's own (cache.c): a phone presenting
+ * the same certificates to the same snapshot, bound to the same device,
+ * gets the verdict judged before, by reference, its certificates never
+ * parsed again; a miss judges the very X509 objects libssl decoded.  Each
+ * SSL carries its own state (bound device, result, alert sent) as
+ * ex_data, freed with the SSL.  Validation runs in the certificate
+ * verification callback, which sees the whole chain and whose X509 error
+ * code decides the alert OpenSSL sends.
  */
 #include "config.h"
 
@@ -23,9 +28,15 @@
 /* TLS 1.3's certificate_required (RFC 8446), not a ptrust_tls_alert. */
 #define PT_ALERT_CERTIFICATE_REQUIRED	116
 
+/*
+ * Verdicts an attachment keeps by default: a large cluster's phones, each
+ * with the certificate it presents, at most ~400 bytes each (cache.c).
+ */
+#define PT_SSL_CACHE_ENTRIES	65536
+
 struct pt_ssl_attach {
-	CRYPTO_RWLOCK		*lock;		/* guards store */
-	ptrust_store		*store;
+	ptrust_current		*current;	/* the snapshot in use */
+	ptrust_cache		*cache;		/* NULL: every chain judged */
 	ptrust_cluster_purpose	 purpose;
 	ptrust_options		*options;	/* private copy, read only */
 	int			 flags;
@@ -48,9 +59,9 @@ attach_free(struct pt_ssl_attach *a)
 {
 	if (a == NULL)
 		return;
-	ptrust_store_unref(a->store);
+	ptrust_current_free(a->current);
+	ptrust_cache_free(a->cache);
 	ptrust_options_free(a->options);
-	CRYPTO_THREAD_lock_free(a->lock);
 	OPENSSL_free(a);
 }
 
@@ -144,14 +155,7 @@ state_get(SSL *ssl)
 static ptrust_store *
 attach_get1_store(struct pt_ssl_attach *a)
 {
-	ptrust_store *s = NULL;
-
-	if (!CRYPTO_THREAD_read_lock(a->lock))
-		return NULL;
-	if (a->store != NULL)
-		s = ptrust_store_ref(a->store);
-	CRYPTO_THREAD_unlock(a->lock);
-	return s;
+	return ptrust_current_get(a->current);
 }
 
 /* The X509 error whose alert (OpenSSL's ssl_x509err2alert) is alert. */
@@ -200,7 +204,9 @@ alert_name(int alert)
 
 /*
  * The certificates exactly as the phone sent them, through the library's
- * one judging path: the leaf is the one whose key the handshake proves.
+ * one judging path and the attachment's verdict cache: the leaf is the
+ * one whose key the handshake proves.  *out is a reference of the
+ * connection's, perhaps shared with the cache and other connections.
  */
 static ptrust_status
 judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
@@ -222,7 +228,8 @@ judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
 	p.options = a->options;
 	p.device = device;
 	/* OpenSSL's untrusted list holds the leaf too: the others only */
-	if (leaf != NULL && sent != NULL && sk_X509_num(sent) > 0) {
+	if (leaf != NULL && sent != NULL && (sk_X509_num(sent) > 1 ||
+	    (sk_X509_num(sent) == 1 && sk_X509_value(sent, 0) != leaf))) {
 		if ((others = sk_X509_new_reserve(NULL, sk_X509_num(sent))) ==
 		    NULL) {
 			ptrust_store_unref(s);
@@ -233,7 +240,7 @@ judge(struct pt_ssl_attach *a, const char *device, X509 *leaf,
 				sk_X509_push(others, sk_X509_value(sent, i));
 	}
 	p.others = others;
-	st = pt_judge(&p, out);
+	st = pt_cache_judge(a->cache, &p, out);
 	sk_X509_free(others);
 	ptrust_store_unref(s);
 	return st;
@@ -333,18 +340,16 @@ attach(SSL_CTX *ctx, ptrust_store *store, ptrust_cluster_purpose purpose,
 	struct pt_ssl_attach *a;
 	int mode = SSL_VERIFY_PEER;
 
-	if (!indexes()) {
+	if (!indexes() || (a = pt_calloc(1, sizeof(*a))) == NULL) {
 		ptrust_store_unref(store);
 		return PTRUST_ERR_NOMEM;
 	}
-	if ((a = pt_calloc(1, sizeof(*a))) == NULL) {
-		ptrust_store_unref(store);
-		return PTRUST_ERR_NOMEM;
-	}
-	a->store = store;
 	a->purpose = purpose;
 	a->flags = flags;
-	if ((a->lock = CRYPTO_THREAD_lock_new()) == NULL ||
+	a->current = ptrust_current_new(store);
+	ptrust_store_unref(store);	/* the holder has its own reference */
+	if (a->current == NULL ||
+	    (a->cache = ptrust_cache_new(PT_SSL_CACHE_ENTRIES)) == NULL ||
 	    (a->options = pt_options_dup(options)) == NULL ||
 	    !SSL_CTX_set_ex_data(ctx, pt_ctx_idx, a)) {
 		attach_free(a);
@@ -398,31 +403,46 @@ ptrust_ssl_ctx_attach_store(SSL_CTX *ctx, ptrust_store *store,
 	return attach(ctx, ptrust_store_ref(store), purpose, options, flags);
 }
 
+/*
+ * Make store the one in use from now on.  The verdicts kept go with the
+ * snapshot they were judged against: a new snapshot never sees them
+ * (their key holds its generation), and dropping them releases the old
+ * snapshot at once.
+ */
+static ptrust_status
+publish(struct pt_ssl_attach *a, ptrust_store *store)
+{
+	ptrust_status st;
+
+	if ((st = ptrust_current_publish(a->current, store)) == PTRUST_OK)
+		ptrust_cache_clear(a->cache);
+	return st;
+}
+
 ptrust_status
 ptrust_ssl_ctx_set_store(SSL_CTX *ctx, ptrust_store *store)
 {
 	struct pt_ssl_attach *a;
-	ptrust_store *old;
 
 	if (ctx == NULL || store == NULL)
 		return PTRUST_ERR_ARG;
 	if ((a = attach_of(ctx)) == NULL)
 		return PTRUST_ERR_NOT_FOUND;
-	if (!CRYPTO_THREAD_write_lock(a->lock))
-		return PTRUST_ERR_INTERNAL;
-	old = a->store;
-	a->store = ptrust_store_ref(store);
-	CRYPTO_THREAD_unlock(a->lock);
-	ptrust_store_unref(old);	/* lives on in handshakes that hold it */
-	return PTRUST_OK;
+	return publish(a, store);
 }
 
+/*
+ * The cluster's snapshot for the attached purpose, published only when
+ * it differs from the one in use (pt_store_same): a reload that changes
+ * nothing keeps the snapshot and the verdicts judged against it.
+ */
 ptrust_status
 ptrust_ssl_ctx_reload(SSL_CTX *ctx, ptrust_cluster *cluster)
 {
 	struct pt_ssl_attach *a;
-	ptrust_store *s = NULL;
-	ptrust_status st;
+	ptrust_store *s = NULL, *now;
+	ptrust_status st = PTRUST_OK;
+	int same;
 
 	if (ctx == NULL || cluster == NULL)
 		return PTRUST_ERR_ARG;
@@ -431,7 +451,11 @@ ptrust_ssl_ctx_reload(SSL_CTX *ctx, ptrust_cluster *cluster)
 	if ((st = ptrust_cluster_snapshot(cluster, a->purpose, &s)) !=
 	    PTRUST_OK)
 		return st;
-	st = ptrust_ssl_ctx_set_store(ctx, s);
+	now = ptrust_current_get(a->current);
+	same = now != NULL && pt_store_same(now, s);
+	ptrust_store_unref(now);
+	if (!same)
+		st = publish(a, s);
 	ptrust_store_unref(s);
 	return st;
 }
@@ -442,6 +466,31 @@ ptrust_ssl_ctx_get1_store(SSL_CTX *ctx)
 	struct pt_ssl_attach *a = attach_of(ctx);
 
 	return a != NULL ? attach_get1_store(a) : NULL;
+}
+
+ptrust_status
+ptrust_ssl_ctx_set_cache_size(SSL_CTX *ctx, size_t max_entries)
+{
+	struct pt_ssl_attach *a;
+	ptrust_cache *c = NULL;
+
+	if (ctx == NULL || max_entries > 16777216)
+		return PTRUST_ERR_ARG;
+	if ((a = attach_of(ctx)) == NULL)
+		return PTRUST_ERR_NOT_FOUND;
+	if (max_entries > 0 && (c = ptrust_cache_new(max_entries)) == NULL)
+		return PTRUST_ERR_NOMEM;
+	ptrust_cache_free(a->cache);
+	a->cache = c;
+	return PTRUST_OK;
+}
+
+void
+ptrust_ssl_ctx_cache_stats(SSL_CTX *ctx, uint64_t *hits, uint64_t *misses)
+{
+	struct pt_ssl_attach *a = attach_of(ctx);
+
+	ptrust_cache_stats(a != NULL ? a->cache : NULL, hits, misses);
 }
 
 ptrust_status

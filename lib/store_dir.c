@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
 #include <openssl/pem.h>
 
 #include "internal.h"
@@ -175,12 +177,79 @@ ptrust_builder_add_dir(ptrust_builder *b, const char *path, ptrust_role role)
 	return pt_builder_finish(b, st, &l, 0);
 }
 
-/* A file of a store directory (util.c: links not followed). */
+/*
+ * A file of a store directory, as pt_read_file_ex reads it with
+ * PT_READ_STORE_FILE (the same checks, the same messages: a link is not
+ * followed, only a regular file is read, NOT_FOUND when a concurrent
+ * save removed it), in four system calls: a load reads every file of
+ * every store.  O_NONBLOCK keeps a FIFO from hanging the open and means
+ * nothing for the regular file read afterwards; one read gets it all, a
+ * short one meaning its end.
+ */
 static ptrust_status
 read_store_file(const char *path, unsigned char **data, size_t *len,
     char *err)
 {
-	return pt_read_file_ex(path, PT_READ_STORE_FILE, data, len, err);
+	static const char only[] = "; a store directory holds only regular "
+	    "files";
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOFOLLOW)) == -1) {
+		if (errno == ENOENT)
+			return PTRUST_ERR_NOT_FOUND;
+		if (errno == ELOOP)
+			pt_seterr(err, "%s: a symbolic link%s", path, only);
+		else
+			pt_seterr(err, "%s: %s", path, strerror(errno));
+		return PTRUST_ERR_IO;
+	}
+	if (fstat(fd, &st) == -1) {
+		pt_seterr(err, "%s: %s", path, strerror(errno));
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pt_seterr(err, "%s: not a regular file%s", path, only);
+		goto err;
+	}
+	if ((unsigned long long)st.st_size > PT_MAX_FILE) {
+		pt_seterr(err, "%s: file too large (%lld bytes, limit %u)",
+		    path, (long long)st.st_size, PT_MAX_FILE);
+		goto err;
+	}
+	/* One byte more than needed so a NUL terminator always fits. */
+	if ((buf = OPENSSL_malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		pt_seterr(err, "%s: out of memory", path);
+		return PTRUST_ERR_NOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r == -1) {
+			pt_seterr(err, "%s: %s", path, strerror(errno));
+			goto err;
+		}
+		if (r == 0)
+			break;	/* shrank while reading: take what is there */
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd);
+	*data = buf;
+	*len = got;
+	return PTRUST_OK;
+err:
+	OPENSSL_free(buf);
+	close(fd);
+	return PTRUST_ERR_IO;
 }
 
 struct role_entry {
@@ -292,24 +361,197 @@ manifest_role(const struct role_entry *e, size_t n, X509 *x,
 }
 
 /*
- * What load_dir reads: the store's own files, each a regular file named
- * by a valid alias, roles from the manifest only.  A directory without
- * one may have been made by hand, so its files' "# role:" lines count
- * for nothing there either: roles are inferred.
+ * A store directory as read: its manifest's roles and each certificate
+ * file's bytes, read at once (a later save cannot mix two versions), and
+ * checked for what can be told without decoding a certificate.  Decoding
+ * (the costly part: OpenSSL sets up a public-key decoder per certificate)
+ * is pt_builder_load_files, when the store is used (cluster.c).
+ */
+struct pt_store_file {
+	char		*path;
+	unsigned char	*data;
+	size_t		 len;
+};
+
+struct pt_store_files {
+	struct role_entry *roles;	/* sorted by fingerprint */
+	size_t		 nroles;
+	struct pt_store_file *files;
+	size_t		 n;
+};
+
+void
+pt_store_files_free(struct pt_store_files *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++) {
+		OPENSSL_free(f->files[i].path);
+		OPENSSL_free(f->files[i].data);
+	}
+	OPENSSL_free(f->files);
+	OPENSSL_free(f->roles);
+	OPENSSL_free(f);
+}
+
+/*
+ * What load_dir makes of the files read: the store's own files, each a
+ * regular file named by a valid alias, roles from the manifest only.  A
+ * directory without one may have been made by hand, so its files'
+ * "# role:" lines count for nothing there either: roles are inferred.
  */
 static ptrust_status
-items_from_store(const char *dir, struct pt_itemlist *l, char *err)
+items_from_files(const struct pt_store_files *f, struct pt_itemlist *l,
+    char *err)
 {
-	struct role_entry *roles = NULL;
-	unsigned char *data;
-	char **files = NULL, alias[PT_MAX_ALIAS + 1];
-	const char *base, *ext;
-	size_t n = 0, nroles = 0, i, k, first, len;
-	ptrust_status st;
+	char alias[PT_MAX_ALIAS + 1];
+	ptrust_status st = PTRUST_OK;
+	size_t i, k, first;
 
-	if ((st = read_manifest(dir, &roles, &nroles, err)) != PTRUST_OK ||
-	    (st = list_cert_files(dir, &files, &n, err)) != PTRUST_OK)
+	for (i = 0; i < f->n && st == PTRUST_OK; i++) {
+		if (!alias_from_path(f->files[i].path, alias))
+			alias[0] = '\0';
+		first = l->n;
+		st = pt_items_from_mem(f->files[i].data, f->files[i].len,
+		    f->files[i].path, alias[0] != '\0' ? alias : NULL, 0,
+		    PTRUST_ROLE_AUTO, l, err);
+		for (k = first; k < l->n && st == PTRUST_OK; k++)
+			if (manifest_role(f->roles, f->nroles, l->items[k].x509,
+			    &l->items[k].role) < 0) {
+				pt_seterr(err, "out of memory");
+				st = PTRUST_ERR_NOMEM;
+			}
+	}
+	return st;
+}
+
+/* The line "-----BEGIN label-----" or "-----END label-----" at p. */
+static int
+pem_line(const char *p, const char *end, const char *word,
+    const char **label, size_t *label_len, const char **next)
+{
+	size_t w = strlen(word);
+	const char *q;
+
+	if ((size_t)(end - p) < w || memcmp(p, word, w) != 0)
+		return 0;
+	p += w;
+	for (q = p; q < end && *q != '\n' && *q != '-'; q++)
+		;
+	if ((size_t)(end - q) < 5 || memcmp(q, "-----", 5) != 0)
+		return 0;
+	*label = p;
+	*label_len = (size_t)(q - p);
+	for (q += 5; q < end && (*q == '\r' || *q == ' ' || *q == '\t'); q++)
+		;
+	if (q < end && *q != '\n')
+		return 0;
+	*next = q < end ? q + 1 : q;
+	return 1;
+}
+
+/*
+ * What may stand where: 2 in a block's base64 (and whitespace), 1 in text
+ * around the blocks, 0 never (binary bytes: not a PEM text).
+ */
+static unsigned char pem_class[256];
+
+static void
+pem_classes(void)
+{
+	int c;
+
+	for (c = 0x20; c < 0x7f; c++)
+		pem_class[c] = 1;
+	for (c = 0x80; c < 0x100; c++)
+		pem_class[c] = 1;	/* UTF-8 in comments */
+	pem_class['\t'] = pem_class['\n'] = pem_class['\r'] = 2;
+	pem_class['\f'] = pem_class['\v'] = 1;
+	pem_class[' '] = pem_class['+'] = pem_class['/'] = pem_class['='] = 2;
+	for (c = '0'; c <= '9'; c++)
+		pem_class[c] = 2;
+	for (c = 'A'; c <= 'Z'; c++)
+		pem_class[c] = pem_class[c + 'a' - 'A'] = 2;
+}
+
+/*
+ * 1 when a file's bytes are well framed, as far as one scan of the text
+ * tells, without decoding anything: PEM text (no binary bytes) whose
+ * every BEGIN line has its END line with nothing but base64 between (no
+ * headers), no block a private key, one at least a certificate; or one
+ * DER SEQUENCE that is the whole file.  0: decoding would refuse it, or
+ * might: then it is decoded at once, to say why.
+ */
+static int
+well_framed(const unsigned char *data, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const char *p = (const char *)data, *end = p + len, *label, *l2;
+	const unsigned char *d = data;
+	size_t n, n2;
+	long alen;
+	int tag, xclass, certs = 0;
+
+	if (!pt_is_pem(data, len)) {
+		if (len == 0 || len > LONG_MAX || (ASN1_get_object(&d, &alen,
+		    &tag, &xclass, (long)len) & 0x80) ||
+		    tag != V_ASN1_SEQUENCE || xclass != V_ASN1_UNIVERSAL)
+			return 0;
+		return (size_t)(d - data) + (size_t)alen == len;
+	}
+	if (pthread_once(&once, pem_classes) != 0)
+		return 0;
+	while (p < end) {
+		if (!pem_line(p, end, "-----BEGIN ", &label, &n, &p)) {
+			/* text around the blocks: up to the next line */
+			for (; p < end && *p != '\n'; p++)
+				if (pem_class[(unsigned char)*p] == 0)
+					return 0;
+			p += p < end;
+			continue;
+		}
+		if (memmem(label, n, "PRIVATE KEY", 11) != NULL)
+			return 0;
+		if ((n == 11 && memcmp(label, "CERTIFICATE", 11) == 0) ||
+		    (n == 16 && memcmp(label, "X509 CERTIFICATE", 16) == 0))
+			certs++;
+		for (; p < end && pem_class[(unsigned char)*p] == 2; p++)
+			;
+		if (!pem_line(p, end, "-----END ", &l2, &n2, &p) || n2 != n ||
+		    memcmp(label, l2, n) != 0)
+			return 0;
+	}
+	return certs > 0;
+}
+
+ptrust_status
+pt_store_files_read(const char *dir, struct pt_store_files **out, char *err)
+{
+	struct pt_store_files *f;
+	struct pt_itemlist l = { 0 };
+	struct pt_store_file *sf;
+	char **files = NULL;
+	const char *base, *ext;
+	size_t n = 0, i;
+	ptrust_status st;
+	int framed = 1;
+
+	*out = NULL;
+	if ((f = pt_calloc(1, sizeof(*f))) == NULL) {
+		pt_seterr(err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	if ((st = read_manifest(dir, &f->roles, &f->nroles, err)) !=
+	    PTRUST_OK || (st = list_cert_files(dir, &files, &n, err)) !=
+	    PTRUST_OK)
 		goto done;
+	if (n > 0 && (f->files = pt_calloc(n, sizeof(*f->files))) == NULL) {
+		pt_seterr(err, "out of memory");
+		st = PTRUST_ERR_NOMEM;
+		goto done;
+	}
 	for (i = 0; i < n && st == PTRUST_OK; i++) {
 		base = strrchr(files[i], '/') + 1;
 		ext = cert_ext(base);
@@ -319,38 +561,58 @@ items_from_store(const char *dir, struct pt_itemlist *l, char *err)
 			st = PTRUST_ERR_ARG;
 			break;
 		}
-		if ((st = read_store_file(files[i], &data, &len, err)) ==
+		sf = &f->files[f->n];
+		if ((st = read_store_file(files[i], &sf->data, &sf->len, err)) ==
 		    PTRUST_ERR_NOT_FOUND) {
 			st = PTRUST_OK;	/* removed by a save since listed */
 			continue;
 		}
 		if (st != PTRUST_OK)
 			break;
-		if (!alias_from_path(files[i], alias))
-			alias[0] = '\0';
-		first = l->n;
-		st = pt_items_from_mem(data, len, files[i], alias[0] != '\0' ?
-		    alias : NULL, 0, PTRUST_ROLE_AUTO, l, err);
-		OPENSSL_free(data);
-		for (k = first; k < l->n && st == PTRUST_OK; k++)
-			if (manifest_role(roles, nroles, l->items[k].x509,
-			    &l->items[k].role) < 0) {
-				pt_seterr(err, "out of memory");
-				st = PTRUST_ERR_NOMEM;
-			}
+		sf->path = files[i];
+		files[i] = NULL;
+		f->n++;
+		framed = framed && well_framed(sf->data, sf->len);
+	}
+	/*
+	 * A file that may not decode is decoded now: the load refuses the
+	 * store with the very message using it would give.
+	 */
+	if (st == PTRUST_OK && !framed) {
+		st = items_from_files(f, &l, err);
+		pt_itemlist_free(&l);
 	}
 done:
 	for (i = 0; i < n; i++)
 		OPENSSL_free(files[i]);
 	OPENSSL_free(files);
-	OPENSSL_free(roles);
-	return st;
+	if (st != PTRUST_OK) {
+		pt_store_files_free(f);
+		return st;
+	}
+	*out = f;
+	return PTRUST_OK;
+}
+
+/* ptrust_builder_load_dir's second half: the files read, decoded. */
+ptrust_status
+pt_builder_load_files(ptrust_builder *b, const char *path,
+    const struct pt_store_files *f)
+{
+	struct pt_itemlist l = { 0 };
+	ptrust_status st;
+
+	if ((st = pt_builder_begin(b, path, "no directory", NULL,
+	    PTRUST_ROLE_AUTO)) != PTRUST_OK)
+		return st;
+	st = items_from_files(f, &l, b->err);
+	return pt_builder_finish(b, st, &l, 1);
 }
 
 ptrust_status
 ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 {
-	struct pt_itemlist l = { 0 };
+	struct pt_store_files *f = NULL;
 	ptrust_status st;
 
 	if (b == NULL)
@@ -358,8 +620,11 @@ ptrust_builder_load_dir(ptrust_builder *b, const char *path)
 	if ((st = pt_builder_begin(b, path, "no directory", NULL,
 	    PTRUST_ROLE_AUTO)) != PTRUST_OK)
 		return st;
-	st = items_from_store(path, &l, b->err);
-	return pt_builder_finish(b, st, &l, 1);
+	if ((st = pt_store_files_read(path, &f, b->err)) != PTRUST_OK)
+		return st;
+	st = pt_builder_load_files(b, path, f);
+	pt_store_files_free(f);
+	return st;
 }
 
 /* A copy of what was written to a memory BIO; NULL out of memory. */

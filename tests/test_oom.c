@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <phonetrust-cluster.h>
+
 #include "testutil.h"
 
 static void
@@ -386,6 +388,223 @@ store_dir_under_oom(void **state)
 	free(dir);
 }
 
+/*
+ * A new cluster decodes nothing: Cisco's CAs are decoded when the store
+ * is first used.  Counted: making one takes a few allocations, not the
+ * thousands eight certificates take.  Then that first use, failing at
+ * every allocation: all or nothing, and asked again it works.
+ */
+static void
+cluster_decodes_when_used_under_oom(void **state)
+{
+	ptrust_cluster *c;
+	ptrust_builder *mfg;
+	long k, failures = 0;
+
+	(void)state;
+	for (k = 1; k < 100000; k++) {
+		inject(k);
+		c = ptrust_cluster_new();
+		if (sweep_done()) {
+			assert_non_null(c);
+			ptrust_cluster_free(c);
+			break;
+		}
+		ptrust_cluster_free(c);
+	}
+	print_message("ptrust_cluster_new: %ld allocations\n", k - 1);
+	assert_true(k < 60);
+	/* every third allocation: decoding is slow under valgrind */
+	for (k = 1; k < 100000; k += 3) {
+		assert_non_null(c = ptrust_cluster_new());
+		inject(k);
+		mfg = ptrust_cluster_store(c, "manufacturing-ca", 0);
+		if (sweep_done()) {
+			assert_int_equal(ptrust_builder_anchor_count(mfg), 8);
+			ptrust_cluster_free(c);
+			break;
+		}
+		if (mfg == NULL) {
+			failures++;
+			assert_true(strlen(ptrust_cluster_error(c)) > 0);
+		}
+		/* asked again, with memory: the whole store */
+		assert_non_null(mfg = ptrust_cluster_store(c,
+		    "manufacturing-ca", 0));
+		assert_int_equal(ptrust_builder_anchor_count(mfg), 8);
+		ptrust_cluster_free(c);
+	}
+	print_message("built-in CAs: %ld injected failures handled\n",
+	    failures);
+	assert_true(failures > 100);
+}
+
+/*
+ * A cluster loaded from a directory, then snapshots of two purposes,
+ * each store decoded at its first use, failing at every allocation: a
+ * failed load leaves the cluster as it was, a failed decoding leaves the
+ * store to be decoded again, and nothing leaks (valgrind, ASan).
+ */
+static void
+cluster_load_under_oom(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *admin = ptrust_cluster_new();
+	char *dir = test_tmpdir();
+	long k, failures = 0;
+
+	(void)state;
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "callmanager-trust", 0), l->capf_a, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "radius-trust", 1), l->mfg_root, NULL, PTRUST_ROLE_MANUFACTURING),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "radius-trust", 1), l->capf_b, NULL, PTRUST_ROLE_CAPF), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_set_purpose_store(admin,
+	    PTRUST_CLUSTER_8021X, "radius-trust"), PTRUST_OK);
+	/* no built-in CAs: the sweep stays short */
+	assert_int_equal(ptrust_cluster_remove_store(admin, "capf-trust"),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_builder_remove(ptrust_cluster_store(admin,
+	    "manufacturing-ca", 0), "Cisco_Root_CA_M2"), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_save_dir(admin, dir), PTRUST_OK);
+	ptrust_cluster_free(admin);
+	/* every third allocation: decoding is slow under valgrind */
+	for (k = 1; k < 1000000; k += 3) {
+		ptrust_cluster *c = ptrust_cluster_new();
+		ptrust_store *s = NULL;
+		ptrust_status st;
+		int done;
+
+		assert_non_null(c);
+		inject(k);
+		if ((st = ptrust_cluster_load_dir(c, dir)) == PTRUST_OK &&
+		    (st = ptrust_cluster_snapshot(c, PTRUST_CLUSTER_8021X,
+		    &s)) == PTRUST_OK) {
+			ptrust_store_unref(s);
+			s = NULL;
+			st = ptrust_cluster_snapshot(c,
+			    PTRUST_CLUSTER_CALLMANAGER_TLS, &s);
+		}
+		done = sweep_done();
+		if (st != PTRUST_OK) {
+			failures++;
+			assert_null(s);
+			assert_true(strlen(ptrust_cluster_error(c)) > 0);
+			/* with memory back, whatever stage it was at works */
+			if (ptrust_cluster_store_count(c) == 4 ||
+			    ptrust_cluster_load_dir(c, dir) == PTRUST_OK)
+				assert_int_equal(ptrust_cluster_snapshot(c,
+				    PTRUST_CLUSTER_8021X, &s), PTRUST_OK);
+			else
+				fail_msg("load_dir failed without a failure "
+				    "injected: %s", ptrust_cluster_error(c));
+		}
+		assert_int_equal(ptrust_store_anchor_count(s),
+		    st == PTRUST_OK ? 8 : 2);
+		ptrust_store_unref(s);
+		ptrust_cluster_free(c);
+		if (done)
+			break;
+	}
+	print_message("cluster load: %ld injected failures handled\n",
+	    failures);
+	assert_true(failures > 20);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * The verdict cache's own allocations (the key, the entry, a verdict
+ * made compact to be shared), failing in turn, on a MIC chain whose
+ * intermediate it decodes and a refusal with reasons: never a trusted
+ * verdict from a failure, and what the cache keeps is whole.
+ */
+static void
+cache_under_oom(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *mic_chain[2] = { l->mic, l->mfg_ca };
+	ptrust_store *s = test_store("callmanager-trust",
+	    PTRUST_ROLE_MANUFACTURING, &l->mfg_root, 1);
+	ptrust_options *o = test_options();
+	unsigned char *der[2];
+	size_t len[2], other_len;
+	unsigned char *other = lab_der(l->lsc_b, &other_len);
+	long k, failures = 0, stuck = 0;
+
+	(void)state;
+	der[0] = lab_der(mic_chain[0], &len[0]);
+	der[1] = lab_der(mic_chain[1], &len[1]);
+	assert_int_equal(ptrust_options_set_device(o, "SEP001122334455"),
+	    PTRUST_OK);
+	for (k = 1; k < 100000; k++) {
+		ptrust_cache *c = ptrust_cache_new(4);
+		ptrust_result *r = NULL, *again = NULL;
+		const unsigned char *one = other;
+		ptrust_status st;
+		int done, tries;
+
+		assert_non_null(c);
+		inject(k);
+		st = ptrust_cache_verify(c, s,
+		    (const unsigned char *const *)der, len, 2, o, &r);
+		if (st != PTRUST_OK) {
+			failures++;
+			assert_false(ptrust_result_trusted(r));
+		}
+		ptrust_result_free(r);
+		r = NULL;
+		(void)ptrust_cache_verify(c, s, &one, &other_len, 1, o, &r);
+		assert_false(ptrust_result_trusted(r));
+		ptrust_result_free(r);
+		done = sweep_done();
+		/*
+		 * What was kept is served whole, and right: memory running
+		 * out inside OpenSSL can read as a refusal (a key "too
+		 * weak"), which is served 16 times at most, then judged
+		 * again; and the intermediate of a refused chain is no
+		 * longer shared (OpenSSL may have kept a broken state in
+		 * it), so judged again it is decoded afresh.
+		 */
+		for (tries = 0; tries < 17; tries++) {
+			assert_int_equal(ptrust_cache_verify(c, s,
+			    (const unsigned char *const *)der, len, 2, o,
+			    &again), PTRUST_OK);
+			if (ptrust_result_trusted(again) || tries == 16)
+				break;
+			ptrust_result_free(again);
+		}
+		if (ptrust_result_trusted(again)) {
+			assert_int_equal(ptrust_result_kind(again),
+			    PTRUST_KIND_MIC);
+			assert_string_equal(ptrust_result_device(again),
+			    "SEP001122334455");
+			assert_int_equal(ptrust_result_chain_length(again), 3);
+			assert_non_null(ptrust_result_chain_subject(again, 2));
+		} else {
+			stuck++;
+			assert_true(ptrust_result_reason_count(again) > 0);
+			assert_non_null(ptrust_result_reason_message(again, 0));
+		}
+		ptrust_result_free(again);
+		ptrust_cache_free(c);
+		if (done)
+			break;
+	}
+	print_message("cache: %ld injected failures handled, %ld left a "
+	    "refusal\n", failures, stuck);
+	assert_true(failures > 20);
+	assert_int_equal(stuck, 0);
+	free(der[0]);
+	free(der[1]);
+	free(other);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
 int
 main(void)
 {
@@ -395,6 +614,9 @@ main(void)
 		cmocka_unit_test(bundle_add_under_oom),
 		cmocka_unit_test(load_dir_over_anchors_under_oom),
 		cmocka_unit_test(store_dir_under_oom),
+		cmocka_unit_test(cluster_decodes_when_used_under_oom),
+		cmocka_unit_test(cluster_load_under_oom),
+		cmocka_unit_test(cache_under_oom),
 	};
 	int rc;
 

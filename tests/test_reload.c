@@ -3,7 +3,9 @@
  * store whole (the old or the new), reloading a cluster directory
  * publishes only a change, a failed reload keeps the old snapshot and says
  * why, and 8 validating threads against a publisher of 1,000 snapshots
- * stay consistent (CI also runs this under ThreadSanitizer).
+ * stay consistent, validating directly or through one shared verdict
+ * cache; a store is decoded when first used (CI also runs this under
+ * ThreadSanitizer).
  */
 #include "config.h"
 
@@ -135,6 +137,148 @@ reload_from_directory(void **state)
 	free(dir);
 }
 
+/*
+ * A cluster directory: callmanager-trust and capf-trust hold capf_a, the
+ * 802.1x store radius-trust capf_b, manufacturing-ca Cisco's CAs.
+ */
+static char *
+lab_cluster_dir(void)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *admin = ptrust_cluster_new();
+	char *dir = test_tmpdir();
+
+	assert_non_null(admin);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "callmanager-trust", 0), l->capf_a, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "capf-trust", 0), l->capf_a, NULL, PTRUST_ROLE_CAPF), PTRUST_OK);
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(admin,
+	    "radius-trust", 1), l->capf_b, NULL, PTRUST_ROLE_CAPF), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_set_purpose_store(admin,
+	    PTRUST_CLUSTER_8021X, "radius-trust"), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_save_dir(admin, dir), PTRUST_OK);
+	ptrust_cluster_free(admin);
+	return dir;
+}
+
+static void
+write_text(const char *dir, const char *file, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * A store is decoded when it is first used, not when the cluster is
+ * loaded: a damaged certificate that reads as PEM in a store nobody uses
+ * stops nothing; the call that uses that store says what is wrong, with
+ * the file's name, as a load would have.  Damage the load can see
+ * without decoding (a block cut short) still refuses the load.
+ */
+static void
+stores_decoded_when_used(void **state)
+{
+	const struct lab *l = test_lab();
+	char *dir = lab_cluster_dir();
+	ptrust_cluster *c = ptrust_cluster_new();
+	ptrust_store *s = NULL;
+	ptrust_current *cur;
+	int changed = -1;
+
+	(void)state;
+	/* base64 that decodes, to six bytes that are no certificate */
+	write_text(dir, "capf-trust/Broken.pem", "-----BEGIN CERTIFICATE-----\n"
+	    "AAAAAAAA\n-----END CERTIFICATE-----\n");
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	/* the purposes that do not use capf-trust work */
+	assert_int_equal(ptrust_cluster_snapshot(c, PTRUST_CLUSTER_8021X, &s),
+	    PTRUST_OK);
+	assert_true(trusts(s, l->lsc_b));
+	assert_false(trusts(s, l->lsc_a));
+	ptrust_store_unref(s);
+	assert_int_equal(ptrust_cluster_snapshot(c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, &s), PTRUST_OK);
+	assert_true(trusts(s, l->lsc_a));
+	ptrust_store_unref(s);
+	/* the one that does is told, each time it is asked */
+	assert_int_equal(ptrust_cluster_snapshot(c, PTRUST_CLUSTER_CAPF, &s),
+	    PTRUST_ERR_PARSE);
+	assert_null(s);
+	assert_non_null(strstr(ptrust_cluster_error(c), "Broken.pem"));
+	assert_null(ptrust_cluster_store(c, "capf-trust", 0));
+	assert_non_null(strstr(ptrust_cluster_error(c), "Broken.pem"));
+	/* a save writes nothing while a store cannot be decoded */
+	assert_int_not_equal(ptrust_cluster_save_dir(c, dir), PTRUST_OK);
+	/* reloading for 802.1x is not held up by it either */
+	assert_int_equal(ptrust_cluster_snapshot(c, PTRUST_CLUSTER_8021X, &s),
+	    PTRUST_OK);
+	assert_non_null(cur = ptrust_current_new(s));
+	ptrust_store_unref(s);
+	assert_int_equal(ptrust_current_reload(cur, c, dir,
+	    PTRUST_CLUSTER_8021X, &changed), PTRUST_OK);
+	assert_int_equal(changed, 0);
+	ptrust_current_free(cur);
+
+	/* a block cut short: the load itself refuses, nothing changes */
+	write_text(dir, "capf-trust/Broken.pem", "-----BEGIN CERTIFICATE-----\n"
+	    "MIIB\n");
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_cluster_error(c), "Broken.pem"));
+	assert_int_equal(ptrust_cluster_snapshot(c, PTRUST_CLUSTER_8021X, &s),
+	    PTRUST_OK);
+	ptrust_store_unref(s);
+	/* so do binary bytes, and a private key given as an anchor */
+	write_text(dir, "capf-trust/Broken.pem", "\001\002 not text");
+	assert_int_not_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	write_text(dir, "capf-trust/Broken.pem", "-----BEGIN PRIVATE KEY-----\n"
+	    "AAAA\n-----END PRIVATE KEY-----\n");
+	assert_int_not_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	assert_non_null(strstr(ptrust_cluster_error(c), "private key"));
+	ptrust_cluster_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A new cluster's Cisco CAs are decoded when first used: through the
+ * store's builder, or a snapshot that merges them.
+ */
+static void
+builtin_cas_decoded_when_used(void **state)
+{
+	ptrust_cluster *c = ptrust_cluster_new();
+	char *dir = lab_cluster_dir();
+	ptrust_builder *mfg;
+	ptrust_store *s;
+
+	(void)state;
+	/* Cisco's CAs are there when asked for */
+	assert_non_null(mfg = ptrust_cluster_store(c, "manufacturing-ca", 0));
+	assert_int_equal(ptrust_builder_anchor_count(mfg), 8);
+	assert_non_null(ptrust_builder_find(mfg, "Cisco_Root_CA_M2"));
+	ptrust_cluster_free(c);
+	/* and in a snapshot that merges them, never asked for first */
+	assert_non_null(c = ptrust_cluster_new());
+	assert_int_equal(ptrust_cluster_snapshot(c,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, &s), PTRUST_OK);
+	assert_int_equal(ptrust_store_anchor_count(s), 8);
+	ptrust_store_unref(s);
+	/* a load replaces them with the directory's */
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	assert_int_equal(ptrust_builder_anchor_count(ptrust_cluster_store(c,
+	    "manufacturing-ca", 0)), 8);
+	ptrust_cluster_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
 /* ------------------------------------------------------------ stress */
 
 #define VALIDATORS	8
@@ -144,6 +288,9 @@ struct stress {
 	ptrust_current	*cur;
 	ptrust_store	*snap[2];	/* [0] trusts lsc_a only, [1] lsc_b only */
 	X509		*leaf[2];
+	ptrust_cache	*cache;		/* NULL: ptrust_verify */
+	unsigned char	*der[2];	/* the leaves' DER, for the cache */
+	size_t		 der_len[2];
 	atomic_int	 publishing;
 	atomic_long	 validations, mismatches;
 };
@@ -164,8 +311,18 @@ validator(void *arg)
 		int expect;
 
 		expect = (s == st->snap[0]) == (leaf == st->leaf[0]);
-		if (ptrust_chain_new_from_x509(leaf, NULL, &ch) != PTRUST_OK ||
-		    ptrust_verify(s, ch, o, &r) != PTRUST_OK ||
+		if (st->cache != NULL) {
+			const unsigned char *der = st->der[(i - 1) % 2];
+
+			/* one cache for every snapshot: its key tells them */
+			if (ptrust_cache_verify(st->cache, s, &der,
+			    &st->der_len[(i - 1) % 2], 1, o, &r) != PTRUST_OK ||
+			    ptrust_result_trusted(r) != expect ||
+			    strcmp(ptrust_result_store_name(r),
+			    ptrust_store_name(s)) != 0)
+				atomic_fetch_add(&st->mismatches, 1);
+		} else if (ptrust_chain_new_from_x509(leaf, NULL, &ch) !=
+		    PTRUST_OK || ptrust_verify(s, ch, o, &r) != PTRUST_OK ||
 		    ptrust_result_trusted(r) != expect)
 			atomic_fetch_add(&st->mismatches, 1);
 		atomic_fetch_add(&st->validations, 1);
@@ -199,19 +356,23 @@ publisher(void *arg)
 }
 
 static void
-eight_validators_one_publisher(void **state)
+stress(int cached)
 {
 	const struct lab *l = test_lab();
 	struct stress st;
 	pthread_t v[VALIDATORS], p;
+	uint64_t hits = 0;
 	int i;
 
-	(void)state;
 	memset(&st, 0, sizeof(st));
-	st.snap[0] = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
-	    &l->capf_a, 1);
-	st.snap[1] = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
-	    &l->capf_b, 1);
+	st.snap[0] = test_store("trusts-a", PTRUST_ROLE_AUTO, &l->capf_a, 1);
+	st.snap[1] = test_store("trusts-b", PTRUST_ROLE_AUTO, &l->capf_b, 1);
+	if (cached) {
+		/* room for a few verdicts only: evictions all along */
+		assert_non_null(st.cache = ptrust_cache_new(3));
+		assert_non_null(st.der[0] = lab_der(l->lsc_a, &st.der_len[0]));
+		assert_non_null(st.der[1] = lab_der(l->lsc_b, &st.der_len[1]));
+	}
 	st.leaf[0] = l->lsc_a;
 	st.leaf[1] = l->lsc_b;
 	atomic_init(&st.publishing, 1);
@@ -225,15 +386,38 @@ eight_validators_one_publisher(void **state)
 	assert_int_equal(pthread_join(p, NULL), 0);
 	for (i = 0; i < VALIDATORS; i++)
 		assert_int_equal(pthread_join(v[i], NULL), 0);
-	printf("# %ld validations during %d publications, %ld wrong\n",
-	    atomic_load(&st.validations), PUBLISHED,
-	    atomic_load(&st.mismatches));
+	ptrust_cache_stats(st.cache, &hits, NULL);
+	printf("# %ld validations during %d publications, %ld wrong, %llu "
+	    "served from a cache\n", atomic_load(&st.validations), PUBLISHED,
+	    atomic_load(&st.mismatches), (unsigned long long)hits);
 	assert_int_equal(atomic_load(&st.mismatches), 0);
 	assert_int_equal(ptrust_current_publications(st.cur), PUBLISHED);
 	assert_true(atomic_load(&st.validations) >= 2 * PUBLISHED);
 	ptrust_current_free(st.cur);
+	ptrust_cache_free(st.cache);
+	free(st.der[0]);
+	free(st.der[1]);
 	ptrust_store_unref(st.snap[0]);
 	ptrust_store_unref(st.snap[1]);
+}
+
+static void
+eight_validators_one_publisher(void **state)
+{
+	(void)state;
+	stress(0);
+}
+
+/*
+ * The same through one verdict cache shared by the validators and every
+ * snapshot: a verdict kept for one snapshot is never served for the
+ * other, and the results shared between threads stay whole.
+ */
+static void
+eight_cached_validators_one_publisher(void **state)
+{
+	(void)state;
+	stress(1);
 }
 
 int
@@ -242,7 +426,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(publish_and_get),
 		cmocka_unit_test(reload_from_directory),
+		cmocka_unit_test(stores_decoded_when_used),
+		cmocka_unit_test(builtin_cas_decoded_when_used),
 		cmocka_unit_test(eight_validators_one_publisher),
+		cmocka_unit_test(eight_cached_validators_one_publisher),
 	};
 	int rc;
 

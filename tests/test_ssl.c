@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -749,6 +752,49 @@ attach_under_oom(void **state)
 	ptrust_cluster_free(c);
 }
 
+/* A new cache under out-of-memory: all or nothing, the old one kept. */
+static void
+cache_size_under_oom(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	ptrust_status st;
+	uint64_t hits;
+	long k;
+	SSL *srv;
+
+	(void)state;
+	phone_lsc(&ph);
+	for (k = 1; k < 100000; k++) {
+		int reached;
+
+		/* a verdict kept in the cache there is */
+		assert_int_equal(ptrust_ssl_ctx_set_cache_size(ctx, 8),
+		    PTRUST_OK);
+		SSL_free(handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o));
+		test_oom_fail_at(k);
+		st = ptrust_ssl_ctx_set_cache_size(ctx, 4);
+		reached = test_oom_stop();
+		srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+		assert_true(o.server_ok);
+		ptrust_ssl_ctx_cache_stats(ctx, &hits, NULL);
+		/* failed: the old cache, its verdict served; else a new one */
+		if (st != PTRUST_OK) {
+			assert_int_equal(st, PTRUST_ERR_NOMEM);
+			assert_int_equal(hits, 1);
+		} else
+			assert_int_equal(hits, 0);
+		SSL_free(srv);
+		if (!reached)
+			break;
+	}
+	assert_true(k > 1);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
 /*
  * Out of memory at each allocation of a whole handshake with a migrated
  * LSC: the server never completes it, whatever fails.
@@ -768,6 +814,10 @@ handshake_under_oom(void **state)
 		SSL *srv;
 		int reached;
 
+		/* half the handshakes judge, half are served a verdict kept */
+		if ((k / stride) % 4 < 2)
+			assert_int_equal(ptrust_ssl_ctx_set_cache_size(ctx, 16),
+			    PTRUST_OK);
 		srv = handshake_oom(ctx, &ph, k % 2 ? TLS1_3_VERSION :
 		    TLS1_2_VERSION, NULL, &o, k);
 		reached = o.oom_reached;
@@ -782,6 +832,321 @@ handshake_under_oom(void **state)
 	assert_true(k > 100);
 	SSL_CTX_free(ctx);
 	ptrust_cluster_free(c);
+}
+
+static void
+cache_stats(SSL_CTX *ctx, uint64_t want_hits, uint64_t want_misses)
+{
+	uint64_t h = 99, m = 99;
+
+	ptrust_ssl_ctx_cache_stats(ctx, &h, &m);
+	assert_int_equal(h, want_hits);
+	assert_int_equal(m, want_misses);
+}
+
+/*
+ * A phone coming back presents the same chain: it is served the verdict
+ * judged for it before, the same object, shared by the connections that
+ * hold it.  The device a connection is bound to is part of what decides:
+ * another binding is judged, and a verdict made for one phone is never
+ * served to a connection bound to another.
+ */
+static void
+verdicts_served_across_connections(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	struct phone ph;
+	struct outcome o;
+	SSL *srv[6];
+	const ptrust_result *r[6];
+	int i;
+
+	(void)state;
+	phone_lsc(&ph);
+	cache_stats(ctx, 0, 0);
+	srv[0] = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	srv[1] = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	cache_stats(ctx, 1, 1);
+	for (i = 0; i < 2; i++)
+		r[i] = ptrust_ssl_get_result(srv[i]);
+	assert_ptr_equal(r[0], r[1]);
+	/* bound to its own device: another key, judged, trusted */
+	srv[2] = handshake(ctx, &ph, TLS1_3_VERSION, "SEP001122334455", &o);
+	assert_true(o.server_ok);
+	r[2] = ptrust_ssl_get_result(srv[2]);
+	assert_ptr_not_equal(r[2], r[0]);
+	assert_true(ptrust_result_trusted(r[2]));
+	cache_stats(ctx, 1, 2);
+	/* bound to another phone: refused, first judged, then served */
+	for (i = 3; i < 5; i++) {
+		srv[i] = handshake(ctx, &ph, TLS1_3_VERSION, "SEP00AABBCCDDEE",
+		    &o);
+		assert_false(o.server_ok);
+		r[i] = ptrust_ssl_get_result(srv[i]);
+		assert_false(ptrust_result_trusted(r[i]));
+		assert_true(test_has_reason(r[i],
+		    PTRUST_REASON_IDENTITY_MISMATCH, 0));
+		assert_string_equal(ptrust_result_device(r[i]),
+		    "SEP00AABBCCDDEE");
+	}
+	assert_ptr_equal(r[3], r[4]);
+	cache_stats(ctx, 2, 3);
+	/* unbound again: the first verdict */
+	srv[5] = handshake(ctx, &ph, TLS1_2_VERSION, NULL, &o);
+	assert_ptr_equal(ptrust_ssl_get_result(srv[5]), r[0]);
+	cache_stats(ctx, 3, 3);
+	/* each connection holds its own reference: freeing one frees none */
+	SSL_free(srv[0]);
+	assert_true(ptrust_result_trusted(r[1]));
+	assert_string_equal(ptrust_result_device(r[1]), "SEP001122334455");
+	for (i = 1; i < 6; i++)
+		SSL_free(srv[i]);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+/*
+ * A reload that changes nothing keeps the snapshot and its verdicts; one
+ * that changes the cluster publishes a new snapshot, judged afresh.
+ */
+static void
+reload_keeps_unchanged_snapshot(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0);
+	ptrust_store *s1, *s2;
+	struct phone ph;
+	struct outcome o;
+	SSL *srv;
+
+	(void)state;
+	phone_lsc(&ph);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	SSL_free(srv);
+	assert_non_null(s1 = ptrust_ssl_ctx_get1_store(ctx));
+	assert_int_equal(ptrust_ssl_ctx_reload(ctx, c), PTRUST_OK);
+	assert_non_null(s2 = ptrust_ssl_ctx_get1_store(ctx));
+	assert_ptr_equal(s1, s2);
+	ptrust_store_unref(s2);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	SSL_free(srv);
+	cache_stats(ctx, 1, 1);
+	/* the same anchors under another role: another snapshot */
+	assert_int_equal(ptrust_builder_set_role(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), "CAPF-a6d4c572",
+	    PTRUST_ROLE_EXTERNAL_CA), PTRUST_OK);
+	assert_int_equal(ptrust_ssl_ctx_reload(ctx, c), PTRUST_OK);
+	assert_non_null(s2 = ptrust_ssl_ctx_get1_store(ctx));
+	assert_ptr_not_equal(s1, s2);
+	ptrust_store_unref(s2);
+	/* and another anchor added: another again */
+	assert_int_equal(ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), l->capf_b, NULL, PTRUST_ROLE_CAPF),
+	    PTRUST_OK);
+	assert_int_equal(ptrust_ssl_ctx_reload(ctx, c), PTRUST_OK);
+	srv = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_int_equal(ptrust_anchor_role(ptrust_result_anchor(
+	    ptrust_ssl_get_result(srv))), PTRUST_ROLE_EXTERNAL_CA);
+	SSL_free(srv);
+	cache_stats(ctx, 1, 2);	/* judged: nothing kept for the new one */
+	ptrust_store_unref(s1);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+static void
+cache_size(void **state)
+{
+	ptrust_cluster *c = make_cluster();
+	SSL_CTX *ctx = attached_ctx(c, 0), *plain = server_ctx();
+	struct phone ph;
+	struct outcome o;
+	SSL *a, *b;
+
+	(void)state;
+	assert_int_equal(ptrust_ssl_ctx_set_cache_size(NULL, 4),
+	    PTRUST_ERR_ARG);
+	assert_int_equal(ptrust_ssl_ctx_set_cache_size(plain, 4),
+	    PTRUST_ERR_NOT_FOUND);
+	assert_int_equal(ptrust_ssl_ctx_set_cache_size(ctx,
+	    (size_t)16777216 + 1), PTRUST_ERR_ARG);
+	cache_stats(plain, 0, 0);
+	/* no cache: every chain judged, each connection its own verdict */
+	assert_int_equal(ptrust_ssl_ctx_set_cache_size(ctx, 0), PTRUST_OK);
+	phone_mic(&ph);
+	a = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	b = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_ptr_not_equal(ptrust_ssl_get_result(a), ptrust_ssl_get_result(b));
+	cache_stats(ctx, 0, 0);
+	SSL_free(a);
+	SSL_free(b);
+	/* one verdict kept: the second phone evicts the first */
+	assert_int_equal(ptrust_ssl_ctx_set_cache_size(ctx, 1), PTRUST_OK);
+	a = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	SSL_free(a);
+	phone_lsc(&ph);
+	a = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	SSL_free(a);
+	phone_mic(&ph);
+	a = handshake(ctx, &ph, TLS1_3_VERSION, NULL, &o);
+	assert_true(o.server_ok);
+	assert_int_equal(ptrust_result_kind(ptrust_ssl_get_result(a)),
+	    PTRUST_KIND_MIC);
+	SSL_free(a);
+	cache_stats(ctx, 0, 3);
+	SSL_CTX_free(plain);
+	SSL_CTX_free(ctx);
+	ptrust_cluster_free(c);
+}
+
+/*
+ * Threads handshake against one attached context, sharing its verdict
+ * cache, while another swaps the snapshot between one that trusts this
+ * cluster's CAPF and one that trusts only the other cluster's: every
+ * verdict is the verdict of the snapshot it names, never one kept for
+ * the other (ThreadSanitizer: no race on the holder or the cache).
+ */
+#define HS_THREADS	4
+#define HS_EACH		24
+
+static atomic_int hs_done, hs_published;
+
+struct hs_worker {
+	SSL_CTX		*ctx;
+	int		 id;
+	int		 wrong, done;
+};
+
+/* A handshake for threads: no cmocka assertion, 0 when it went wrong. */
+static int
+quiet_handshake(SSL_CTX *sctx, const struct phone *ph, int *verdict_ok)
+{
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+	SSL *srv = NULL, *cli = NULL;
+	BIO *sb = NULL, *cb = NULL;
+	const ptrust_result *r;
+	const char *name;
+	int i, s_end = 0, c_end = 0, rc, ok = 0;
+
+	*verdict_ok = 0;
+	if (cctx == NULL || SSL_CTX_use_certificate(cctx, ph->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(cctx, ph->key) != 1 ||
+	    (srv = SSL_new(sctx)) == NULL || (cli = SSL_new(cctx)) == NULL ||
+	    BIO_new_bio_pair(&sb, 0, &cb, 0) != 1)
+		goto done;
+	SSL_set_bio(srv, sb, sb);
+	SSL_set_bio(cli, cb, cb);
+	SSL_set_accept_state(srv);
+	SSL_set_connect_state(cli);
+	for (i = 0; i < 64 && !(s_end && c_end); i++) {
+		if (!c_end && ((rc = SSL_do_handshake(cli)) == 1 ||
+		    (SSL_get_error(cli, rc) != SSL_ERROR_WANT_READ &&
+		    SSL_get_error(cli, rc) != SSL_ERROR_WANT_WRITE)))
+			c_end = 1;
+		if (!s_end && ((rc = SSL_do_handshake(srv)) == 1 ||
+		    (SSL_get_error(srv, rc) != SSL_ERROR_WANT_READ &&
+		    SSL_get_error(srv, rc) != SSL_ERROR_WANT_WRITE)))
+			s_end = 1;
+	}
+	if ((r = ptrust_ssl_get_result(srv)) == NULL ||
+	    (name = ptrust_result_store_name(r)) == NULL)
+		goto done;
+	/* lsc_a is trusted by "trusting", lsc_b by "other" only */
+	*verdict_ok = ptrust_result_trusted(r) ==
+	    ((strcmp(name, "trusting") == 0) == (ph->cert == test_lab()->lsc_a))
+	    && SSL_is_init_finished(srv) == ptrust_result_trusted(r);
+	ok = 1;
+done:
+	ERR_clear_error();
+	SSL_free(cli);
+	SSL_free(srv);
+	SSL_CTX_free(cctx);
+	return ok;
+}
+
+static void *
+hs_thread(void *arg)
+{
+	struct hs_worker *w = arg;
+	struct phone ph;
+	int i, verdict_ok;
+
+	for (i = 0; i < HS_EACH; i++) {
+		/* at most 3 handshakes per snapshot: the swaps interleave */
+		while (atomic_load(&hs_done) >= 3 *
+		    (atomic_load(&hs_published) + 1))
+			sched_yield();
+		if ((w->id + i) % 2)
+			phone_lsc(&ph);
+		else
+			phone_migrated(&ph);
+		if (!quiet_handshake(w->ctx, &ph, &verdict_ok) || !verdict_ok)
+			w->wrong++;
+		w->done++;
+		atomic_fetch_add(&hs_done, 1);
+	}
+	OPENSSL_thread_stop();
+	return NULL;
+}
+
+static void
+threads_share_the_cache(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *st[2];
+	SSL_CTX *ctx = server_ctx();
+	ptrust_options *o = test_options();
+	struct hs_worker w[HS_THREADS];
+	pthread_t t[HS_THREADS];
+	uint64_t hits = 0;
+	int i;
+
+	(void)state;
+	atomic_init(&hs_done, 0);
+	atomic_init(&hs_published, 0);
+	st[0] = test_store("trusting", PTRUST_ROLE_CAPF, &l->capf_a, 1);
+	st[1] = test_store("other", PTRUST_ROLE_CAPF, &l->capf_b, 1);
+	assert_int_equal(ptrust_ssl_ctx_attach_store(ctx, st[0],
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, o, 0), PTRUST_OK);
+	for (i = 0; i < HS_THREADS; i++) {
+		w[i].ctx = ctx;
+		w[i].id = i;
+		w[i].wrong = w[i].done = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, hs_thread, &w[i]),
+		    0);
+	}
+	/* a new snapshot every few handshakes, until the threads are done */
+	for (i = 0; atomic_load(&hs_done) < HS_THREADS * HS_EACH; i++) {
+		assert_int_equal(ptrust_ssl_ctx_set_store(ctx, st[i % 2 == 0 ?
+		    1 : 0]), PTRUST_OK);
+		/* the workers may do 3 more, then wait for the next one */
+		atomic_fetch_add(&hs_published, 1);
+		while (atomic_load(&hs_done) < 3 * (i + 1) &&
+		    atomic_load(&hs_done) < HS_THREADS * HS_EACH)
+			sched_yield();
+	}
+	for (i = 0; i < HS_THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].done, HS_EACH);
+		assert_int_equal(w[i].wrong, 0);
+	}
+	ptrust_ssl_ctx_cache_stats(ctx, &hits, NULL);
+	print_message("%d handshakes in %d threads, %llu served from the "
+	    "cache, %d snapshots\n", HS_THREADS * HS_EACH, HS_THREADS,
+	    (unsigned long long)hits, atomic_load(&hs_published));
+	SSL_CTX_free(ctx);
+	ptrust_store_unref(st[0]);
+	ptrust_store_unref(st[1]);
+	ptrust_options_free(o);
 }
 
 /*
@@ -883,8 +1248,13 @@ main(void)
 		cmocka_unit_test(reload_next_handshake),
 		cmocka_unit_test(attach_arguments),
 		cmocka_unit_test(attach_under_oom),
+		cmocka_unit_test(cache_size_under_oom),
 		cmocka_unit_test(handshake_under_oom),
 		cmocka_unit_test(unknown_kind_presents_neither),
+		cmocka_unit_test(verdicts_served_across_connections),
+		cmocka_unit_test(reload_keeps_unchanged_snapshot),
+		cmocka_unit_test(cache_size),
+		cmocka_unit_test(threads_share_the_cache),
 	};
 
 	if (!test_oom_hook()) {

@@ -2,7 +2,8 @@
  * Snapshot sharing: validating threads use whatever snapshot is current
  * while the main thread publishes new ones, alternating between a store
  * that trusts CAPF-a6d4c572 and one that does not.  Every verdict must match
- * the snapshot it was made against.
+ * the snapshot it was made against.  And verdicts a cache shares by
+ * reference, read and freed by threads while another empties the cache.
  *
  * PTRUST_STRESS_ITERS sets how many snapshots the main thread publishes
  * (default 200).  Each worker validates at most MAX_PER_WORKER times per
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,12 +469,109 @@ concurrent_builds_unique_generations(void **state)
 			    (unsigned long long)all[i]);
 }
 
+/*
+ * Verdicts kept by a cache are shared by reference: threads served the
+ * same verdict read it at once (the chain's subjects formatted on first
+ * use, once) and free their references while another thread empties the
+ * cache over and over.  Every verdict stays whole to its last holder
+ * (ThreadSanitizer, valgrind).
+ */
+#define READERS		4
+#define READS		300
+
+struct reader {
+	ptrust_cache	*cache;
+	ptrust_store	*store;
+	const ptrust_options *o;
+	unsigned char	*der[2];
+	size_t		 len[2];
+	atomic_int	*running;
+	int		 wrong;
+};
+
+static void *
+reader_thread(void *p)
+{
+	struct reader *rd = p;
+	int i;
+
+	for (i = 0; i < READS; i++) {
+		const unsigned char *der = rd->der[i % 2];
+		ptrust_result *r = NULL;
+		const char *sub;
+
+		if (ptrust_cache_verify(rd->cache, rd->store, &der,
+		    &rd->len[i % 2], 1, rd->o, &r) != PTRUST_OK ||
+		    ptrust_result_trusted(r) != (i % 2 == 0) ||
+		    (sub = ptrust_result_chain_subject(r, 0)) == NULL ||
+		    strstr(sub, i % 2 == 0 ? "SEP001122334455" :
+		    "SEP00AABBCCDDEE") == NULL ||
+		    (i % 2 == 0 && (ptrust_result_chain_subject(r, 1) == NULL ||
+		    strcmp(ptrust_result_chain_subject(r, 1),
+		    ptrust_anchor_subject(ptrust_result_anchor(r))) != 0)) ||
+		    (i % 2 == 1 && ptrust_result_reason_message(r, 0) == NULL))
+			rd->wrong++;
+		ptrust_result_free(r);
+	}
+	atomic_fetch_sub(rd->running, 1);
+	return NULL;
+}
+
+static void
+shared_verdicts_outlive_clears(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(8);
+	struct reader rd[READERS];
+	pthread_t th[READERS];
+	atomic_int running;
+	uint64_t hits = 0;
+	long clears = 0;
+	int i;
+
+	(void)state;
+	atomic_init(&running, READERS);
+	for (i = 0; i < READERS; i++) {
+		memset(&rd[i], 0, sizeof(rd[i]));
+		rd[i].cache = c;
+		rd[i].store = s;
+		rd[i].o = o;
+		rd[i].running = &running;
+		assert_non_null(rd[i].der[0] = lab_der(l->lsc_a, &rd[i].len[0]));
+		assert_non_null(rd[i].der[1] = lab_der(l->lsc_b, &rd[i].len[1]));
+		assert_int_equal(pthread_create(&th[i], NULL, reader_thread,
+		    &rd[i]), 0);
+	}
+	while (atomic_load(&running) > 0) {
+		ptrust_cache_clear(c);
+		clears++;
+		sched_yield();
+	}
+	for (i = 0; i < READERS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(rd[i].wrong, 0);
+		free(rd[i].der[0]);
+		free(rd[i].der[1]);
+	}
+	ptrust_cache_stats(c, &hits, NULL);
+	printf("# %d verdicts read in %d threads, %llu served from the cache, "
+	    "%ld clears\n", READERS * READS, READERS,
+	    (unsigned long long)hits, clears);
+	ptrust_cache_free(c);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shared_snapshots_follow_publisher),
 		cmocka_unit_test(concurrent_builds_unique_generations),
+		cmocka_unit_test(shared_verdicts_outlive_clears),
 	};
 	int rc;
 
