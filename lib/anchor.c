@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "cisco_names.h"
+#include "key_type.h"
 
 /* Cisco's public manufacturing CAs (SHA-256 of the DER), see data/cisco/. */
 static const char *const cisco_manufacturing_sha256[] = {
@@ -69,24 +70,9 @@ static void
 key_info(X509 *x509, char *type, size_t typelen, int *bits)
 {
 	EVP_PKEY *pkey = X509_get0_pubkey(x509);
-	const char *name = NULL;
 
-	*bits = 0;
-	if (pkey == NULL) {
-		snprintf(type, typelen, "unknown");
-		return;
-	}
-	switch (EVP_PKEY_get_base_id(pkey)) {
-	case EVP_PKEY_RSA:	name = "RSA"; break;
-	case EVP_PKEY_RSA_PSS:	name = "RSA-PSS"; break;
-	case EVP_PKEY_EC:	name = "EC"; break;
-	case EVP_PKEY_DSA:	name = "DSA"; break;
-	case EVP_PKEY_ED25519:	name = "Ed25519"; break;
-	case EVP_PKEY_ED448:	name = "Ed448"; break;
-	default:		name = "unknown"; break;
-	}
-	snprintf(type, typelen, "%s", name);
-	*bits = EVP_PKEY_get_bits(pkey);
+	snprintf(type, typelen, "%s", pt_key_type_name(pkey));
+	*bits = pkey != NULL ? EVP_PKEY_get_bits(pkey) : 0;
 }
 
 ptrust_anchor *

@@ -37,6 +37,7 @@
 #include "json.h"
 #include "names.h"
 #include "../lib/cisco_names.h"
+#include "../lib/key_type.h"
 #include "verdict.h"
 
 #define KIND_LSC	"LSC"
@@ -196,7 +197,7 @@ static void
 key_info(struct cert *c)
 {
 	EVP_PKEY *pkey = X509_get0_pubkey(c->x);
-	const char *name, *nist;
+	const char *nist;
 	char group[64];
 
 	c->key_bits = 0;
@@ -206,16 +207,8 @@ key_info(struct cert *c)
 		snprintf(c->key_type, sizeof(c->key_type), "unknown");
 		return;
 	}
-	switch (EVP_PKEY_get_base_id(pkey)) {
-	case EVP_PKEY_RSA:	name = "RSA"; break;
-	case EVP_PKEY_RSA_PSS:	name = "RSA-PSS"; break;
-	case EVP_PKEY_EC:	name = "EC"; break;
-	case EVP_PKEY_DSA:	name = "DSA"; break;
-	case EVP_PKEY_ED25519:	name = "Ed25519"; break;
-	case EVP_PKEY_ED448:	name = "Ed448"; break;
-	default:		name = "unknown"; break;
-	}
-	snprintf(c->key_type, sizeof(c->key_type), "%s", name);
+	snprintf(c->key_type, sizeof(c->key_type), "%s",
+	    pt_key_type_name(pkey));
 	c->key_bits = EVP_PKEY_get_bits(pkey);
 	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC &&
 	    EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
