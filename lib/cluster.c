@@ -449,7 +449,7 @@ read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
 {
 	char path[4096], *line, *save = NULL, *text;
 	unsigned char *data;
-	size_t len;
+	size_t len, off;
 	ptrust_status st;
 	int lineno = 0;
 
@@ -463,6 +463,21 @@ read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
 	if ((st = pt_read_file(path, &data, &len, err)) != PTRUST_OK)
 		return st;
 	*found = 1;
+	/*
+	 * Text only: a NUL would end the parse early and leave the rest
+	 * unread (a garbled file read as a short, valid one), and other
+	 * control bytes are no setting either.
+	 */
+	for (off = 0; off < len; off++)
+		if ((data[off] < 0x20 && data[off] != '\t' && data[off] != '\n' &&
+		    data[off] != '\r') || data[off] == 0x7f) {
+			for (lineno = 1; off > 0; off--)
+				lineno += data[off - 1] == '\n';
+			pt_seterr(err, "%s line %d: not a text file (binary "
+			    "data)", path, lineno);
+			OPENSSL_free(data);
+			return PTRUST_ERR_PARSE;
+		}
 	text = (char *)data;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {

@@ -247,6 +247,50 @@ stores_decoded_when_used(void **state)
 }
 
 /*
+ * A cluster.conf that is not text is refused whole: a NUL (or another
+ * control byte) anywhere, even first, where it would have ended the
+ * parse at once and passed a garbled file as an empty, valid one.
+ */
+static void
+binary_cluster_conf_refused(void **state)
+{
+	static const char *const garbled[] = {
+		"\001\002\003",
+		"store = callmanager-trust\n\033[2J\n",
+	};
+	char *dir = lab_cluster_dir(), path[4096];
+	ptrust_cluster *c = ptrust_cluster_new();
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	assert_int_equal(ptrust_cluster_store_count(c), 4);
+	snprintf(path, sizeof(path), "%s/cluster.conf", dir);
+	/* a NUL first */
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite("\0store = x\n", 1, 12, f), 12);
+	fclose(f);
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_ERR_PARSE);
+	assert_non_null(strstr(ptrust_cluster_error(c), "not a text file"));
+	assert_int_equal(ptrust_cluster_store_count(c), 4);
+	for (i = 0; i < sizeof(garbled) / sizeof(garbled[0]); i++) {
+		write_text(dir, "cluster.conf", garbled[i]);
+		assert_int_equal(ptrust_cluster_load_dir(c, dir),
+		    PTRUST_ERR_PARSE);
+		assert_non_null(strstr(ptrust_cluster_error(c),
+		    i == 0 ? "line 1" : "line 2"));
+	}
+	/* text with CRLF line ends and UTF-8 in a comment is fine */
+	write_text(dir, "cluster.conf", "# caf\xc3\xa9\r\nstore = "
+	    "callmanager-trust\r\n");
+	assert_int_equal(ptrust_cluster_load_dir(c, dir), PTRUST_OK);
+	ptrust_cluster_free(c);
+	test_rmtree(dir);
+	free(dir);
+}
+
+/*
  * A new cluster's Cisco CAs are decoded when first used: through the
  * store's builder, or a snapshot that merges them.
  */
@@ -428,6 +472,7 @@ main(void)
 		cmocka_unit_test(reload_from_directory),
 		cmocka_unit_test(stores_decoded_when_used),
 		cmocka_unit_test(builtin_cas_decoded_when_used),
+		cmocka_unit_test(binary_cluster_conf_refused),
 		cmocka_unit_test(eight_validators_one_publisher),
 		cmocka_unit_test(eight_cached_validators_one_publisher),
 	};
