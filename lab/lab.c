@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -103,36 +104,78 @@ key_fits(EVP_PKEY *k, const struct key_file *kf)
 }
 
 /*
+ * One decoder per key type, made once and kept: making one costs a few
+ * thousand allocations (OpenSSL considers every decoder it has), using it
+ * a few hundred, what making a P-256 key costs (an allocation-failure
+ * sweep fails each of them in turn).  It puts its key in key_decoded.
+ * Under keys_lock.
+ */
+static OSSL_DECODER_CTX *key_decoders[2];	/* RSA, EC */
+static EVP_PKEY *key_decoded;
+
+static EVP_PKEY *
+key_decode(const char *text, int ec)
+{
+	OSSL_DECODER_CTX **dctx = &key_decoders[ec];
+	EVP_PKEY *key = NULL;
+	BIO *bio = NULL;
+	int marked;
+
+	if (*dctx == NULL &&
+	    (*dctx = OSSL_DECODER_CTX_new_for_pkey(&key_decoded, "PEM",
+	    "PrivateKeyInfo", ec ? "EC" : "RSA", OSSL_KEYMGMT_SELECT_KEYPAIR,
+	    NULL, NULL)) == NULL)
+		return NULL;
+	marked = ERR_peek_last_error() != 0 && ERR_set_mark();
+	key_decoded = NULL;
+	if ((bio = BIO_new_mem_buf(text, -1)) != NULL &&
+	    OSSL_DECODER_from_bio(*dctx, bio) == 1) {
+		key = key_decoded;
+		key_decoded = NULL;
+	}
+	BIO_free(bio);
+	if (key == NULL) {
+		/* made short of memory, it may lack a decoder: make it again */
+		OSSL_DECODER_CTX_free(*dctx);
+		*dctx = NULL;
+		EVP_PKEY_free(key_decoded);
+		key_decoded = NULL;
+		if (marked)
+			ERR_clear_last_mark();
+		return NULL;
+	}
+	/* nothing of the decoders' attempts left on the caller's queue */
+	if (marked)
+		ERR_pop_to_mark();
+	else
+		ERR_clear_error();
+	return key;
+}
+
+/*
  * Key n of the file: 1 with *key set; 0 when there is none to read (no
  * directory named, no file, too few keys); -1 when it does not load (out
  * of memory, or a damaged file: then the caller fails, no fresh key hides
- * it).
+ * it).  Under keys_lock.
  */
 static int
 key_read(const struct key_file *kf, int n, EVP_PKEY **key)
 {
 	const char *dir = getenv("PHONETRUST_LAB_KEYS");
 	char path[PATH_MAX], *text;
-	BIO *bio;
-	int rc = -1;
 
 	*key = NULL;
 	if (dir == NULL || *dir == '\0' ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, kf->name) >=
 	    (int)sizeof(path) || (text = key_text(path, n)) == NULL)
 		return 0;
-	if ((bio = BIO_new_mem_buf(text, -1)) != NULL &&
-	    (*key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) != NULL) {
-		if (key_fits(*key, kf))
-			rc = 1;
-		else {
-			EVP_PKEY_free(*key);
-			*key = NULL;
-		}
-	}
-	BIO_free(bio);
+	*key = key_decode(text, kf->curve != NULL);
 	free(text);
-	return rc;
+	if (*key != NULL && !key_fits(*key, kf)) {
+		EVP_PKEY_free(*key);
+		*key = NULL;
+	}
+	return *key != NULL ? 1 : -1;
 }
 
 /* A key of the curve, or RSA of bits, from the given half of the set. */
