@@ -92,7 +92,7 @@ check() {
 	target=${1:-check}
 	[ $# -gt 0 ] && shift
 	if ! make -s -j"$jobs" "$target" "$@"; then
-		for log in tests/*.log; do
+		for log in tests/*/*.log tests/*.log; do
 			grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null &&
 			    { echo "==== $log"; tail -n 60 "$log"; }
 		done
@@ -147,7 +147,7 @@ tsan)
 	build _build-tsan --with-sanitizer=thread
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 	# these three programs only, built and run
-	tsan_tests="tests/test_reload tests/test_threads tests/test_cache"
+	tsan_tests="tests/unit/test_reload tests/unit/test_threads tests/unit/test_cache"
 	check check TESTS="$tsan_tests" check_PROGRAMS="$tsan_tests"
 	echo "bootstrap: the threaded tests passed under ThreadSanitizer"
 	;;

@@ -91,7 +91,7 @@ die(const char *what)
 
 /*
  * Every allocation OpenSSL makes, and so every one libphonetrust makes
- * (lib/util.c: all its memory goes through OpenSSL's allocator), with its
+ * (lib/core/util.c: all its memory goes through OpenSSL's allocator), with its
  * size in a header of its own: while counting is on, live_bytes is what
  * was asked for and not given back, live_chunks what glibc's malloc holds
  * for it (each chunk 8 bytes more, rounded up to 16, at least 32).
@@ -940,7 +940,7 @@ handshakes(const struct world *w, int ecdsa, int hs, int rounds,
 
 /*
  * One process of each, on the same chain: `phonetrust verify --purpose
- * 802.1x' against a lab cluster with an 802.1x store (as tests/radius.sh
+ * 802.1x' against a lab cluster with an 802.1x store (as tests/e2e/radius.sh
  * makes it), `openssl verify -CAfile' with that store's anchors.  Wall
  * time from spawn to exit, the order alternating; the ratio is the median
  * of the pairs' (phonetrust's time / openssl's).

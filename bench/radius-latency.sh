@@ -2,7 +2,7 @@
 # What libphonetrust adds to a phone's EAP-TLS authentication in a real
 # FreeRADIUS on 127.0.0.1: N authentications of an accepted MIC phone
 # (CP-7975G-SEP001122334455, leaf and intermediate) by eapol_test against
-# each configuration the tests use (tests/radius.sh, from
+# each configuration the tests use (tests/e2e/radius.sh, from
 # examples/freeradius):
 #   plain   ca_file alone (the export of the 802.1x store), no libphonetrust
 #   hook    the verify hook: FreeRADIUS runs `phonetrust verify' per phone

@@ -1,5 +1,5 @@
 /*
- * cluster.conf (lib/cluster.c read_conf), through the public call that
+ * cluster.conf (lib/cisco/cluster.c read_conf), through the public call that
  * reads a cluster directory, ptrust_cluster_load_dir.
  *
  * Input: the bytes of cluster.conf, written into a copy of a lab cluster

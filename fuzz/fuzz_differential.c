@@ -8,7 +8,7 @@
  * X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN, the same time,
  * authentication level 2 (the library's default), purpose TLS client, the
  * store's anchors in an X509_STORE and the presented intermediates as
- * untrusted.  Its verify callback asks pt_strict_waiver (lib/verify.c)
+ * untrusted.  Its verify callback asks pt_strict_waiver (lib/core/verify.c)
  * about each error: a waived error goes on, any other is a refusal.
  */
 #include "config.h"
@@ -62,7 +62,7 @@ raw_cb(int ok, X509_STORE_CTX *ctx)
 
 	if (ok)
 		return 1;
-	why = pt_strict_waiver(ctx);	/* lib/verify.c */
+	why = pt_strict_waiver(ctx);	/* lib/core/verify.c */
 	if (cert != NULL)
 		X509_NAME_oneline(X509_get_subject_name(cert), subject,
 		    sizeof(subject));

@@ -139,7 +139,7 @@ printf 'store = missing-store\nstore = radius-trust\nvpn=radius-trust\n' \
 printf 'store = a\nstore = a\n' >"$c/cluster_conf/repeated"
 printf 'colour = blue\n' >"$c/cluster_conf/unknown-key"
 
-# --- console logs (the forms tests/test_console.c reads)
+# --- console logs (the forms tests/unit/test_console.c reads)
 printf '%s\n' \
   '3469 NOT 00:01:31.935298 SECD: -PXY_CERT_CIPHER: [SCCP], [TLSv1], cert [LSC], cipher [AES256-SHA:AES128-SHA]' \
   '3486 ERR 00:01:31.938954 SECD: -STATE_SSL3_ALERT: SSL3 alert [read]:[fatal]:[unknown CA' \

@@ -67,7 +67,7 @@ ssl_cflags=$(pkg-config --cflags libssl libcrypto)
 ssl_libs=$(pkg-config --libs libssl libcrypto)
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link \
--Wall -Wextra -Wno-unused-parameter -I$B -I$src/include -I$src/lib -I$src/lab \
+-Wall -Wextra -Wno-unused-parameter -I$B -I$src/include -I$src/lib -I$src/lib/core -I$src/lib/common -I$src/lab \
 -I$src/fuzz -DFUZZ_SRCDIR=\"$src\" $ssl_cflags"
 
 # Rebuild everything when a header or the flags changed.
@@ -76,7 +76,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$cc $cflags" ]; then
 	rm -f "$B"/obj/*.o
 	echo "$cc $cflags" >"$stamp"
 fi
-for h in "$src"/include/*.h "$src"/lib/*.h "$src"/lab/*.h "$src"/fuzz/*.h; do
+for h in "$src"/include/*.h "$src"/lib/*.h "$src"/lib/*/*.h "$src"/lab/*.h "$src"/fuzz/*.h; do
 	[ "$h" -nt "$stamp" ] && { rm -f "$B"/obj/*.o; touch "$stamp"; break; }
 done
 
@@ -87,7 +87,7 @@ compile() {	# SOURCE OBJECT
 	fi
 }
 libobjs=""
-for f in "$src"/lib/*.c "$src"/lab/*.c; do
+for f in "$src"/lib/*/*.c "$src"/lab/*.c; do
 	o=$B/obj/$(basename "$(dirname "$f")")_$(basename "$f" .c).o
 	compile "$f" "$o"
 	libobjs="$libobjs $o"

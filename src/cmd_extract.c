@@ -26,7 +26,7 @@
 #include "input.h"
 #include "json.h"
 #include "names.h"
-#include "../lib/cisco_names.h"
+#include "../lib/common/cisco_names.h"
 
 struct found {
 	size_t		 line;

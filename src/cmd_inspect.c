@@ -36,8 +36,8 @@
 #include "input.h"
 #include "json.h"
 #include "names.h"
-#include "../lib/cisco_names.h"
-#include "../lib/key_type.h"
+#include "../lib/common/cisco_names.h"
+#include "../lib/common/key_type.h"
 #include "verdict.h"
 
 #define KIND_LSC	"LSC"

@@ -21,7 +21,7 @@
 
 #include "cli.h"
 #include "input.h"
-#include "../lib/civil_time.h"
+#include "../lib/common/civil_time.h"
 
 int
 cli_fail(const char *cmd, const char *what, const char *msg)
@@ -68,7 +68,7 @@ digits(const char *s, int n, int *out)
 
 /*
  * Calendar time in UTC to seconds, by the library's one conversion
- * (lib/civil_time.c; inspect's certificate times too).  -1 when the
+ * (lib/common/civil_time.c; inspect's certificate times too).  -1 when the
  * fields make no date or the time does not fit in time_t.
  */
 int

@@ -7,7 +7,7 @@
 
 #include "json.h"
 #include "names.h"
-#include "../lib/text.h"
+#include "../lib/common/text.h"
 
 void
 json_init(struct json *j, FILE *f)

@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 
 #include "names.h"
-#include "../lib/text.h"
+#include "../lib/common/text.h"
 
 char *
 text_escape(const char *s)

@@ -1,6 +1,6 @@
 /*
  * Reading names out of certificates.  Cisco's name patterns are the
- * library's one rule (lib/cisco_names.h).
+ * library's one rule (lib/common/cisco_names.h).
  */
 #ifndef PHONETRUST_NAMES_H
 #define PHONETRUST_NAMES_H
@@ -14,7 +14,7 @@
 int	name_entry(const X509_NAME *name, int nid, char **out);
 
 /*
- * s with every character unsafe on a terminal (lib/text.h), and every byte
+ * s with every character unsafe on a terminal (lib/common/text.h), and every byte
  * that is not UTF-8, as \XX per byte (as OpenSSL escapes C0 in a name);
  * malloc'ed, NULL when memory ran out.
  */

@@ -1470,7 +1470,7 @@ anchor_order(void **state)
 
 	/*
 	 * Replacement in place.  With PTRUST_ROLE_AUTO the role given to the
-	 * old anchor carries over (lib/builder.c, "role kept on replacement").
+	 * old anchor carries over (lib/core/builder.c, "role kept on replacement").
 	 */
 	add_x509_ok(b, newer_b, NULL, PTRUST_ROLE_AUTO);
 	assert_change(b, 0, PTRUST_CHANGE_REPLACED, "CAPF-0badcafe",

@@ -1,8 +1,8 @@
 /*
- * The one judging path (lib/judge.c): the rules of the phone purposes,
+ * The one judging path (lib/cisco/judge.c): the rules of the phone purposes,
  * the evidence of what a refused phone presented, diagnosis from facts,
  * the anchor's real store, notes, and the device checked by a plain
- * ptrust_verify.  The cross-door agreement itself is tests/cross-door.test.
+ * ptrust_verify.  The cross-door agreement itself is tests/e2e/cross-door.test.
  */
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /*
  * Text out of certificates made safe to print: the one rule, shared by the
- * library (lib/names.c) and the phonetrust tool (src/names.c, src/json.c),
+ * library (lib/core/names.c) and the phonetrust tool (src/names.c, src/json.c),
  * which compiles this file in as well.
  */
 #ifndef PTRUST_TEXT_H

@@ -5,7 +5,7 @@
  * bytes presented.  A hit costs one digest, one lookup and a reference:
  * no parsing, no copy.
  *
- * Correctness rules (tests/test_cache.c proves each):
+ * Correctness rules (tests/unit/test_cache.c proves each):
  *  - the key covers the bytes, the snapshot generation, the purpose (the
  *    phone rules of pt_judge), the claimed device and the options;
  *  - a verdict is served only while the validation time lies inside the

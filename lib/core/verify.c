@@ -180,7 +180,7 @@ static const struct strict_waiver {
 	/*
 	 * CAPF certificates made before CUCM 14SU2 need not be proper CAs
 	 * (phonetrust(7)); every certificate in a store is an anchor as the
-	 * administrator put it there (tests/test_verify.c, old_capf_*).
+	 * administrator put it there (tests/unit/test_verify.c, old_capf_*).
 	 */
 	{ X509_V_ERR_INVALID_CA, WAIVE_ANCHOR_NO_BC,
 	    "a CAPF certificate from before CUCM 14SU2 without "

@@ -17,8 +17,8 @@
 #include "lab.h"
 
 /* The tool's sanitisers and JSON writer, tested here without a Makefile entry. */
-#include "../src/json.c"
-#include "../src/names.c"
+#include "../../src/json.c"
+#include "../../src/names.c"
 
 static void
 version(void **state)

@@ -1,4 +1,4 @@
-# Shared by tests/radius-hook.test, tests/radius-module.test and
+# Shared by tests/e2e/radius-hook.test, tests/e2e/radius-module.test and
 # bench/radius-latency.sh: a real FreeRADIUS on 127.0.0.1 and eapol_test
 # playing Cisco IP phones (EAP-TLS), on a lab made by `phonetrust lab'.
 #

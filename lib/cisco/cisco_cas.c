@@ -1,7 +1,7 @@
 /*
  * Cisco's public manufacturing CA certificates, built into the library as
  * the default content of manufacturing-ca.  Copied from the .pem files of
- * data/cisco (see data/cisco/SOURCES.md); tests/test_cluster.c checks that
+ * data/cisco (see data/cisco/SOURCES.md); tests/unit/test_cluster.c checks that
  * every one matches its file.
  */
 #include "config.h"
