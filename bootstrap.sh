@@ -34,11 +34,16 @@ suite_packages="openssl libcmocka-dev mandoc jq python3-jsonschema tcpdump"
 # rlm_phonetrust and the RADIUS end-to-end tests (--with-freeradius)
 radius_packages="freeradius freeradius-utils eapoltest libfreeradius-dev \
 libtalloc-dev libpcre3-dev dpkg-dev"
+# phonetrust.so and the Kamailio end-to-end tests (--with-kamailio): the
+# server, its tls module, the test phone's python3, and what
+# kamailio/fetch-headers.sh needs (dpkg-source; `make cfg')
+kamailio_packages="kamailio kamailio-tls-modules python3 dpkg-dev make"
 # the fuzz job's compiler and runtimes
 fuzz_packages="clang-14 libfuzzer-14-dev libclang-rt-14-dev"
 case ${job#deps-} in
 demo)	packages=$build_packages ;;
-check)	packages="$build_packages $suite_packages valgrind $radius_packages" ;;
+check)	packages="$build_packages $suite_packages valgrind $radius_packages \
+$kamailio_packages" ;;
 valgrind) packages="$build_packages openssl libcmocka-dev valgrind" ;;
 sanitize) packages="$build_packages $suite_packages" ;;
 tsan)	packages="$build_packages libcmocka-dev" ;;
@@ -109,6 +114,7 @@ prepare)
 		sh "$top/bootstrap.sh" deps-$j
 	done
 	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
+	sh "$top/kamailio/fetch-headers.sh" "$top/_kamailio"
 	(cd "$top" && mkdir -p m4 && autoreconf -fi)
 	;;
 deps-*)
@@ -121,12 +127,16 @@ check)
 	# rlm_phonetrust and the RADIUS end-to-end tests need FreeRADIUS's
 	# headers, completed from its Debian source package.
 	sh "$top/freeradius/fetch-headers.sh" "$top/_freeradius"
-	build _build --with-freeradius="$top/_freeradius"
+	# phonetrust.so and the Kamailio end-to-end tests: Kamailio's
+	# headers, from its Debian source package, and its core's defines
+	sh "$top/kamailio/fetch-headers.sh" "$top/_kamailio"
+	build _build --with-freeradius="$top/_freeradius" \
+	    --with-kamailio="$top/_kamailio"
 	check
 	# the tarball, built and tested again out of tree, installed and
 	# uninstalled: in parallel like the rest
 	make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
-	    --with-freeradius=$top/_freeradius"
+	    --with-freeradius=$top/_freeradius --with-kamailio=$top/_kamailio"
 	echo "bootstrap: make check and make distcheck passed"
 	;;
 sanitize)

@@ -36,7 +36,7 @@ FREERADIUS=${FREERADIUS:-/usr/sbin/freeradius}
 EAPOL_TEST=${EAPOL_TEST:-eapol_test}
 # production-like: threads, no debug output
 RADIUS_FLAGS=${RADIUS_FLAGS:-"-f -l stdout"}
-. "$top_srcdir/tests/radius.sh"
+. "$top_srcdir/tests/e2e/radius.sh"
 
 case $(date +%s%N) in
 *N | *[!0-9]*) rad_fatal "date +%s%N gives no nanoseconds here" ;;

@@ -91,6 +91,19 @@ void ptrust_ssl_ctx_cache_stats(SSL_CTX *ctx, uint64_t *hits,
     uint64_t *misses);
 
 /*
+ * For a server whose TLS layer is not an attached SSL_CTX (a SIP server's
+ * module, say): what the phone presented, judged by the one judging path
+ * (ptrust_verify_presented) through cache (ptrust_cache_verify; NULL: no
+ * cache).  leaf: the phone's certificate, NULL when it presented none;
+ * others: what it sent with it, without the leaf, as sent (may be NULL).
+ * *result is the caller's reference, as from ptrust_cache_verify.
+ */
+ptrust_status ptrust_cache_verify_presented(ptrust_cache *cache,
+    const ptrust_store *snapshot, ptrust_cluster_purpose purpose, X509 *leaf,
+    STACK_OF(X509) *others, const ptrust_options *options,
+    ptrust_result **result);
+
+/*
  * Bind this connection to a device before its handshake: the certificate
  * must name it (reason identity-mismatch otherwise).  NULL unbinds.
  */
