@@ -220,6 +220,102 @@ device_is_part_of_the_key(void **state)
 	ptrust_store_unref(s);
 }
 
+/* Trusted flag, kind, diagnosis and reason codes equal. */
+static void
+same_verdict(const ptrust_result *a, const ptrust_result *b)
+{
+	size_t k;
+
+	assert_int_equal(ptrust_result_trusted(a), ptrust_result_trusted(b));
+	assert_int_equal(ptrust_result_kind(a), ptrust_result_kind(b));
+	assert_int_equal(ptrust_result_diagnosis(a),
+	    ptrust_result_diagnosis(b));
+	assert_int_equal(ptrust_result_reason_count(a),
+	    ptrust_result_reason_count(b));
+	for (k = 0; k < ptrust_result_reason_count(a); k++)
+		assert_int_equal(ptrust_result_reason_code(a, k),
+		    ptrust_result_reason_code(b, k));
+}
+
+/*
+ * ptrust_cache_verify_presented, for a server whose TLS layer is not an
+ * attached SSL_CTX: the verdict of the one judging path
+ * (ptrust_verify_presented) with the purpose's phone rules, which
+ * ptrust_cache_verify does not apply, served again from the cache.
+ */
+static void
+presented_through_cache(void **state)
+{
+	const struct lab *l = test_lab();
+	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
+	    &l->capf_a, 1);
+	ptrust_options *o = test_options();
+	ptrust_cache *c = ptrust_cache_new(16);
+	X509 *const cases[] = { l->lsc_a, l->capf_a, NULL };
+	ptrust_result *r, *direct;
+	ptrust_chain *chain;
+	size_t i;
+	int round;
+
+	(void)state;
+	assert_int_equal(ptrust_options_set_device(o, "SEP001122334455"),
+	    PTRUST_OK);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			r = NULL;
+			assert_int_equal(ptrust_cache_verify_presented(c, s,
+			    PTRUST_CLUSTER_CALLMANAGER_TLS, cases[i], NULL, o,
+			    &r), PTRUST_OK);
+			/* as judged without the cache (which takes no empty
+			 * chain: a phone that sent none is said by a NULL leaf) */
+			if (cases[i] != NULL) {
+				chain = test_chain(&cases[i], 1);
+				assert_int_equal(ptrust_verify_presented(s,
+				    PTRUST_CLUSTER_CALLMANAGER_TLS, chain, o,
+				    &direct), PTRUST_OK);
+				same_verdict(r, direct);
+				ptrust_result_free(direct);
+				ptrust_chain_free(chain);
+			}
+			/* the LSC trusted; the CAPF's own certificate as the
+			 * phone's refused by the phone rules; none: refused */
+			assert_int_equal(ptrust_result_trusted(r), i == 0);
+			if (i == 0)
+				assert_int_equal(ptrust_result_kind(r),
+				    PTRUST_KIND_LSC);
+			if (i == 1)
+				assert_true(test_has_reason(r,
+				    PTRUST_REASON_CA_AS_LEAF, -2));
+			if (i == 2)
+				assert_true(test_has_reason(r,
+				    PTRUST_REASON_NO_CERTIFICATE, -2));
+			ptrust_result_free(r);
+		}
+	/* the second round came from the cache: the LSC and the CA leaf */
+	assert_true(hits(c) >= 2);
+	/* no cache: judged each time, the same verdict */
+	assert_int_equal(ptrust_cache_verify_presented(NULL, s,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, l->lsc_a, NULL, o, &r), PTRUST_OK);
+	assert_true(ptrust_result_trusted(r));
+	ptrust_result_free(r);
+	/* bad arguments: an error, no verdict */
+	assert_int_equal(ptrust_cache_verify_presented(c, s,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, l->lsc_a, NULL, o, NULL),
+	    PTRUST_ERR_ARG);
+	r = (ptrust_result *)&r;
+	assert_int_equal(ptrust_cache_verify_presented(c, NULL,
+	    PTRUST_CLUSTER_CALLMANAGER_TLS, l->lsc_a, NULL, o, &r),
+	    PTRUST_ERR_ARG);
+	assert_null(r);
+	assert_int_equal(ptrust_cache_verify_presented(c, s,
+	    (ptrust_cluster_purpose)42, l->lsc_a, NULL, o, &r),
+	    PTRUST_ERR_ARG);
+	assert_null(r);
+	ptrust_cache_free(c);
+	ptrust_options_free(o);
+	ptrust_store_unref(s);
+}
+
 /*
  * A refusal is served 16 times, then judged again: one that a passing
  * failure caused (memory running out inside OpenSSL can read as a key
@@ -933,6 +1029,7 @@ main(void)
 		cmocka_unit_test(hit_serves_the_same_verdict),
 		cmocka_unit_test(hit_is_a_shared_reference),
 		cmocka_unit_test(device_is_part_of_the_key),
+		cmocka_unit_test(presented_through_cache),
 		cmocka_unit_test(refusal_served_sixteen_times),
 		cmocka_unit_test(key_covers_bytes_snapshot_and_options),
 		cmocka_unit_test(verdict_stays_inside_its_time_window),
