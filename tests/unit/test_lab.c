@@ -1517,7 +1517,8 @@ lab_under_oom(void **state)
 			int failed;
 
 			if (calls[i].stride > 1 && k > 64 &&
-			    k % calls[i].stride != 0 && !own_site(k))
+			    k % (calls[i].stride * test_oom_stride()) != 0 &&
+			    !own_site(k))
 				continue;
 			own += own_site(k);
 			tried++;

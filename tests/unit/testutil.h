@@ -62,6 +62,8 @@ void	 test_rmtree(const char *path);
 int	 test_oom_hook(void);
 void	 test_oom_fail_at(long n);
 int	 test_oom_stop(void);
+/* 1, or PTRUST_OOM_STRIDE: how sparse sweeps are past their first 64 steps */
+long	 test_oom_stride(void);
 
 /* Path of a file under the source tree: data/cisco/x.pem etc. */
 const char *test_srcpath(const char *rel);
