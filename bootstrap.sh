@@ -30,7 +30,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build_packages="build-essential autoconf automake libtool pkg-config \
 libssl-dev"
 # what the test suite runs (make check)
-suite_packages="openssl libcmocka-dev mandoc jq python3-jsonschema tcpdump"
+suite_packages="openssl libcmocka-dev mandoc jq python3-jsonschema tcpdump \
+chromium"
 # rlm_phonetrust and the RADIUS end-to-end tests (--with-freeradius)
 radius_packages="freeradius freeradius-utils eapoltest libfreeradius-dev \
 libtalloc-dev libpcre3-dev dpkg-dev"

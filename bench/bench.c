@@ -49,6 +49,7 @@
 #include <phonetrust.h>
 #include <phonetrust-cluster.h>
 #include <phonetrust-openssl.h>
+#include <phonetrust-fleet.h>
 
 #include "lab.h"
 
@@ -1046,6 +1047,157 @@ cli_verify(const char *pt, double *ms_pt, double *ms_ossl)
 	return median(ratio, CLI_PAIRS);
 }
 
+/*
+ * fleet-40k: the fleet planner on 40,000 phones (each with its MIC, every
+ * other one with an LSC too), judged for the four purposes before and
+ * after a CAPF regeneration, two threads; then a second what-if (the old
+ * CAPF removed from vpn-trust alone), whose time over the first says what
+ * the memo saves.  Run in a child process, so that its peak memory is its
+ * own: *secs, *ratio, *peak_mib back through a pipe.
+ */
+static void
+fleet_child(const struct world *w, int fd)
+{
+	ptrust_cluster *c = ptrust_cluster_new();
+	ptrust_fleet *f = ptrust_fleet_new();
+	ptrust_fleet_change *regen = ptrust_fleet_change_new(),
+	    *vpn = ptrust_fleet_change_new();
+	ptrust_fleet_plan *p;
+	struct lab_spec s;
+	EVP_PKEY *k;
+	X509 *newcapf;
+	char *pem;
+	size_t len;
+	double t0, t1, t2, t3, c0, c1, c2, out[5];
+	struct rusage ru;
+	uint64_t judged, reused;
+	int i;
+
+	if (c == NULL || f == NULL || regen == NULL || vpn == NULL)
+		die("fleet: out of memory");
+	memset(&s, 0, sizeof(s));
+	s.cn = "CAPF-1c2d3e4f"; s.ca = 1; s.pathlen = 0;
+	s.key_usage = "critical,digitalSignature,keyCertSign";
+	if ((k = lab_key_rsa(2048)) == NULL ||
+	    (newcapf = lab_issue(&s, k, NULL, NULL)) == NULL ||
+	    (pem = lab_pem(&newcapf, 1, &len)) == NULL)
+		die("fleet: cannot make the new CAPF");
+	if (ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "callmanager-trust", 0), w->capf, NULL, PTRUST_ROLE_CAPF) ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(c, "capf-trust", 0),
+	    w->capf, NULL, PTRUST_ROLE_CAPF) ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(c,
+	    "manufacturing-ca", 0), w->root, NULL, PTRUST_ROLE_MANUFACTURING) ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(c, "radius-trust", 1),
+	    w->capf, NULL, PTRUST_ROLE_CAPF) ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(c, "radius-trust", 0),
+	    w->root, NULL, PTRUST_ROLE_MANUFACTURING) ||
+	    ptrust_builder_add_x509(ptrust_cluster_store(c, "vpn-trust", 1),
+	    w->capf, NULL, PTRUST_ROLE_CAPF) ||
+	    ptrust_cluster_set_purpose_store(c, PTRUST_CLUSTER_8021X,
+	    "radius-trust") ||
+	    ptrust_cluster_set_purpose_store(c, PTRUST_CLUSTER_VPN,
+	    "vpn-trust") || ptrust_fleet_set_cluster(f, c) ||
+	    ptrust_fleet_set_options(f, w->opts) ||
+	    ptrust_fleet_set_threads(f, 2) ||
+	    ptrust_fleet_change_regenerate_capf(regen, NULL, pem, len) ||
+	    ptrust_fleet_change_remove_anchor(vpn, "vpn-trust",
+	    "CAPF-a6d4c572"))
+		die("fleet: cannot set up the cluster");
+	t0 = now_s();
+	c0 = cpu_s();
+	for (i = 0; i < w->nphones; i++) {
+		char dev[32];
+		ptrust_phone *ph;
+		ptrust_chain *ch;
+
+		snprintf(dev, sizeof(dev), "SEP%012X", i);
+		if ((ph = ptrust_phone_new(dev)) == NULL ||
+		    (ch = ptrust_chain_new()) == NULL ||
+		    ptrust_chain_add_der(ch, w->mic[i].p[0], w->mic[i].len[0]) ||
+		    ptrust_chain_add_der(ch, w->mic[i].p[1], w->mic[i].len[1]) ||
+		    ptrust_phone_set_mic(ph, ch))
+			die("fleet: cannot make a phone");
+		ptrust_chain_free(ch);
+		if (i % 2 == 0) {
+			if ((ch = ptrust_chain_new()) == NULL ||
+			    ptrust_chain_add_der(ch, w->lsc[i].p[0],
+			    w->lsc[i].len[0]) || ptrust_phone_set_lsc(ph, ch))
+				die("fleet: cannot make a phone");
+			ptrust_chain_free(ch);
+		}
+		if (ptrust_fleet_add_phone(f, ph) != PTRUST_OK)
+			die("fleet: cannot add a phone");
+		ptrust_phone_free(ph);
+	}
+	t1 = now_s();
+	c1 = cpu_s();
+	if (ptrust_fleet_evaluate(f, regen, &p) != PTRUST_OK)
+		die("fleet: evaluation failed");
+	t2 = now_s();
+	c2 = cpu_s();
+	ptrust_fleet_plan_stats(p, &judged, &reused);
+	printf("%-10s %d phones loaded in %.2f s (CPU %.2f s); before and "
+	    "after a CAPF regeneration, 4 purposes, 2 threads: %.2f s (CPU "
+	    "%.2f s; %.0f%% of the LSC phones break)\n", "fleet", w->nphones,
+	    t1 - t0, c1 - c0, t2 - t1, c2 - c1,
+	    100.0 * (double)ptrust_fleet_plan_total(p,
+	    PTRUST_FLEET_CALLMANAGER_TLS, PTRUST_FLEET_AFTER,
+	    PTRUST_FLEET_TOTAL_BREAKS) / (w->nphones / 2));
+	ptrust_fleet_plan_free(p);
+	if (ptrust_fleet_evaluate(f, vpn, &p) != PTRUST_OK)
+		die("fleet: the second evaluation failed");
+	t3 = now_s();
+	ptrust_fleet_plan_stats(p, &judged, &reused);
+	printf("%-10s second what-if (the old CAPF out of vpn-trust): %.3f s, "
+	    "%llu judged, %llu reused\n", "", t3 - t2,
+	    (unsigned long long)judged, (unsigned long long)reused);
+	ptrust_fleet_plan_free(p);
+	getrusage(RUSAGE_SELF, &ru);
+	out[0] = t2 - t1;
+	out[1] = (t3 - t2) / (t2 - t1);
+	out[2] = (double)ru.ru_maxrss / 1024;
+	out[3] = t1 - t0;
+	out[4] = 0;
+	fflush(stdout);
+	if (write(fd, out, sizeof(out)) != (ssize_t)sizeof(out))
+		die("fleet: pipe");
+	ptrust_fleet_change_free(regen);
+	ptrust_fleet_change_free(vpn);
+	ptrust_fleet_free(f);
+	X509_free(newcapf);
+	EVP_PKEY_free(k);
+	free(pem);
+}
+
+static void
+fleet_bench(const struct world *w, double *secs, double *ratio,
+    double *peak_mib)
+{
+	double out[5];
+	int fds[2], status;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fds) == -1 || (pid = fork()) == -1)
+		die("fleet: fork");
+	if (pid == 0) {
+		close(fds[0]);
+		fleet_child(w, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], out, sizeof(out)) != (ssize_t)sizeof(out))
+		die("fleet: the child failed");
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	*secs = out[0];
+	*ratio = out[1];
+	*peak_mib = out[2];
+	printf("%-10s peak memory %.0f MiB (the process, with the bench's "
+	    "own 80,000 certificates; target < 300)\n", "", out[2]);
+}
+
 static int
 want(const char *only, const char *name)
 {
@@ -1061,7 +1213,7 @@ main(int argc, char **argv)
 	double load_s;
 	double r_cold_lsc = 0, r_cold_mic = 0, r_warm = 0, r_storm = 0;
 	double s_threads = 0, s_store = 0, r_hs_rsa = 0, r_hs_ecdsa = 0;
-	double b_cache = 0, t_cli = 0;
+	double b_cache = 0, t_cli = 0, f_secs = 0, f_ratio = 0, f_mib = 0;
 	long rss_kb;
 	int slice = 500, storm = 40000, hs = 2000, i;
 	const char *only = NULL, *pt = NULL;
@@ -1083,7 +1235,8 @@ main(int argc, char **argv)
 			    "  --only S     run one scenario: cold-lsc, "
 			    "cold-mic, warm, storm, threads, store-size,\n"
 			    "               handshake-rsa, handshake-ecdsa, "
-			    "cache-bytes, cli-verify\n"
+			    "cache-bytes, cli-verify,\n"
+			    "               fleet-40k (and fleet-whatif)\n"
 			    "               (for profilers; prints only its "
 			    "lines)\n"
 			    "  --phonetrust PATH  the program cli-verify runs "
@@ -1265,6 +1418,10 @@ main(int argc, char **argv)
 		    "x%.2f\n", "cli", ms_pt, ms_ossl, CLI_PAIRS, t_cli);
 	}
 
+	/* 11. fleet-40k, fleet-whatif: the fleet planner */
+	if (want(only, "fleet-40k") || want(only, "fleet-whatif"))
+		fleet_bench(&w, &f_secs, &f_ratio, &f_mib);
+
 	if (want(only, "cold-lsc"))
 		printf("ratio cold-lsc %.2f\n", r_cold_lsc);
 	if (want(only, "cold-mic"))
@@ -1285,5 +1442,9 @@ main(int argc, char **argv)
 		printf("bytes cache-bytes %.0f\n", b_cache);
 	if (want(only, "cli-verify"))
 		printf("time cli-verify %.2f\n", t_cli);
+	if (want(only, "fleet-40k") || want(only, "fleet-whatif")) {
+		printf("fleet-40k %.2f\n", f_secs);
+		printf("fleet-whatif %.3f\n", f_ratio);
+	}
 	return 0;
 }

@@ -25,7 +25,7 @@ case ${1:-} in
 *) echo "usage: sh fuzz/run.sh [--smoke|--build]" >&2; exit 2 ;;
 esac
 
-all="chain differential store_dir cluster_conf capture console trace radius crl"
+all="chain differential store_dir cluster_conf capture console trace radius crl fleet_csv fleet_json fleet_dir"
 targets=${FUZZ_TARGETS:-$all}
 [ -n "$targets" ] || targets=$all
 seconds=${FUZZ_SECONDS:-60}

@@ -95,6 +95,45 @@ const char *ptrust_cluster_purpose_store(const ptrust_cluster *cluster,
  */
 ptrust_status ptrust_cluster_snapshot(ptrust_cluster *cluster,
     ptrust_cluster_purpose purpose, ptrust_store **store);
+
+/*
+ * Who issues the cluster's LSCs (CUCM's CAPF "Certificate Issuer"): CAPF
+ * itself, or an enterprise CA reached online or offline.  In the CA
+ * modes lsc_issuer (alias or SHA-256 of an anchor of any store: the
+ * issuing CA, or the root when it issues directly) is the only anchor
+ * vouching for LSCs in every purpose's snapshot: another anchor of role
+ * external-ca (the enterprise root above it, which also signs laptops and
+ * web servers) is left out, so a certificate is an LSC only when it came
+ * through that issuer (and, as always, names the device).  Regenerating
+ * the CAPF certificate then leaves LSCs alone.  cluster.conf keys:
+ * capf-mode = capf|online-ca|offline-ca, lsc-issuer = SHA-256.
+ */
+typedef enum ptrust_capf_mode {
+	PTRUST_CAPF_MODE_CAPF = 0,	/* "capf": Cisco Authority Proxy Function */
+	PTRUST_CAPF_MODE_ONLINE_CA,	/* "online-ca" */
+	PTRUST_CAPF_MODE_OFFLINE_CA	/* "offline-ca" */
+} ptrust_capf_mode;
+
+const char *ptrust_capf_mode_name(ptrust_capf_mode mode);
+int ptrust_capf_mode_from_name(const char *name, ptrust_capf_mode *mode);
+ptrust_status ptrust_cluster_set_capf_mode(ptrust_cluster *cluster,
+    ptrust_capf_mode mode, const char *lsc_issuer);
+ptrust_capf_mode ptrust_cluster_capf_mode(const ptrust_cluster *cluster);
+/* The LSC issuer's SHA-256, NULL in CAPF mode. */
+const char *ptrust_cluster_lsc_issuer(const ptrust_cluster *cluster);
+/*
+ * One Cisco CA (alias or SHA-256 of an anchor of manufacturing-ca) off or
+ * on for callmanager-tls and capf, as CUCM's `set cert default-ca-list
+ * disable|enable`; decided by the certificate, never its name.
+ * cluster.conf key: cisco-ca-disabled = SHA-256 (one line each).
+ */
+ptrust_status ptrust_cluster_set_cisco_ca_enabled(ptrust_cluster *cluster,
+    const char *alias_or_sha256, int enabled);
+int ptrust_cluster_cisco_ca_enabled(ptrust_cluster *cluster,
+    const char *alias_or_sha256);
+/* A copy of every store and setting (not the writer lock); NULL on error. */
+ptrust_cluster *ptrust_cluster_copy(ptrust_cluster *cluster);
+
 /*
  * Reload: load the cluster directory dir into cluster (replacing what it
  * held) and publish its snapshot for purpose into current, if what it

@@ -30,6 +30,8 @@ int	cmd_capture(int argc, char **argv, const char *cluster_dir);
 int	cmd_console(int argc, char **argv, const char *cluster_dir);
 int	cmd_export(int argc, char **argv, const char *cluster_dir);
 int	cmd_radius_explain(int argc, char **argv, const char *cluster_dir);
+int	cmd_check(int argc, char **argv, const char *cluster_dir);
+int	cmd_report(int argc, char **argv, const char *cluster_dir);
 
 /*
  * The lab world of `phonetrust lab` written into the existing directory

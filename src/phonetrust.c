@@ -10,6 +10,7 @@
 #include <phonetrust.h>
 
 #include "cli.h"
+#include "plan.h"
 
 static const struct command {
 	const char	*name;
@@ -43,6 +44,12 @@ static const struct command {
 	    "directory for OpenSSL-based servers" },
 	{ "radius-explain", cmd_radius_explain, "explain, for a RADIUS "
 	    "server's log, a phone its TLS layer refused" },
+	{ "check",   cmd_check,   "the cluster (and a fleet) for a monitoring "
+	    "system: OK, WARNING, CRITICAL" },
+	{ "report",  cmd_report,  "a fleet report: HTML page, JSON or CSV, "
+	    "with a planned change's impact" },
+	{ "plan",    cmd_plan,    "a fleet before and after a planned change: "
+	    "what breaks, in what order" },
 	{ "lab",     cmd_lab,     "write a throwaway lab cluster and phone "
 	    "certificates (tests only)" },
 };

@@ -28,6 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/x509v3.h>
+
 #include "internal.h"
 
 #define CM_TRUST	"callmanager-trust"
@@ -51,6 +53,17 @@ struct ptrust_cluster {
 	int		 manufacturing_trusted;
 	char		*dot1x_store;	/* NULL: not set */
 	char		*vpn_store;
+	/*
+	 * Who issues LSCs: CAPF itself, or (online or offline CA mode) an
+	 * enterprise CA named by the SHA-256 of its certificate, which must
+	 * be an anchor of some store.  Decided by that certificate, never by
+	 * a name.
+	 */
+	ptrust_capf_mode capf_mode;
+	char		 lsc_issuer[65];	/* "" in CAPF mode */
+	/* built-in Cisco CAs turned off one by one, by SHA-256 */
+	char		(*cisco_off)[65];
+	size_t		 n_cisco_off;
 	int		 lock_fd;	/* -1: no writer lock held */
 	char		 err[PT_ERRLEN];
 };
@@ -231,6 +244,7 @@ ptrust_cluster_free(ptrust_cluster *c)
 	free_stores(c->stores, c->n_stores);
 	OPENSSL_free(c->dot1x_store);
 	OPENSSL_free(c->vpn_store);
+	OPENSSL_free(c->cisco_off);
 	if (c->lock_fd != -1)
 		close(c->lock_fd);	/* releases the lock */
 	OPENSSL_free(c);
@@ -373,14 +387,307 @@ ptrust_cluster_purpose_store(const ptrust_cluster *c, ptrust_cluster_purpose p)
 	return NULL;
 }
 
+/* ------------------------------------------ CAPF mode and Cisco's CAs */
+
+const char *
+ptrust_capf_mode_name(ptrust_capf_mode m)
+{
+	switch (m) {
+	case PTRUST_CAPF_MODE_CAPF:		return "capf";
+	case PTRUST_CAPF_MODE_ONLINE_CA:	return "online-ca";
+	case PTRUST_CAPF_MODE_OFFLINE_CA:	return "offline-ca";
+	}
+	return NULL;
+}
+
+int
+ptrust_capf_mode_from_name(const char *name, ptrust_capf_mode *m)
+{
+	int i;
+
+	if (name == NULL || m == NULL)
+		return -1;
+	for (i = PTRUST_CAPF_MODE_CAPF; i <= PTRUST_CAPF_MODE_OFFLINE_CA; i++)
+		if (strcmp(name, ptrust_capf_mode_name(i)) == 0) {
+			*m = (ptrust_capf_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The anchor of any store with this alias or fingerprint (decoded). */
+static const ptrust_anchor *
+find_anchor_anywhere(ptrust_cluster *c, const char *alias_or_sha256)
+{
+	const ptrust_anchor *a;
+	size_t i;
+
+	for (i = 0; i < c->n_stores; i++) {
+		if (store_ready(c, &c->stores[i]) != PTRUST_OK)
+			return NULL;
+		if ((a = ptrust_builder_find(c->stores[i].builder,
+		    alias_or_sha256)) != NULL)
+			return a;
+	}
+	return NULL;
+}
+
+ptrust_status
+ptrust_cluster_set_capf_mode(ptrust_cluster *c, ptrust_capf_mode mode,
+    const char *lsc_issuer)
+{
+	const ptrust_anchor *a;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (ptrust_capf_mode_name(mode) == NULL) {
+		pt_seterr(c->err, "no such CAPF mode");
+		return PTRUST_ERR_ARG;
+	}
+	if (mode == PTRUST_CAPF_MODE_CAPF) {
+		c->capf_mode = mode;
+		c->lsc_issuer[0] = '\0';
+		return PTRUST_OK;
+	}
+	if (lsc_issuer == NULL) {
+		pt_seterr(c->err, "%s mode needs the LSC issuer: the issuing "
+		    "CA's alias or SHA-256", ptrust_capf_mode_name(mode));
+		return PTRUST_ERR_ARG;
+	}
+	if ((a = find_anchor_anywhere(c, lsc_issuer)) == NULL) {
+		pt_seterr(c->err, "no anchor of any store is \"%s\": import "
+		    "the issuing CA's certificate first", lsc_issuer);
+		return PTRUST_ERR_NOT_FOUND;
+	}
+	if (X509_check_ca(a->x509) == 0) {
+		pt_seterr(c->err, "%s is not a CA certificate", a->alias);
+		return PTRUST_ERR_ARG;
+	}
+	c->capf_mode = mode;
+	memcpy(c->lsc_issuer, a->sha256, sizeof(c->lsc_issuer));
+	return PTRUST_OK;
+}
+
+ptrust_capf_mode
+ptrust_cluster_capf_mode(const ptrust_cluster *c)
+{
+	return c != NULL ? c->capf_mode : PTRUST_CAPF_MODE_CAPF;
+}
+
+const char *
+ptrust_cluster_lsc_issuer(const ptrust_cluster *c)
+{
+	return c != NULL && c->lsc_issuer[0] != '\0' ? c->lsc_issuer : NULL;
+}
+
+static int
+cisco_off(const ptrust_cluster *c, const char *sha256)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_cisco_off; i++)
+		if (strcmp(c->cisco_off[i], sha256) == 0)
+			return 1;
+	return 0;
+}
+
+static ptrust_status
+set_cisco_off(ptrust_cluster *c, const char *sha256, int off)
+{
+	char (*tmp)[65];
+	size_t i;
+
+	for (i = 0; i < c->n_cisco_off; i++)
+		if (strcmp(c->cisco_off[i], sha256) == 0)
+			break;
+	if (!off && i < c->n_cisco_off) {
+		memmove(&c->cisco_off[i], &c->cisco_off[i + 1],
+		    (c->n_cisco_off - i - 1) * sizeof(*c->cisco_off));
+		c->n_cisco_off--;
+	} else if (off && i == c->n_cisco_off) {
+		if ((tmp = OPENSSL_realloc(c->cisco_off, (c->n_cisco_off + 1) *
+		    sizeof(*tmp))) == NULL) {
+			pt_seterr(c->err, "out of memory");
+			return PTRUST_ERR_NOMEM;
+		}
+		c->cisco_off = tmp;
+		memcpy(c->cisco_off[c->n_cisco_off++], sha256, 65);
+	}
+	return PTRUST_OK;
+}
+
+/*
+ * As CUCM's `set cert default-ca-list disable|enable`: one built-in
+ * Cisco CA (alias or SHA-256 of an anchor of manufacturing-ca) no longer
+ * trusted by callmanager-tls and capf, or again.
+ */
+ptrust_status
+ptrust_cluster_set_cisco_ca_enabled(ptrust_cluster *c,
+    const char *alias_or_sha256, int enabled)
+{
+	struct pt_cstore *mfg;
+	const ptrust_anchor *a;
+	char sha[65];
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	if (alias_or_sha256 == NULL) {
+		pt_seterr(c->err, "no CA named");
+		return PTRUST_ERR_ARG;
+	}
+	/* one turned off earlier and since gone can be turned on again */
+	if (enabled && pt_normalize_sha256(alias_or_sha256, sha) &&
+	    cisco_off(c, sha))
+		return set_cisco_off(c, sha, 0);
+	if ((mfg = find_store(c, MFG_CA)) == NULL ||
+	    store_ready(c, mfg) != PTRUST_OK ||
+	    (a = ptrust_builder_find(mfg->builder, alias_or_sha256)) == NULL) {
+		pt_seterr(c->err, "no anchor \"%s\" in %s", alias_or_sha256,
+		    MFG_CA);
+		return PTRUST_ERR_NOT_FOUND;
+	}
+	return set_cisco_off(c, a->sha256, !enabled);
+}
+
+int
+ptrust_cluster_cisco_ca_enabled(ptrust_cluster *c, const char *alias_or_sha256)
+{
+	struct pt_cstore *mfg;
+	const ptrust_anchor *a;
+	char sha[65];
+
+	if (c == NULL || alias_or_sha256 == NULL)
+		return 0;
+	if (pt_normalize_sha256(alias_or_sha256, sha))
+		return !cisco_off(c, sha);
+	if ((mfg = find_store(c, MFG_CA)) == NULL ||
+	    store_ready(c, mfg) != PTRUST_OK ||
+	    (a = ptrust_builder_find(mfg->builder, alias_or_sha256)) == NULL)
+		return 0;
+	return !cisco_off(c, a->sha256);
+}
+
+/*
+ * Whether a purpose's snapshot keeps anchor a.  A Cisco CA turned off is
+ * gone from what callmanager-tls and capf trust.  In the CA modes only the
+ * LSC issuer vouches for LSCs: another anchor issuing them (the enterprise
+ * root above it, which also signs laptops and web servers) is left out,
+ * so that nothing but a certificate through the issuer is ever an LSC.
+ */
+static int
+anchor_kept(const ptrust_cluster *c, ptrust_cluster_purpose p,
+    const ptrust_anchor *a)
+{
+	if ((p == PTRUST_CLUSTER_CALLMANAGER_TLS || p == PTRUST_CLUSTER_CAPF) &&
+	    cisco_off(c, a->sha256))
+		return 0;
+	if (c->capf_mode != PTRUST_CAPF_MODE_CAPF &&
+	    a->role == PTRUST_ROLE_EXTERNAL_CA &&
+	    strcmp(a->sha256, c->lsc_issuer) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * In the CA modes, the LSC issuer as an anchor issuing LSCs, when the
+ * store trusts it: holds it, or holds the anchor whose key signed it.
+ * *made: a new anchor object for the issuer's role (the caller's).
+ */
+static ptrust_status
+add_lsc_issuer(ptrust_cluster *c, const struct pt_cstore *s,
+    ptrust_anchor **all, size_t *n, ptrust_anchor **made)
+{
+	const ptrust_anchor *iss;
+	EVP_PKEY *key;
+	size_t i;
+	int trusted = 0, have = -1;
+
+	*made = NULL;
+	/*
+	 * An issuer in no store (cluster.conf naming one never imported):
+	 * nothing vouches for LSCs from the enterprise CA, which fails closed.
+	 */
+	if (c->capf_mode == PTRUST_CAPF_MODE_CAPF ||
+	    (iss = find_anchor_anywhere(c, c->lsc_issuer)) == NULL)
+		return PTRUST_OK;
+	for (i = 0; i < s->builder->n_anchors; i++) {
+		const ptrust_anchor *a = s->builder->anchors[i];
+
+		if (strcmp(a->sha256, iss->sha256) == 0)
+			trusted = 1;
+		else if (X509_check_issued(a->x509, iss->x509) == X509_V_OK &&
+		    (key = X509_get0_pubkey(a->x509)) != NULL &&
+		    X509_verify(iss->x509, key) == 1)
+			trusted = 1;
+	}
+	if (!trusted)
+		return PTRUST_OK;
+	for (i = 0; i < *n; i++)
+		if (strcmp(all[i]->sha256, iss->sha256) == 0)
+			have = (int)i;
+	if (have >= 0 && all[have]->role == PTRUST_ROLE_EXTERNAL_CA)
+		return PTRUST_OK;
+	if ((*made = pt_anchor_with(iss, NULL, PTRUST_ROLE_EXTERNAL_CA)) ==
+	    NULL) {
+		pt_seterr(c->err, "out of memory");
+		return PTRUST_ERR_NOMEM;
+	}
+	if (have >= 0)
+		all[have] = *made;
+	else
+		all[(*n)++] = *made;
+	return PTRUST_OK;
+}
+
+/* A copy of c (stores, settings, not its writer lock), for a what-if. */
+ptrust_cluster *
+ptrust_cluster_copy(ptrust_cluster *c)
+{
+	ptrust_cluster *n;
+	ptrust_store *snap;
+	size_t i;
+
+	if (c == NULL || stores_ready(c) != PTRUST_OK ||
+	    (n = cluster_empty()) == NULL)
+		return NULL;
+	n->manufacturing_trusted = c->manufacturing_trusted;
+	n->capf_mode = c->capf_mode;
+	memcpy(n->lsc_issuer, c->lsc_issuer, sizeof(n->lsc_issuer));
+	for (i = 0; i < c->n_stores; i++) {
+		struct pt_cstore *s;
+
+		if ((s = append_store(n, c->stores[i].name)) == NULL ||
+		    ptrust_builder_build(c->stores[i].builder, &snap) !=
+		    PTRUST_OK)
+			goto fail;
+		ptrust_builder_free(s->builder);
+		s->builder = ptrust_builder_new_from_store(snap);
+		ptrust_store_unref(snap);
+		if (s->builder == NULL)
+			goto fail;
+	}
+	if ((c->dot1x_store != NULL &&
+	    (n->dot1x_store = OPENSSL_strdup(c->dot1x_store)) == NULL) ||
+	    (c->vpn_store != NULL &&
+	    (n->vpn_store = OPENSSL_strdup(c->vpn_store)) == NULL))
+		goto fail;
+	for (i = 0; i < c->n_cisco_off; i++)
+		if (set_cisco_off(n, c->cisco_off[i], 1) != PTRUST_OK)
+			goto fail;
+	return n;
+fail:
+	ptrust_cluster_free(n);
+	return NULL;
+}
+
 ptrust_status
 ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
     ptrust_store **out)
 {
 	const char *name;
 	struct pt_cstore *s, *mfg = NULL;
-	ptrust_anchor **all = NULL;
-	size_t n = 0, i, j;
+	ptrust_anchor **all = NULL, *made = NULL;
+	size_t n = 0, n_own, i, j;
 	ptrust_status st;
 
 	if (out != NULL)
@@ -410,15 +717,24 @@ ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
 	    (mfg != NULL && (st = store_ready(c, mfg)) != PTRUST_OK))
 		return st;
 	/* The store's own anchors, then the manufacturing CAs it lacks. */
-	if ((all = pt_calloc(s->builder->n_anchors +
+	if ((all = pt_calloc(s->builder->n_anchors + 1 +
 	    (mfg != NULL ? mfg->builder->n_anchors : 0),
 	    sizeof(*all))) == NULL) {
 		pt_seterr(c->err, "out of memory");
 		return PTRUST_ERR_NOMEM;
 	}
 	for (i = 0; i < s->builder->n_anchors; i++)
-		all[n++] = s->builder->anchors[i];
+		if (anchor_kept(c, p, s->builder->anchors[i]))
+			all[n++] = s->builder->anchors[i];
+	n_own = n;
+	if ((st = add_lsc_issuer(c, s, all, &n, &made)) != PTRUST_OK) {
+		OPENSSL_free(all);
+		return st;
+	}
+	n_own = n;
 	for (i = 0; mfg != NULL && i < mfg->builder->n_anchors; i++) {
+		if (!anchor_kept(c, p, mfg->builder->anchors[i]))
+			continue;
 		for (j = 0; j < s->builder->n_anchors; j++)
 			if (strcmp(s->builder->anchors[j]->sha256,
 			    mfg->builder->anchors[i]->sha256) == 0)
@@ -426,8 +742,8 @@ ptrust_cluster_snapshot(ptrust_cluster *c, ptrust_cluster_purpose p,
 		if (j == s->builder->n_anchors)
 			all[n++] = mfg->builder->anchors[i];
 	}
-	st = pt_store_build_ex(name, all, n, s->builder->n_anchors, MFG_CA,
-	    out, c->err);
+	st = pt_store_build_ex(name, all, n, n_own, MFG_CA, out, c->err);
+	pt_anchor_unref(made);
 	OPENSSL_free(all);
 	return st;
 }
@@ -513,6 +829,34 @@ read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
 				break;
 			}
 			c->manufacturing_trusted = strcmp(value, "yes") == 0;
+		} else if (strcmp(key, "capf-mode") == 0) {
+			if (ptrust_capf_mode_from_name(value, &c->capf_mode) !=
+			    0) {
+				pt_seterr(err, "%s line %d: capf-mode is capf, "
+				    "online-ca or offline-ca, not \"%s\"", path,
+				    lineno, value);
+				st = PTRUST_ERR_PARSE;
+				break;
+			}
+		} else if (strcmp(key, "lsc-issuer") == 0 ||
+		    strcmp(key, "cisco-ca-disabled") == 0) {
+			char sha[65];
+
+			/* by fingerprint: a name would let a look-alike in */
+			if (!pt_normalize_sha256(value, sha)) {
+				pt_seterr(err, "%s line %d: %s is a SHA-256 "
+				    "fingerprint, not \"%s\"", path, lineno,
+				    key, value);
+				st = PTRUST_ERR_PARSE;
+				break;
+			}
+			if (key[0] == 'l')
+				memcpy(c->lsc_issuer, sha, sizeof(sha));
+			else if ((st = set_cisco_off(c, sha, 1)) !=
+			    PTRUST_OK) {
+				pt_seterr(err, "out of memory");
+				break;
+			}
 		} else if (strcmp(key, "802.1x") == 0 || strcmp(key, "vpn") == 0) {
 			st = ptrust_cluster_set_purpose_store(c,
 			    key[0] == '8' ? PTRUST_CLUSTER_8021X :
@@ -531,6 +875,14 @@ read_conf(ptrust_cluster *c, const char *dir, int *found, char *err)
 		}
 	}
 	OPENSSL_free(data);
+	if (st == PTRUST_OK && (c->capf_mode != PTRUST_CAPF_MODE_CAPF) !=
+	    (c->lsc_issuer[0] != '\0')) {
+		pt_seterr(err, "%s: %s", path, c->lsc_issuer[0] == '\0' ?
+		    "capf-mode online-ca and offline-ca need an lsc-issuer "
+		    "line (the issuing CA's SHA-256)" : "lsc-issuer is only "
+		    "for capf-mode online-ca or offline-ca");
+		st = PTRUST_ERR_PARSE;
+	}
 	return st;
 }
 
@@ -645,6 +997,11 @@ ptrust_cluster_load_dir(ptrust_cluster *c, const char *dir)
 	c->manufacturing_trusted = n->manufacturing_trusted;
 	c->dot1x_store = n->dot1x_store;
 	c->vpn_store = n->vpn_store;
+	c->capf_mode = n->capf_mode;
+	memcpy(c->lsc_issuer, n->lsc_issuer, sizeof(c->lsc_issuer));
+	OPENSSL_free(c->cisco_off);
+	c->cisco_off = n->cisco_off;
+	c->n_cisco_off = n->n_cisco_off;
 	OPENSSL_free(n);
 	return PTRUST_OK;
 }
@@ -677,6 +1034,11 @@ write_conf(ptrust_cluster *c, const char *dir)
 		fprintf(f, "802.1x = %s\n", c->dot1x_store);
 	if (c->vpn_store != NULL)
 		fprintf(f, "vpn = %s\n", c->vpn_store);
+	if (c->capf_mode != PTRUST_CAPF_MODE_CAPF)
+		fprintf(f, "capf-mode = %s\nlsc-issuer = %s\n",
+		    ptrust_capf_mode_name(c->capf_mode), c->lsc_issuer);
+	for (i = 0; i < c->n_cisco_off; i++)
+		fprintf(f, "cisco-ca-disabled = %s\n", c->cisco_off[i]);
 	for (i = 0; i < c->n_stores; i++)
 		fprintf(f, "store = %s\n", c->stores[i].name);
 	ok = fflush(f) == 0 && fchmod(fileno(f), 0644) == 0 &&
