@@ -54,6 +54,7 @@
 #include "core/parser/parse_from.h"
 #include "core/parser/parse_uri.h"
 #include "core/mem/shm_mem.h"
+#include "core/locking.h"
 #include "modules/tls/tls_server.h"
 
 #include <phonetrust.h>
@@ -90,6 +91,16 @@ struct pt_shared {
 	uint64_t	 judge_ns;	/* CPU time of the calls that judged */
 };
 static struct pt_shared *shared;
+
+/*
+ * One process at a time in the library.  OpenSSL's own caches (fetched
+ * algorithms, decoders) were made by the main process before the fork,
+ * in shared memory where the tls module has OpenSSL allocate, and guarded
+ * by locks private to each process: workers filling them at once (all
+ * of them read the cluster at start-up) freed one block twice and
+ * crashed Kamailio.  This lock is shared by every process.
+ */
+static gen_lock_t *ossl_lock;
 #define reload_epoch	(&shared->epoch)
 #define COUNT(field, n)	__atomic_add_fetch(&shared->field, (n), __ATOMIC_RELAXED)
 
@@ -333,6 +344,11 @@ mod_init(void)
 	}
 	memset(shared, 0, sizeof(*shared));
 	shared->epoch = 1;
+	if ((ossl_lock = lock_alloc()) == NULL ||
+	    lock_init(ossl_lock) == NULL) {
+		LM_ERR("phonetrust: out of shared memory\n");
+		return -1;
+	}
 	verdict_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
 	    verdict_ex_free);
 	if (verdict_idx < 0) {
@@ -358,7 +374,10 @@ child_init(int rank)
 
 	if (rank <= 0 || (state != NULL && state->pid == getpid()))
 		return 0;
-	if ((state = state_new(err, sizeof(err))) == NULL) {
+	lock_get(ossl_lock);
+	state = state_new(err, sizeof(err));
+	lock_release(ossl_lock);
+	if (state == NULL) {
 		LM_ERR("phonetrust: %s\n", err);
 		return -1;
 	}
@@ -369,8 +388,11 @@ child_init(int rank)
 static void
 mod_destroy(void)
 {
-	if (state != NULL && state->pid == getpid())
+	if (state != NULL && state->pid == getpid() && ossl_lock != NULL) {
+		lock_get(ossl_lock);
 		state_free(state);
+		lock_release(ossl_lock);
+	}
 	state = NULL;
 }
 
@@ -514,7 +536,7 @@ check(struct sip_msg *msg, fparam_t *arg)
 	X509 *leaf = NULL;
 	SSL *ssl;
 	str user;
-	int conid = msg->rcv.proto_reserved1, cached = 0;
+	int conid = msg->rcv.proto_reserved1, cached = 0, locked = 0;
 	struct timespec t0, t1;
 
 	(void)clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
@@ -559,6 +581,8 @@ check(struct sip_msg *msg, fparam_t *arg)
 		    PTRUST_REASON_NO_CERTIFICATE);
 		goto done;
 	}
+	lock_get(ossl_lock);
+	locked = 1;
 	if ((s = state_get()) == NULL) {
 		refuse_early(&v, device, PTRUST_DIAG_NONE, PTRUST_REASON_OTHER);
 		put(v.diagnosis, sizeof(v.diagnosis), "error");
@@ -602,6 +626,8 @@ check(struct sip_msg *msg, fparam_t *arg)
 		*kept = v;
  done:
 	X509_free(leaf);
+	if (locked)
+		lock_release(ossl_lock);
 	if (c != NULL)
 		tcpconn_put(c);
 	last = v;
@@ -708,10 +734,12 @@ rpc_reload(rpc_t *rpc, void *ctx)
 	int changed = 0;
 	char err[512];
 
+	lock_get(ossl_lock);
 	if (state != NULL && state->pid != getpid())
 		state = NULL;
 	if (state == NULL) {
 		if ((state = state_new(err, sizeof(err))) == NULL) {
+			lock_release(ossl_lock);
 			rpc->fault(ctx, 500, "reload failed, the snapshot in "
 			    "use is kept: %s", err);
 			return;
@@ -721,6 +749,7 @@ rpc_reload(rpc_t *rpc, void *ctx)
 	    cluster_dir, purpose, &changed) != PTRUST_OK) {
 		rpc->fault(ctx, 500, "reload failed, the snapshot in use is "
 		    "kept: %s", ptrust_cluster_error(state->cluster));
+		lock_release(ossl_lock);
 		return;
 	}
 	epoch = __atomic_add_fetch(reload_epoch, 1, __ATOMIC_ACQ_REL);
@@ -732,6 +761,7 @@ rpc_reload(rpc_t *rpc, void *ctx)
 	    ptrust_cluster_purpose_name(purpose), changed ? "changed" :
 	    "unchanged", (unsigned long long)epoch);
 	ptrust_store_unref(snap);
+	lock_release(ossl_lock);
 }
 
 static const char *rpc_stats_doc[] = {
