@@ -98,7 +98,9 @@ check() {
 	target=${1:-check}
 	[ $# -gt 0 ] && shift
 	if ! make -s -j"$jobs" "$target" "$@"; then
-		for log in tests/*/*.log tests/*.log; do
+		# distcheck's own build keeps its logs in the unpacked tarball
+		for log in tests/*/*.log tests/*.log \
+		    libphonetrust-*/_build/sub/tests/*/*.log; do
 			grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null &&
 			    { echo "==== $log"; tail -n 60 "$log"; }
 		done
@@ -136,7 +138,7 @@ check)
 	check
 	# the tarball, built and tested again out of tree, installed and
 	# uninstalled: in parallel like the rest
-	make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
+	check distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror \
 	    --with-freeradius=$top/_freeradius --with-kamailio=$top/_kamailio"
 	echo "bootstrap: make check and make distcheck passed"
 	;;
