@@ -493,31 +493,6 @@ ptrust_ssl_ctx_cache_stats(SSL_CTX *ctx, uint64_t *hits, uint64_t *misses)
 	ptrust_cache_stats(a != NULL ? a->cache : NULL, hits, misses);
 }
 
-/*
- * judge() for a server whose TLS layer is not attached here: the same
- * presentation, the caller's snapshot and cache.
- */
-ptrust_status
-ptrust_cache_verify_presented(ptrust_cache *cache, const ptrust_store *snapshot,
-    ptrust_cluster_purpose purpose, X509 *leaf, STACK_OF(X509) *others,
-    const ptrust_options *options, ptrust_result **result)
-{
-	struct pt_presentation p;
-
-	if (result == NULL)
-		return PTRUST_ERR_ARG;
-	*result = NULL;
-	if (snapshot == NULL || ptrust_cluster_purpose_name(purpose) == NULL)
-		return PTRUST_ERR_ARG;
-	memset(&p, 0, sizeof(p));
-	p.store = snapshot;
-	p.purpose = (int)purpose;
-	p.leaf = leaf;
-	p.others = others;
-	p.options = options;
-	return pt_cache_judge(cache, &p, result);
-}
-
 ptrust_status
 ptrust_ssl_set_device(SSL *ssl, const char *device)
 {

@@ -786,3 +786,29 @@ pt_cache_judge(ptrust_cache *c, const struct pt_presentation *p,
 	*out = r;
 	return st;
 }
+
+/*
+ * pt_cache_judge for a server whose TLS layer is not an attached SSL_CTX
+ * (the Kamailio module): the same presentation as ssl.c hands it, the
+ * caller's snapshot and cache.
+ */
+ptrust_status
+ptrust_cache_verify_presented(ptrust_cache *cache, const ptrust_store *snapshot,
+    ptrust_cluster_purpose purpose, X509 *leaf, STACK_OF(X509) *others,
+    const ptrust_options *options, ptrust_result **result)
+{
+	struct pt_presentation p;
+
+	if (result == NULL)
+		return PTRUST_ERR_ARG;
+	*result = NULL;
+	if (snapshot == NULL || ptrust_cluster_purpose_name(purpose) == NULL)
+		return PTRUST_ERR_ARG;
+	memset(&p, 0, sizeof(p));
+	p.store = snapshot;
+	p.purpose = (int)purpose;
+	p.leaf = leaf;
+	p.others = others;
+	p.options = options;
+	return pt_cache_judge(cache, &p, result);
+}
