@@ -15,6 +15,8 @@ extern "C" {
 
 /* Append one certificate; the chain takes its own reference. */
 ptrust_status ptrust_chain_add_x509(ptrust_chain *chain, X509 *cert);
+/* The chain's i-th certificate (0: the leaf), borrowed; NULL past the end. */
+X509 *ptrust_chain_get0_x509(const ptrust_chain *chain, size_t i);
 /* A new chain from a leaf and the intermediates that came with it (may be NULL). */
 ptrust_status ptrust_chain_new_from_x509(X509 *leaf, STACK_OF(X509) *rest,
     ptrust_chain **chain);

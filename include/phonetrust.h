@@ -271,6 +271,13 @@ ptrust_status ptrust_chain_add_der(ptrust_chain *chain, const void *data,
 /* A PEM bundle or one DER certificate. */
 ptrust_status ptrust_chain_add_file(ptrust_chain *chain, const char *path);
 size_t ptrust_chain_count(const ptrust_chain *chain);
+/*
+ * Certificates added from now on whose bytes are those of an anchor of
+ * store take that anchor's decoded certificate (no decoding again; the
+ * verdict is the same).  Keeps a reference to store; NULL stops.
+ */
+ptrust_status ptrust_chain_share_anchors(ptrust_chain *chain,
+    ptrust_store *store);
 
 /* ---------------------------------------------------------------------
  * Validation options.  Defaults: the current time, extended key usage TLS

@@ -111,6 +111,8 @@ struct ptrust_store {
 
 struct ptrust_chain {
 	STACK_OF(X509)	*certs;
+	/* ptrust_chain_share_anchors: its anchors stand for equal bytes */
+	ptrust_store	*known;
 	char		 err[PT_ERRLEN];
 };
 
@@ -224,6 +226,9 @@ const ptrust_anchor *pt_store_anchor_by_x509(const ptrust_store *s,
 /* The anchor with this fingerprint (64 lower-case hex digits), or NULL. */
 const ptrust_anchor *pt_store_anchor_by_sha256(const ptrust_store *s,
     const char *sha256);
+/* The anchor's X509 (referenced) when der is exactly its bytes, or NULL. */
+X509	*pt_store_share(const ptrust_store *s, const unsigned char *der,
+	    size_t len);
 
 /* chain.c: ptrust_chain_add_der, decoding in libctx (NULL: default) */
 ptrust_status pt_chain_add_der_ex(ptrust_chain *c, const void *data,
@@ -255,8 +260,10 @@ char	*pt_text_escape(char *s);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
 void	 pt_format_time(time_t t, char *buf, size_t len);
 int	 pt_is_pem(const unsigned char *data, size_t len);
+/* known: a store whose anchors stand for equal bytes (NULL: none) */
 int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
-	    STACK_OF(X509) *out, char *err, const char *what);
+	    STACK_OF(X509) *out, char *err, const char *what,
+	    const ptrust_store *known);
 X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 	    const char *what);
 /* ... in libctx; what NULL: "certificate <index> (DER)" */

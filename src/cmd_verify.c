@@ -435,15 +435,6 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		return fail(NULL, "no trust anchors: give --trust FILE, "
 		    "--cluster DIR or PHONETRUST_CLUSTER");
 	rc = CLI_USAGE;
-	if ((ch = ptrust_chain_new()) == NULL) {
-		fail(NULL, "out of memory");
-		goto done;
-	}
-	if (cli_load_chain("verify", ch, a.chain_path, &data, &len) != CLI_OK)
-		goto done;
-	for (i = 0; i < a.nuntrusted; i++)
-		if (cli_load_chain("verify", ch, a.untrusted[i], NULL, NULL) != CLI_OK)
-			goto done;
 	if (make_options(&a, cluster_purpose ? -1 : purposes[pi].value, &o) !=
 	    CLI_OK)
 		goto done;
@@ -499,6 +490,17 @@ cmd_verify(int argc, char **argv, const char *cluster_dir)
 		    ptrust_cluster_error(c));
 		goto done;
 	}
+	/* Read after the snapshot: an intermediate it holds is not decoded. */
+	if ((ch = ptrust_chain_new()) == NULL ||
+	    ptrust_chain_share_anchors(ch, store) != PTRUST_OK) {
+		fail(NULL, "out of memory");
+		goto done;
+	}
+	if (cli_load_chain("verify", ch, a.chain_path, &data, &len) != CLI_OK)
+		goto done;
+	for (i = 0; i < a.nuntrusted; i++)
+		if (cli_load_chain("verify", ch, a.untrusted[i], NULL, NULL) != CLI_OK)
+			goto done;
 	/* One judging path: a cluster purpose with its phone rules. */
 	if (c != NULL && cluster_purpose && a.store == NULL)
 		st = ptrust_verify_presented(store,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ cli_read_input(const char *cmd, const char *path, unsigned char **data,
 {
 	unsigned char *buf;
 	struct stat st;
-	size_t got = 0;
+	size_t got = 0, cap;
 	ssize_t r;
 	int fd;
 
@@ -173,12 +174,40 @@ cli_read_input(const char *cmd, const char *path, unsigned char **data,
 		cli_fail(cmd, path, strerror(errno));
 		goto err;
 	}
-	if ((buf = malloc(CLI_INPUT_MAX_BYTES + 1)) == NULL) {
+	/*
+	 * As large as the file says it is (one byte more shows that it grew),
+	 * doubled while more comes, up to one byte past the limit.
+	 */
+	cap = S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uintmax_t)st.st_size < CLI_INPUT_MAX_BYTES ?
+	    (size_t)st.st_size + 1 : 64 * 1024;
+	if (cap > CLI_INPUT_MAX_BYTES + 1)
+		cap = CLI_INPUT_MAX_BYTES + 1;
+	if ((buf = malloc(cap)) == NULL) {
 		cli_fail(cmd, path, "out of memory");
 		goto err;
 	}
 	for (;;) {
-		r = read(fd, buf + got, CLI_INPUT_MAX_BYTES + 1 - got);
+		if (got == cap) {
+			unsigned char *bigger;
+
+			if (cap > CLI_INPUT_MAX_BYTES) {
+				fprintf(stderr, "phonetrust %s: %s: too large "
+				    "(limit %u bytes)\n", cmd, path,
+				    CLI_INPUT_MAX_BYTES);
+				free(buf);
+				goto err;
+			}
+			cap = cap > (CLI_INPUT_MAX_BYTES + 1) / 2 ?
+			    CLI_INPUT_MAX_BYTES + 1 : cap * 2;
+			if ((bigger = realloc(buf, cap)) == NULL) {
+				cli_fail(cmd, path, "out of memory");
+				free(buf);
+				goto err;
+			}
+			buf = bigger;
+		}
+		r = read(fd, buf + got, cap - got);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
@@ -187,15 +216,8 @@ cli_read_input(const char *cmd, const char *path, unsigned char **data,
 			goto err;
 		}
 		if (r == 0)
-			break;
+			break;	/* read had room: got < cap, the NUL fits */
 		got += (size_t)r;
-		if (got > CLI_INPUT_MAX_BYTES) {
-			fprintf(stderr, "phonetrust %s: %s: too large "
-			    "(limit %u bytes)\n", cmd, path,
-			    CLI_INPUT_MAX_BYTES);
-			free(buf);
-			goto err;
-		}
 	}
 	buf[got] = '\0';
 	if (fd != STDIN_FILENO)

@@ -593,7 +593,7 @@ nomem:
 /* Parses PEM (any number) or DER (one) certificates into a fresh stack. */
 ptrust_status
 pt_parse_certs(const unsigned char *data, size_t len, const char *what,
-    STACK_OF(X509) **out, char *err)
+    STACK_OF(X509) **out, char *err, const ptrust_store *known)
 {
 	STACK_OF(X509) *sk;
 	X509 *x;
@@ -604,10 +604,11 @@ pt_parse_certs(const unsigned char *data, size_t len, const char *what,
 		return PTRUST_ERR_NOMEM;
 	}
 	if (pt_is_pem(data, len)) {
-		if (pt_parse_pem_certs(data, len, sk, err, what) < 0)
+		if (pt_parse_pem_certs(data, len, sk, err, what, known) < 0)
 			goto fail;
 	} else {
-		if ((x = pt_parse_der_cert(data, len, err, what)) == NULL)
+		if ((x = pt_store_share(known, data, len)) == NULL &&
+		    (x = pt_parse_der_cert(data, len, err, what)) == NULL)
 			goto fail;
 		if (!sk_X509_push(sk, x)) {
 			X509_free(x);
@@ -674,7 +675,8 @@ pt_items_from_mem(const unsigned char *data, size_t len, const char *what,
 		    "cert.pem", what);
 		return PTRUST_ERR_ARG;
 	}
-	if ((st = pt_parse_certs(data, len, what, &sk, err)) != PTRUST_OK)
+	if ((st = pt_parse_certs(data, len, what, &sk, err, NULL)) !=
+	    PTRUST_OK)
 		return st;
 	n = sk_X509_num(sk);
 	if (explicit_alias && n > 1) {

@@ -28,8 +28,10 @@ struct pt_itemlist {
 int	 pt_itemlist_add(struct pt_itemlist *l, X509 *x, const char *alias,
 	    int explicit_alias, ptrust_role role, const char *what);
 void	 pt_itemlist_free(struct pt_itemlist *l);
+/* known: as for pt_parse_pem_certs (internal.h) */
 ptrust_status pt_parse_certs(const unsigned char *data, size_t len,
-	    const char *what, STACK_OF(X509) **out, char *err);
+	    const char *what, STACK_OF(X509) **out, char *err,
+	    const ptrust_store *known);
 ptrust_status pt_items_from_mem(const unsigned char *data, size_t len,
 	    const char *what, const char *alias, int explicit_alias,
 	    ptrust_role role, struct pt_itemlist *list, char *err);

@@ -27,7 +27,28 @@ ptrust_chain_free(ptrust_chain *c)
 	if (c == NULL)
 		return;
 	sk_X509_pop_free(c->certs, X509_free);
+	ptrust_store_unref(c->known);
 	OPENSSL_free(c);
+}
+
+/*
+ * A phone sends its intermediate, which the cluster usually holds as an
+ * anchor: decoding a certificate is most of what a one-shot verification
+ * costs (OpenSSL 3.0 sets up its key decoders for each one), so bytes
+ * equal to an anchor's take the anchor's decoded certificate instead.
+ * Equal bytes decode to equal certificates: no verdict can change.
+ */
+ptrust_status
+ptrust_chain_share_anchors(ptrust_chain *c, ptrust_store *store)
+{
+	ptrust_store *old;
+
+	if (c == NULL)
+		return PTRUST_ERR_ARG;
+	old = c->known;
+	c->known = ptrust_store_ref(store);	/* before: it may be old */
+	ptrust_store_unref(old);
+	return PTRUST_OK;
 }
 
 const char *
@@ -109,7 +130,8 @@ ptrust_chain_add_pem(ptrust_chain *c, const void *data, size_t len)
 		pt_seterr(c->err, "out of memory");
 		return PTRUST_ERR_NOMEM;
 	}
-	if (pt_parse_pem_certs(data, len, sk, c->err, "PEM input") < 0) {
+	if (pt_parse_pem_certs(data, len, sk, c->err, "PEM input", c->known) <
+	    0) {
 		sk_X509_free(sk);
 		return PTRUST_ERR_PARSE;
 	}
@@ -137,7 +159,8 @@ pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
 		    "bytes", sk_X509_num(c->certs) + 1, PT_MAX_CERT);
 		return PTRUST_ERR_PARSE;
 	}
-	if ((x = pt_parse_der_cert_ex(data, len, c->err, NULL,
+	if ((x = pt_store_share(c->known, data, len)) == NULL &&
+	    (x = pt_parse_der_cert_ex(data, len, c->err, NULL,
 	    sk_X509_num(c->certs) + 1, libctx)) == NULL)
 		return PTRUST_ERR_PARSE;
 	pt_x509_settle(x);	/* may be shared between threads (cache.c) */
@@ -171,11 +194,19 @@ ptrust_chain_add_file(ptrust_chain *c, const char *path)
 	}
 	if ((st = pt_read_file(path, &data, &len, c->err)) != PTRUST_OK)
 		return st;
-	st = pt_parse_certs(data, len, path, &sk, c->err);
+	st = pt_parse_certs(data, len, path, &sk, c->err, c->known);
 	OPENSSL_free(data);
 	if (st != PTRUST_OK)
 		return st;
 	return append_all(c, sk);
+}
+
+X509 *
+ptrust_chain_get0_x509(const ptrust_chain *c, size_t i)
+{
+	if (c == NULL || i >= (size_t)sk_X509_num(c->certs))
+		return NULL;
+	return sk_X509_value(c->certs, (int)i);
 }
 
 ptrust_status

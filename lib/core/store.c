@@ -71,6 +71,27 @@ pt_store_anchor_by_sha256(const ptrust_store *s, const char *sha256)
 }
 
 /*
+ * The decoded certificate of the anchor whose bytes are exactly these, with
+ * a reference for the caller; NULL when no anchor has them (or the digest
+ * failed: the caller then decodes the bytes itself, as it would anyway).
+ * Bytes, not the fingerprint alone, decide: what comes back stands for
+ * the caller's certificate from now on.
+ */
+X509 *
+pt_store_share(const ptrust_store *s, const unsigned char *der, size_t len)
+{
+	const ptrust_anchor *a;
+	char sha256[65];
+
+	if (s == NULL || len == 0 || !pt_sha256_hex(der, len, sha256) ||
+	    (a = pt_store_anchor_by_sha256(s, sha256)) == NULL ||
+	    a->der_len != len || memcmp(a->der, der, len) != 0 ||
+	    !X509_up_ref(a->x509))
+		return NULL;
+	return a->x509;
+}
+
+/*
  * The chain OpenSSL builds ends in the very X509 object we gave the
  * X509_STORE: finding its anchor is a binary search on the address, not a
  * walk over every anchor (a store of 10,000 anchors costs no more).

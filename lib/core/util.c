@@ -298,7 +298,7 @@ line_of(const unsigned char *data, size_t off)
  */
 int
 pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
-    char *err, const char *what)
+    char *err, const char *what, const ptrust_store *known)
 {
 	BIO *bio;
 	char *name = NULL, *header = NULL;
@@ -351,8 +351,14 @@ pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
 		    strcmp(name, PEM_STRING_X509_OLD) != 0) {
 			skipped++;
 		} else {
-			p = der;
-			x = d2i_X509(NULL, &p, der_len);
+			/* an anchor's own bytes: its certificate, decoded */
+			if ((x = pt_store_share(known, der, (size_t)der_len)) !=
+			    NULL)
+				p = der + der_len;
+			else {
+				p = der;
+				x = d2i_X509(NULL, &p, der_len);
+			}
 			if (x == NULL || p != der + der_len) {
 				X509_free(x);
 				pt_seterr_ssl(err, "%s: certificate %d (PEM block "
@@ -604,7 +610,8 @@ pt_sha256_hex(const unsigned char *der, size_t len, char out[65])
 	unsigned int mdlen = 0;
 	int i;
 
-	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) ||
+	/* fetched once: EVP_sha256() would look it up on every call */
+	if (!EVP_Digest(der, len, md, &mdlen, pt_sha256(), NULL) ||
 	    mdlen != sizeof(md))
 		return 0;
 	for (i = 0; i < 32; i++) {

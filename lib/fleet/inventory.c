@@ -291,7 +291,8 @@ read_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
 	X509 *x;
 
 	if (pt_is_pem(data, len))
-		return pt_parse_pem_certs(data, len, out, err, "certificate");
+		return pt_parse_pem_certs(data, len, out, err, "certificate",
+		    NULL);
 	if ((x = pt_parse_der_cert(data, len, err, "certificate")) == NULL)
 		return 0;
 	if (!sk_X509_push(out, x)) {

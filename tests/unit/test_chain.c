@@ -475,6 +475,108 @@ chain_limits(void **state)
 	free(pad);
 }
 
+/* The X509 of the store's anchor equal to x (by bytes), or NULL. */
+static X509 *
+anchor_object(const ptrust_store *s, X509 *x)
+{
+	size_t i;
+
+	for (i = 0; i < ptrust_store_anchor_count(s); i++) {
+		X509 *a = ptrust_anchor_get0_x509(ptrust_store_anchor(s, i));
+
+		if (X509_cmp(a, x) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * ptrust_chain_share_anchors: an intermediate the store holds is the
+ * anchor's own object, in PEM, DER and files alike; bytes that differ in
+ * any way are decoded as before; the verdict is the same either way; the
+ * chain keeps the store alive.
+ */
+static void
+share_anchors(void **state)
+{
+	const struct lab *l = test_lab();
+	X509 *sent[] = { l->mic, l->mfg_ca }, *anchors[] = { l->mfg_root,
+	    l->mfg_ca }, *ca, *root, *other;
+	ptrust_store *s = test_store("cm", PTRUST_ROLE_AUTO, anchors, 2);
+	ptrust_options *o = test_options();
+	ptrust_chain *plain = ptrust_chain_new(), *c = ptrust_chain_new();
+	ptrust_result *r1 = NULL, *r2 = NULL;
+	unsigned char *der;
+	char *pem, *dir = test_tmpdir(), *path;
+	size_t len, dlen, i;
+
+	(void)state;
+	assert_non_null(ca = anchor_object(s, l->mfg_ca));
+	assert_non_null(root = anchor_object(s, l->mfg_root));
+	assert_int_equal(ptrust_chain_share_anchors(NULL, s), PTRUST_ERR_ARG);
+	pem = lab_pem(sent, 2, &len);
+	/* without sharing: a certificate of its own */
+	assert_int_equal(ptrust_chain_add_pem(plain, pem, len), PTRUST_OK);
+	assert_ptr_not_equal(ptrust_chain_get0_x509(plain, 1), ca);
+	assert_int_equal(X509_cmp(ptrust_chain_get0_x509(plain, 1), ca), 0);
+	/* with it: the anchor's object, the leaf decoded as ever */
+	assert_int_equal(ptrust_chain_share_anchors(c, s), PTRUST_OK);
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len), PTRUST_OK);
+	assert_ptr_equal(ptrust_chain_get0_x509(c, 1), ca);
+	assert_null(anchor_object(s, ptrust_chain_get0_x509(c, 0)));
+	assert_int_equal(X509_cmp(ptrust_chain_get0_x509(c, 0), l->mic), 0);
+	/* the same verdict */
+	assert_int_equal(ptrust_verify(s, plain, o, &r1), PTRUST_OK);
+	assert_int_equal(ptrust_verify(s, c, o, &r2), PTRUST_OK);
+	assert_true(ptrust_result_trusted(r1));
+	assert_int_equal(ptrust_result_trusted(r2), 1);
+	assert_int_equal(ptrust_result_kind(r1), ptrust_result_kind(r2));
+	assert_int_equal(ptrust_result_chain_length(r1),
+	    ptrust_result_chain_length(r2));
+	for (i = 0; i < ptrust_result_chain_length(r1); i++)
+		assert_string_equal(ptrust_result_chain_subject(r1, i),
+		    ptrust_result_chain_subject(r2, i));
+	ptrust_result_free(r1);
+	ptrust_result_free(r2);
+	free(pem);
+	/* DER and files too */
+	der = lab_der(l->mfg_root, &dlen);
+	assert_int_equal(ptrust_chain_add_der(c, der, dlen), PTRUST_OK);
+	assert_ptr_equal(ptrust_chain_get0_x509(c, 2), root);
+	path = write_file(dir, "root.der", der, dlen);
+	assert_int_equal(ptrust_chain_add_file(c, path), PTRUST_OK);
+	assert_ptr_equal(ptrust_chain_get0_x509(c, 3), root);
+	free(path);
+	/* the same name and key, other bytes (serial): decoded, not shared */
+	assert_non_null(other = X509_dup(l->mfg_ca));
+	assert_true(ASN1_INTEGER_set(X509_get_serialNumber(other), 4242));
+	assert_true(X509_sign(other, l->root_key, EVP_sha256()) > 0);
+	pem = lab_pem(&other, 1, &len);
+	assert_int_equal(ptrust_chain_add_pem(c, pem, len), PTRUST_OK);
+	assert_ptr_not_equal(ptrust_chain_get0_x509(c, 4), ca);
+	assert_int_equal(X509_cmp(ptrust_chain_get0_x509(c, 4), other), 0);
+	free(pem);
+	X509_free(other);
+	/* the chain keeps the store: ours dropped, sharing goes on */
+	ptrust_store_unref(s);
+	assert_int_equal(ptrust_chain_add_der(c, der, dlen), PTRUST_OK);
+	assert_ptr_equal(ptrust_chain_get0_x509(c, 5), root);
+	/* NULL stops it */
+	assert_int_equal(ptrust_chain_share_anchors(c, NULL), PTRUST_OK);
+	assert_int_equal(ptrust_chain_add_der(c, der, dlen), PTRUST_OK);
+	assert_ptr_not_equal(ptrust_chain_get0_x509(c, 6), root);
+	assert_int_equal(ptrust_chain_count(c), 7);
+	/* borrowing past the end */
+	assert_null(ptrust_chain_get0_x509(c, 7));
+	assert_null(ptrust_chain_get0_x509(NULL, 0));
+	free(der);
+	ptrust_chain_free(plain);
+	ptrust_chain_free(c);
+	ptrust_options_free(o);
+	test_rmtree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -488,6 +590,7 @@ main(void)
 		cmocka_unit_test(options_setters),
 		cmocka_unit_test(options_crl_inputs),
 		cmocka_unit_test(chain_limits),
+		cmocka_unit_test(share_anchors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -36,16 +36,20 @@ verify_under_oom(void **state)
 	ptrust_store *s = test_store("callmanager-trust", PTRUST_ROLE_AUTO,
 	    &l->capf_a, 1);
 	ptrust_options *o = test_options();
-	size_t good_len, bad_len;
+	X509 *with_anchor[] = { l->lsc_a, l->capf_a };
+	size_t good_len, bad_len, shared_len;
 	char *good = lab_pem(&l->lsc_a, 1, &good_len);
 	char *bad = lab_pem(bad_chain, 1, &bad_len);
+	/* 2: the anchor sent along, shared with the store (no decoding) */
+	char *shared = lab_pem(with_anchor, 2, &shared_len);
 	long k, failures = 0;
 	int which;
 
 	(void)state;
-	for (which = 0; which < 2; which++) {
-		const char *pem = which == 0 ? good : bad;
-		size_t len = which == 0 ? good_len : bad_len;
+	for (which = 0; which < 3; which++) {
+		const char *pem = which == 0 ? good : which == 1 ? bad : shared;
+		size_t len = which == 0 ? good_len : which == 1 ? bad_len :
+		    shared_len;
 
 		for (k = 1; k < 100000; k++) {
 			ptrust_chain *c;
@@ -54,6 +58,8 @@ verify_under_oom(void **state)
 
 			inject(k);
 			if ((c = ptrust_chain_new()) != NULL &&
+			    (which < 2 || (st = ptrust_chain_share_anchors(c,
+			    s)) == PTRUST_OK) &&
 			    (st = ptrust_chain_add_pem(c, pem, len)) ==
 			    PTRUST_OK)
 				st = ptrust_verify(s, c, o, &r);
@@ -76,9 +82,10 @@ verify_under_oom(void **state)
 		/* and once memory is back, the verdicts are right again */
 		{
 			ptrust_result *r = test_verify(s,
-			    which == 0 ? &l->lsc_a : bad_chain, 1, o);
+			    which == 1 ? bad_chain : with_anchor,
+			    which == 2 ? 2 : 1, o);
 
-			assert_int_equal(ptrust_result_trusted(r), which == 0);
+			assert_int_equal(ptrust_result_trusted(r), which != 1);
 			ptrust_result_free(r);
 		}
 	}
@@ -86,6 +93,7 @@ verify_under_oom(void **state)
 	assert_true(failures * test_oom_stride() > 10);
 	free(good);
 	free(bad);
+	free(shared);
 	ptrust_options_free(o);
 	ptrust_store_unref(s);
 }
