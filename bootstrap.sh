@@ -159,8 +159,10 @@ valgrind)
 tsan)
 	build _build-tsan --with-sanitizer=thread
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-	# these three programs only, built and run
-	tsan_tests="tests/unit/test_reload tests/unit/test_threads tests/unit/test_cache"
+	# the programs that start threads (the TLS attachment's handshakes,
+	# the fleet's workers, RADIUS decisions, reloads, the cache), built
+	# and run
+	tsan_tests="tests/unit/test_reload tests/unit/test_threads tests/unit/test_cache tests/unit/test_ssl tests/unit/test_fleet tests/unit/test_radius"
 	check check TESTS="$tsan_tests" check_PROGRAMS="$tsan_tests"
 	echo "bootstrap: the threaded tests passed under ThreadSanitizer"
 	;;
