@@ -6,7 +6,9 @@
  * Input: byte 0 flags (bit 0 DER, else PEM; bit 1 purpose any; bit 2
  * allow SHA-1; bits 3-5 the role for the builder), then the chain.
  * Invariants: every verdict passes fuzz_check_result; validating twice
- * gives the same verdict; the cache (miss, then hit) gives the direct
+ * gives the same verdict; the chain read again sharing the store's anchors
+ * (ptrust_chain_share_anchors) holds the same bytes, succeeds or fails
+ * alike and gets the same verdict; the cache (miss, then hit) gives the direct
  * verdict; a built store holds exactly the builder's anchors, each found
  * by fingerprint and alias, with the role asked for.
  */
@@ -146,6 +148,44 @@ done:
 	ptrust_builder_free(b);
 }
 
+/*
+ * The same input read sharing the store's anchors: the same certificates
+ * by their bytes, the same success or failure, the same verdict.
+ */
+static void
+check_shared(const uint8_t *data, size_t size, const ptrust_chain *plain,
+    int plain_ok, const ptrust_options *o)
+{
+	const uint8_t *raw[FUZZ_MAX_CERTS];
+	size_t raw_len[FUZZ_MAX_CERTS], n_raw = 0, i;
+	ptrust_result *r1 = NULL, *r2 = NULL;
+	ptrust_chain *c;
+	int ok;
+
+	if ((c = fuzz_parse_chain(data, size, &ok, raw, raw_len, &n_raw,
+	    fuzz.store)) == NULL)
+		return;
+	FUZZ_REQUIRE(ok == plain_ok, "sharing anchors changes no success");
+	FUZZ_REQUIRE(ptrust_chain_count(c) == ptrust_chain_count(plain),
+	    "sharing anchors keeps every certificate");
+	for (i = 0; i < ptrust_chain_count(c); i++)
+		FUZZ_REQUIRE(X509_cmp(ptrust_chain_get0_x509(c, i),
+		    ptrust_chain_get0_x509(plain, i)) == 0,
+		    "a shared certificate is the one sent");
+	if (ptrust_chain_count(c) > 0) {
+		(void)ptrust_verify(fuzz.store, plain, o, &r1);
+		(void)ptrust_verify(fuzz.store, c, o, &r2);
+		if (!fuzz_same_verdict(r1, r2)) {
+			fuzz_print_result("decoded", r1);
+			fuzz_print_result("shared", r2);
+			fuzz_fail("sharing the store's anchors changed a verdict");
+		}
+	}
+	ptrust_result_free(r1);
+	ptrust_result_free(r2);
+	ptrust_chain_free(c);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -164,9 +204,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	o = data[0] & 2 ? opt_any : data[0] & 4 ? opt_sha1 : fuzz.options;
 	role = (ptrust_role)((data[0] >> 3) % 5);
-	c = fuzz_parse_chain(data, size, &all_ok, raw, raw_len, &n_raw);
+	c = fuzz_parse_chain(data, size, &all_ok, raw, raw_len, &n_raw, NULL);
 	if (c == NULL)
 		return 0;
+	check_shared(data, size, c, all_ok, o);
 	if (ptrust_chain_count(c) > 0) {
 		st = ptrust_verify(fuzz.store, c, o, &r1);
 		fuzz_check_result(fuzz.store, st, r1, "verify");

@@ -265,7 +265,7 @@ fuzz_split_der(const uint8_t *data, size_t len, const uint8_t **piece,
 
 ptrust_chain *
 fuzz_parse_chain(const uint8_t *data, size_t len, int *all_ok,
-    const uint8_t **raw, size_t *raw_len, size_t *n_raw)
+    const uint8_t **raw, size_t *raw_len, size_t *n_raw, ptrust_store *share)
 {
 	ptrust_chain *c;
 	size_t i;
@@ -274,6 +274,8 @@ fuzz_parse_chain(const uint8_t *data, size_t len, int *all_ok,
 	*n_raw = 0;
 	if (len < 1 || (c = ptrust_chain_new()) == NULL)
 		return NULL;
+	if (ptrust_chain_share_anchors(c, share) != PTRUST_OK)
+		fuzz_fail("ptrust_chain_share_anchors failed");
 	if (data[0] & 1) {
 		*n_raw = fuzz_split_der(data + 1, len - 1, raw, raw_len,
 		    FUZZ_MAX_CERTS);

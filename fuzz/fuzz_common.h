@@ -84,10 +84,12 @@ size_t	fuzz_split_der(const uint8_t *data, size_t len, const uint8_t **piece,
  * The chain input format of fuzz_chain and fuzz_differential: byte 0
  * flags (bit 0: DER, else PEM), the rest a PEM bundle or concatenated
  * DER, leaf first.  *raw/raw_len/n_raw: the DER pieces (DER input only).
+ * share: a store whose anchors the chain shares (NULL: none).
  */
 #define FUZZ_MAX_CERTS	12
 ptrust_chain *fuzz_parse_chain(const uint8_t *data, size_t len, int *all_ok,
-	    const uint8_t **raw, size_t *raw_len, size_t *n_raw);
+	    const uint8_t **raw, size_t *raw_len, size_t *n_raw,
+	    ptrust_store *share);
 
 /* A fresh directory under $TMPDIR (or /tmp); abort when impossible. */
 char	*fuzz_mkdtemp(void);

@@ -187,7 +187,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 65536)
 		return 0;
 	if ((c = fuzz_parse_chain(data, size, &all_ok, raw, raw_len,
-	    &n_raw)) == NULL)
+	    &n_raw, NULL)) == NULL)
 		return 0;
 	if (ptrust_chain_count(c) == 0)
 		goto done;
