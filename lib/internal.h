@@ -230,6 +230,20 @@ const ptrust_anchor *pt_store_anchor_by_sha256(const ptrust_store *s,
 X509	*pt_store_share(const ptrust_store *s, const unsigned char *der,
 	    size_t len);
 
+/*
+ * Certificates already decoded, found by their exact bytes: the parsers
+ * (util.c, builder.c) ask before decoding.  find returns a new reference
+ * or NULL.  A chain sharing a store's anchors, a fleet's intermediates.
+ */
+struct pt_known {
+	X509	*(*find)(const void *arg, const unsigned char *der,
+		    size_t len);
+	const void *arg;
+};
+/* known->find(known->arg, ...), NULL for a NULL known */
+X509	*pt_known_find(const struct pt_known *known, const unsigned char *der,
+	    size_t len);
+
 /* chain.c: ptrust_chain_add_der, decoding in libctx (NULL: default) */
 ptrust_status pt_chain_add_der_ex(ptrust_chain *c, const void *data,
 	    size_t len, OSSL_LIB_CTX *libctx);
@@ -260,10 +274,10 @@ char	*pt_text_escape(char *s);
 int	 pt_asn1_time_to_time_t(const ASN1_TIME *t, time_t *out);
 void	 pt_format_time(time_t t, char *buf, size_t len);
 int	 pt_is_pem(const unsigned char *data, size_t len);
-/* known: a store whose anchors stand for equal bytes (NULL: none) */
+/* known: certificates that stand for equal bytes (NULL: none) */
 int	 pt_parse_pem_certs(const unsigned char *data, size_t len,
 	    STACK_OF(X509) *out, char *err, const char *what,
-	    const ptrust_store *known);
+	    const struct pt_known *known);
 X509	*pt_parse_der_cert(const unsigned char *data, size_t len, char *err,
 	    const char *what);
 /* ... in libctx; what NULL: "certificate <index> (DER)" */

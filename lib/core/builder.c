@@ -593,7 +593,7 @@ nomem:
 /* Parses PEM (any number) or DER (one) certificates into a fresh stack. */
 ptrust_status
 pt_parse_certs(const unsigned char *data, size_t len, const char *what,
-    STACK_OF(X509) **out, char *err, const ptrust_store *known)
+    STACK_OF(X509) **out, char *err, const struct pt_known *known)
 {
 	STACK_OF(X509) *sk;
 	X509 *x;
@@ -607,7 +607,7 @@ pt_parse_certs(const unsigned char *data, size_t len, const char *what,
 		if (pt_parse_pem_certs(data, len, sk, err, what, known) < 0)
 			goto fail;
 	} else {
-		if ((x = pt_store_share(known, data, len)) == NULL &&
+		if ((x = pt_known_find(known, data, len)) == NULL &&
 		    (x = pt_parse_der_cert(data, len, err, what)) == NULL)
 			goto fail;
 		if (!sk_X509_push(sk, x)) {

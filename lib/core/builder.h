@@ -31,7 +31,7 @@ void	 pt_itemlist_free(struct pt_itemlist *l);
 /* known: as for pt_parse_pem_certs (internal.h) */
 ptrust_status pt_parse_certs(const unsigned char *data, size_t len,
 	    const char *what, STACK_OF(X509) **out, char *err,
-	    const ptrust_store *known);
+	    const struct pt_known *known);
 ptrust_status pt_items_from_mem(const unsigned char *data, size_t len,
 	    const char *what, const char *alias, int explicit_alias,
 	    ptrust_role role, struct pt_itemlist *list, char *err);

@@ -38,6 +38,23 @@ ptrust_chain_free(ptrust_chain *c)
  * equal to an anchor's take the anchor's decoded certificate instead.
  * Equal bytes decode to equal certificates: no verdict can change.
  */
+static X509 *
+find_anchor_bytes(const void *store, const unsigned char *der, size_t len)
+{
+	return pt_store_share(store, der, len);
+}
+
+/* What the chain's parsers may take instead of decoding (NULL: none). */
+static const struct pt_known *
+chain_known(const ptrust_chain *c, struct pt_known *buf)
+{
+	if (c->known == NULL)
+		return NULL;
+	buf->find = find_anchor_bytes;
+	buf->arg = c->known;
+	return buf;
+}
+
 ptrust_status
 ptrust_chain_share_anchors(ptrust_chain *c, ptrust_store *store)
 {
@@ -118,6 +135,7 @@ append_all(ptrust_chain *c, STACK_OF(X509) *sk)
 ptrust_status
 ptrust_chain_add_pem(ptrust_chain *c, const void *data, size_t len)
 {
+	struct pt_known known;
 	STACK_OF(X509) *sk;
 
 	if (c == NULL)
@@ -130,8 +148,8 @@ ptrust_chain_add_pem(ptrust_chain *c, const void *data, size_t len)
 		pt_seterr(c->err, "out of memory");
 		return PTRUST_ERR_NOMEM;
 	}
-	if (pt_parse_pem_certs(data, len, sk, c->err, "PEM input", c->known) <
-	    0) {
+	if (pt_parse_pem_certs(data, len, sk, c->err, "PEM input",
+	    chain_known(c, &known)) < 0) {
 		sk_X509_free(sk);
 		return PTRUST_ERR_PARSE;
 	}
@@ -181,6 +199,7 @@ ptrust_chain_add_der(ptrust_chain *c, const void *data, size_t len)
 ptrust_status
 ptrust_chain_add_file(ptrust_chain *c, const char *path)
 {
+	struct pt_known known;
 	STACK_OF(X509) *sk;
 	unsigned char *data;
 	size_t len;
@@ -194,7 +213,8 @@ ptrust_chain_add_file(ptrust_chain *c, const char *path)
 	}
 	if ((st = pt_read_file(path, &data, &len, c->err)) != PTRUST_OK)
 		return st;
-	st = pt_parse_certs(data, len, path, &sk, c->err, c->known);
+	st = pt_parse_certs(data, len, path, &sk, c->err,
+	    chain_known(c, &known));
 	OPENSSL_free(data);
 	if (st != PTRUST_OK)
 		return st;

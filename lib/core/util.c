@@ -298,7 +298,7 @@ line_of(const unsigned char *data, size_t off)
  */
 int
 pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
-    char *err, const char *what, const ptrust_store *known)
+    char *err, const char *what, const struct pt_known *known)
 {
 	BIO *bio;
 	char *name = NULL, *header = NULL;
@@ -351,8 +351,8 @@ pt_parse_pem_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
 		    strcmp(name, PEM_STRING_X509_OLD) != 0) {
 			skipped++;
 		} else {
-			/* an anchor's own bytes: its certificate, decoded */
-			if ((x = pt_store_share(known, der, (size_t)der_len)) !=
+			/* bytes already decoded: that certificate */
+			if ((x = pt_known_find(known, der, (size_t)der_len)) !=
 			    NULL)
 				p = der + der_len;
 			else {

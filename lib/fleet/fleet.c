@@ -538,6 +538,26 @@ ptrust_fleet_format_from_name(const char *name, ptrust_fleet_format *fm)
 
 /* ------------------------------------------------------- intermediates */
 
+X509 *
+pt_fleet_known(const void *arg, const unsigned char *der, size_t len)
+{
+	const ptrust_fleet *f = arg;
+	X509 *x;
+	size_t i;
+	int k;
+
+	/* every MIC file carries its CA: decoded once, for the first phone */
+	for (i = 0; i < f->n_inter; i++)
+		if (f->inter[i].der_len == len &&
+		    memcmp(f->inter[i].der, der, len) == 0)
+			return X509_up_ref(f->inter[i].x509) ?
+			    f->inter[i].x509 : NULL;
+	for (k = 0; k < 2; k++)
+		if ((x = pt_store_share(f->cls[k], der, len)) != NULL)
+			return x;
+	return NULL;
+}
+
 long
 pt_fleet_inter(ptrust_fleet *f, X509 *x)
 {

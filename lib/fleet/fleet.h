@@ -175,6 +175,9 @@ void	 pt_fleet_drop_last(ptrust_fleet *f);
 void	 pt_fleet_cert_clear(struct pt_fleet_cert *c);
 /* An intermediate's index (added once, by DER); -1 out of memory. */
 long	 pt_fleet_inter(ptrust_fleet *f, X509 *x);
+/* The intermediate, or anchor of the classifying snapshots, whose bytes
+ * these are (referenced), or NULL: no need to decode them again. */
+X509	*pt_fleet_known(const void *f, const unsigned char *der, size_t len);
 /* The issuer names a chain reaches for (memo key). */
 void	 pt_fleet_cert_names(struct pt_fleet_cert *c, X509 *leaf,
 	    STACK_OF(X509) *others);

@@ -285,15 +285,17 @@ take_certs(ptrust_fleet *f, const char *file, STACK_OF(X509) *certs,
 /* ----------------------------------------------------------- directory */
 
 static int
-read_certs(const unsigned char *data, size_t len, STACK_OF(X509) *out,
-    char *err)
+read_certs(const ptrust_fleet *f, const unsigned char *data, size_t len,
+    STACK_OF(X509) *out, char *err)
 {
+	const struct pt_known known = { pt_fleet_known, f };
 	X509 *x;
 
 	if (pt_is_pem(data, len))
 		return pt_parse_pem_certs(data, len, out, err, "certificate",
-		    NULL);
-	if ((x = pt_parse_der_cert(data, len, err, "certificate")) == NULL)
+		    &known) >= 0;
+	if ((x = pt_known_find(&known, data, len)) == NULL &&
+	    (x = pt_parse_der_cert(data, len, err, "certificate")) == NULL)
 		return 0;
 	if (!sk_X509_push(out, x)) {
 		X509_free(x);
@@ -354,7 +356,7 @@ pt_fleet_load_dir(ptrust_fleet *f, const char *dir)
 		}
 		if ((certs = sk_X509_new_null()) == NULL)
 			st = PTRUST_ERR_NOMEM;
-		else if (!read_certs(data, len, certs, err)) {
+		else if (!read_certs(f, data, len, certs, err)) {
 			if (!pt_fleet_problem(f, PTRUST_FLEET_PROBLEM_BAD_FILE,
 			    path, 0, NULL, "not a certificate: %s", err))
 				st = PTRUST_ERR_NOMEM;

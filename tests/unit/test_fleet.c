@@ -913,6 +913,8 @@ test_csv(void **state)
 static void
 test_directory(void **state)
 {
+	static const char damaged_pem[] = "-----BEGIN CERTIFICATE-----\n"
+	    "MIIB\n-----END CERTIFICATE-----\n";
 	const struct lab *l = test_lab();
 	ptrust_fleet *f = fleet_of(qa_cluster());
 	char *dir = test_tmpdir(), path[4096];
@@ -933,8 +935,28 @@ test_directory(void **state)
 	snprintf(path, sizeof(path), "%s/junk.pem", dir);
 	assert_int_equal(lab_write_file(path, "not a certificate\n", 18,
 	    0644), 0);
+	/* PEM, damaged: a bad file, said why (was taken for "no phone's") */
+	snprintf(path, sizeof(path), "%s/damaged.pem", dir);
+	assert_int_equal(lab_write_file(path, damaged_pem,
+	    sizeof(damaged_pem) - 1, 0644), 0);
 	assert_int_equal(ptrust_fleet_load(f, dir, PTRUST_FLEET_FORMAT_DIR),
 	    PTRUST_OK);
+	{
+		size_t i, damaged = 0;
+
+		for (i = 0; i < ptrust_fleet_problem_count(f); i++) {
+			const char *file = ptrust_fleet_problem_file(f, i);
+
+			if (strstr(file, "/damaged.pem") == NULL)
+				continue;
+			damaged++;
+			assert_int_equal(ptrust_fleet_problem(f, i),
+			    PTRUST_FLEET_PROBLEM_BAD_FILE);
+			assert_non_null(strstr(ptrust_fleet_problem_message(f,
+			    i), "not a certificate"));
+		}
+		assert_int_equal(damaged, 1);
+	}
 	assert_int_equal(ptrust_fleet_phone_count(f), 1);
 	assert_string_equal(ptrust_fleet_phone_device(f, 0),
 	    "SEP0000000000D1");
@@ -942,7 +964,8 @@ test_directory(void **state)
 	    PTRUST_PRESENTED_LSC), "CAPF-a6d4c572"));
 	assert_non_null(strstr(ptrust_fleet_phone_issuer(f, 0,
 	    PTRUST_PRESENTED_MIC), "Manufacturing"));
-	assert_int_equal(ptrust_fleet_problem_count(f), 2);	/* capf, junk */
+	/* capf, junk, damaged */
+	assert_int_equal(ptrust_fleet_problem_count(f), 3);
 	/* the same directory again: every device a duplicate */
 	assert_int_equal(ptrust_fleet_load(f, dir, PTRUST_FLEET_FORMAT_AUTO),
 	    PTRUST_OK);
