@@ -31,13 +31,6 @@ ptrust_chain_free(ptrust_chain *c)
 	OPENSSL_free(c);
 }
 
-/*
- * A phone sends its intermediate, which the cluster usually holds as an
- * anchor: decoding a certificate is most of what a one-shot verification
- * costs (OpenSSL 3.0 sets up its key decoders for each one), so bytes
- * equal to an anchor's take the anchor's decoded certificate instead.
- * Equal bytes decode to equal certificates: no verdict can change.
- */
 static X509 *
 find_anchor_bytes(const void *store, const unsigned char *der, size_t len)
 {
@@ -55,6 +48,13 @@ chain_known(const ptrust_chain *c, struct pt_known *buf)
 	return buf;
 }
 
+/*
+ * A phone sends its intermediate, which the cluster usually holds as an
+ * anchor: decoding a certificate is most of what a one-shot verification
+ * costs (OpenSSL 3.0 sets up its key decoders for each one), so bytes
+ * equal to an anchor's take the anchor's decoded certificate instead.
+ * Equal bytes decode to equal certificates: no verdict can change.
+ */
 ptrust_status
 ptrust_chain_share_anchors(ptrust_chain *c, ptrust_store *store)
 {
@@ -161,6 +161,7 @@ ptrust_status
 pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
     OSSL_LIB_CTX *libctx)
 {
+	struct pt_known known;
 	ptrust_status st;
 	X509 *x;
 
@@ -177,7 +178,7 @@ pt_chain_add_der_ex(ptrust_chain *c, const void *data, size_t len,
 		    "bytes", sk_X509_num(c->certs) + 1, PT_MAX_CERT);
 		return PTRUST_ERR_PARSE;
 	}
-	if ((x = pt_store_share(c->known, data, len)) == NULL &&
+	if ((x = pt_known_find(chain_known(c, &known), data, len)) == NULL &&
 	    (x = pt_parse_der_cert_ex(data, len, c->err, NULL,
 	    sk_X509_num(c->certs) + 1, libctx)) == NULL)
 		return PTRUST_ERR_PARSE;

@@ -91,13 +91,6 @@ pt_store_share(const ptrust_store *s, const unsigned char *der, size_t len)
 	return a->x509;
 }
 
-X509 *
-pt_known_find(const struct pt_known *known, const unsigned char *der,
-    size_t len)
-{
-	return known != NULL ? known->find(known->arg, der, len) : NULL;
-}
-
 /*
  * The chain OpenSSL builds ends in the very X509 object we gave the
  * X509_STORE: finding its anchor is a binary search on the address, not a

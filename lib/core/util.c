@@ -291,6 +291,13 @@ line_of(const unsigned char *data, size_t off)
 	return line;
 }
 
+X509 *
+pt_known_find(const struct pt_known *known, const unsigned char *der,
+    size_t len)
+{
+	return known != NULL ? known->find(known->arg, der, len) : NULL;
+}
+
 /*
  * Appends every CERTIFICATE block of a PEM text to out; other block types
  * (keys, CRLs) are skipped.  Returns the number of certificates added, or
