@@ -384,6 +384,17 @@ ptrust_status pt_verify_presented(ptrust_cluster *c, const ptrust_phone *p,
 /* phone.c: does leaf's CN name device; -1 out of memory */
 int	 pt_names_device(X509 *leaf, const char *device);
 
+/*
+ * capf.c: CAPF's rules and words, for ptrust_capf_decide and the fleet's
+ * plan alike.  Which certificate a phone authenticates with in mode
+ * (LSC first or MIC first; NONE: it has neither, or mode takes none);
+ * the status CAPF shows after an install; the fix when the phone has no
+ * certificate to authenticate with.
+ */
+ptrust_presented pt_capf_pick(int has_lsc, int has_mic, ptrust_auth_mode mode);
+const char *pt_capf_install_status(int success, ptrust_presented failed_with);
+extern const char pt_capf_no_credentials_fix[];
+
 /* reason.c */
 ptrust_reason_code pt_reason_from_x509_error(int err);
 ptrust_tls_alert pt_alert_for_reasons(const struct pt_reason *r, size_t n);

@@ -86,6 +86,30 @@ auth_string_equal(const char *a, const char *b)
 	return (CRYPTO_memcmp(pa, pb, sizeof(pa)) == 0) & same_len;
 }
 
+const char pt_capf_no_credentials_fix[] = "The phone has no certificate "
+    "to authenticate with. Use By Null String or By Authentication String.";
+
+/* What CAPF says failed, by the certificate it tried (NONE: it had none). */
+static const char *
+failure_word(ptrust_presented which)
+{
+	return which == PTRUST_PRESENTED_LSC ? "Invalid LSC" :
+	    which == PTRUST_PRESENTED_MIC ? "Invalid MIC" :
+	    "Invalid Credentials";
+}
+
+const char *
+pt_capf_install_status(int success, ptrust_presented failed_with)
+{
+	/* finish()'s words for PTRUST_CAPF_INSTALL, as constants */
+	if (success)
+		return "Upgrade Success";
+	return failed_with == PTRUST_PRESENTED_LSC ?
+	    "Upgrade Failed: Invalid LSC" : failed_with ==
+	    PTRUST_PRESENTED_MIC ? "Upgrade Failed: Invalid MIC" :
+	    "Upgrade Failed: Invalid Credentials";
+}
+
 static ptrust_status
 finish(ptrust_capf_outcome *o, ptrust_capf_operation op, int success,
     const char *why, const char *fix)
@@ -105,15 +129,19 @@ finish(ptrust_capf_outcome *o, ptrust_capf_operation op, int success,
 }
 
 /* Authentication by an existing certificate: which one, in mode order. */
-static ptrust_presented
-pick(const ptrust_phone *p, ptrust_auth_mode mode)
+ptrust_presented
+pt_capf_pick(int has_lsc, int has_mic, ptrust_auth_mode mode)
 {
-	if (mode == PTRUST_AUTH_LSC_FIRST)
-		return p->lsc != NULL ? PTRUST_PRESENTED_LSC :
-		    p->mic != NULL ? PTRUST_PRESENTED_MIC :
-		    PTRUST_PRESENTED_NONE;
-	return p->mic != NULL ? PTRUST_PRESENTED_MIC :
-	    p->lsc != NULL ? PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_NONE;
+	switch (mode) {
+	case PTRUST_AUTH_LSC_FIRST:
+		return has_lsc ? PTRUST_PRESENTED_LSC :
+		    has_mic ? PTRUST_PRESENTED_MIC : PTRUST_PRESENTED_NONE;
+	case PTRUST_AUTH_MIC_FIRST:
+		return has_mic ? PTRUST_PRESENTED_MIC :
+		    has_lsc ? PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_NONE;
+	default:
+		return PTRUST_PRESENTED_NONE;
+	}
 }
 
 ptrust_status
@@ -158,11 +186,10 @@ ptrust_capf_decide(ptrust_cluster *c, const ptrust_phone *p,
 	case PTRUST_AUTH_MIC_FIRST:
 		break;
 	}
-	which = pick(p, mode);
+	which = pt_capf_pick(p->lsc != NULL, p->mic != NULL, mode);
 	if (which == PTRUST_PRESENTED_NONE)
-		return finish(o, op, 0, "Invalid Credentials", "The phone has "
-		    "no certificate to authenticate with. Use By Null String "
-		    "or By Authentication String.");
+		return finish(o, op, 0, failure_word(which),
+		    pt_capf_no_credentials_fix);
 	st = pt_verify_presented(c, p, which, PTRUST_CLUSTER_CAPF, options,
 	    &r);
 	o->result = r;
@@ -174,8 +201,7 @@ ptrust_capf_decide(ptrust_cluster *c, const ptrust_phone *p,
 	}
 	if (r->trusted)
 		return finish(o, op, 1, NULL, NULL);
-	return finish(o, op, 0, which == PTRUST_PRESENTED_LSC ? "Invalid LSC" :
-	    "Invalid MIC", r->fix);
+	return finish(o, op, 0, failure_word(which), r->fix);
 }
 
 void

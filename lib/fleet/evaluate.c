@@ -75,9 +75,14 @@ pt_fleet_check_judgment(const struct pt_fleet_phone *p, ptrust_fleet_check c)
 	switch (c) {
 	case PTRUST_FLEET_CALLMANAGER_TLS:	return PT_FJ_CM;
 	case PTRUST_FLEET_CAPF_LSC_FIRST:
-		return lsc ? PT_FJ_CAPF_LSC : mic ? PT_FJ_CAPF_MIC : -1;
 	case PTRUST_FLEET_CAPF_MIC_FIRST:
-		return mic ? PT_FJ_CAPF_MIC : lsc ? PT_FJ_CAPF_LSC : -1;
+		/* CAPF's own order (capf.c) */
+		switch (pt_capf_pick(lsc, mic,
+		    (ptrust_auth_mode)ptrust_fleet_check_auth_mode(c))) {
+		case PTRUST_PRESENTED_LSC:	return PT_FJ_CAPF_LSC;
+		case PTRUST_PRESENTED_MIC:	return PT_FJ_CAPF_MIC;
+		default:			return -1;
+		}
 	case PTRUST_FLEET_8021X:		return PT_FJ_8021X;
 	case PTRUST_FLEET_VPN:			return PT_FJ_VPN;
 	default:				return -1;

@@ -146,6 +146,19 @@ valid(const ptrust_fleet_plan *p, size_t i, ptrust_fleet_check c,
 	    (side == PTRUST_FLEET_BEFORE || side == PTRUST_FLEET_AFTER);
 }
 
+/* The judgment behind a verdict of the plan, NULL when none was made. */
+static const struct pt_fv *
+judged(const ptrust_fleet_plan *p, size_t i, ptrust_fleet_check c,
+    ptrust_fleet_side side, int *j)
+{
+	const struct pt_fv *fv;
+
+	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, j)) == NULL ||
+	    fv->ok < 0)
+		return NULL;
+	return fv;
+}
+
 /* Is CAPF checked at all for phone i on that side? */
 static int
 capf_used(const ptrust_fleet_plan *p, size_t i, int side)
@@ -182,8 +195,7 @@ ptrust_fleet_plan_evidence(const ptrust_fleet_plan *p, size_t i,
 	const struct pt_fv *fv;
 	int j;
 
-	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, &j)) == NULL ||
-	    fv->ok < 0)
+	if ((fv = judged(p, i, c, side, &j)) == NULL)
 		return PTRUST_FLEET_EVIDENCE_NONE;
 	return (ptrust_fleet_evidence)fv->evidence;
 }
@@ -195,8 +207,7 @@ ptrust_fleet_plan_presented(const ptrust_fleet_plan *p, size_t i,
 	const struct pt_fv *fv;
 	int j;
 
-	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, &j)) == NULL ||
-	    fv->ok < 0)
+	if ((fv = judged(p, i, c, side, &j)) == NULL)
 		return PTRUST_PRESENTED_NONE;
 	return (ptrust_presented)fv->presented;
 }
@@ -208,8 +219,7 @@ ptrust_fleet_plan_reason(const ptrust_fleet_plan *p, size_t i,
 	const struct pt_fv *fv;
 	int j;
 
-	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, &j)) == NULL ||
-	    fv->ok < 0)
+	if ((fv = judged(p, i, c, side, &j)) == NULL)
 		return 0;
 	return (ptrust_reason_code)fv->reason;
 }
@@ -221,8 +231,7 @@ ptrust_fleet_plan_diagnosis(const ptrust_fleet_plan *p, size_t i,
 	const struct pt_fv *fv;
 	int j;
 
-	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, &j)) == NULL ||
-	    fv->ok < 0)
+	if ((fv = judged(p, i, c, side, &j)) == NULL)
 		return PTRUST_DIAG_NONE;
 	return (ptrust_diagnosis)fv->diagnosis;
 }
@@ -239,8 +248,7 @@ ptrust_fleet_plan_fix(const ptrust_fleet_plan *p, size_t i,
 	if ((c == PTRUST_FLEET_CAPF_LSC_FIRST ||
 	    c == PTRUST_FLEET_CAPF_MIC_FIRST) && fv_of(p, i, c, side, &j) ==
 	    NULL && capf_used(p, i, side))
-		return "The phone has no certificate to authenticate with. Use "
-		    "By Null String or By Authentication String.";
+		return pt_capf_no_credentials_fix;
 	if ((fv = fv_of(p, i, c, side, &j)) == NULL || fv->ok != 0)
 		return NULL;
 	return fv->fix;
@@ -257,11 +265,10 @@ ptrust_fleet_plan_capf_status(const ptrust_fleet_plan *p, size_t i,
 	    (ok = ptrust_fleet_plan_ok(p, i, c, side)) < 0)
 		return NULL;
 	if (ok)
-		return "Upgrade Success";
-	if ((fv = fv_of(p, i, c, side, &j)) == NULL)
-		return "Upgrade Failed: Invalid Credentials";
-	return j == PT_FJ_CAPF_LSC ? "Upgrade Failed: Invalid LSC" :
-	    "Upgrade Failed: Invalid MIC";
+		return pt_capf_install_status(1, PTRUST_PRESENTED_NONE);
+	fv = fv_of(p, i, c, side, &j);
+	return pt_capf_install_status(0, fv == NULL ? PTRUST_PRESENTED_NONE :
+	    j == PT_FJ_CAPF_LSC ? PTRUST_PRESENTED_LSC : PTRUST_PRESENTED_MIC);
 }
 
 const ptrust_result *
@@ -274,8 +281,7 @@ ptrust_fleet_plan_result(const ptrust_fleet_plan *pc, size_t i,
 	size_t k;
 	int j;
 
-	if (!valid(p, i, c, side) || (fv = fv_of(p, i, c, side, &j)) == NULL ||
-	    fv->ok < 0)
+	if ((fv = judged(p, i, c, side, &j)) == NULL)
 		return NULL;
 	k = ((size_t)side * p->n + i) * PT_FJ_COUNT + (size_t)j;
 	if ((r = atomic_load(&p->lazy[k])) != NULL)
